@@ -1,0 +1,72 @@
+//! Rendered pages kept in memory, so a page view is a hash lookup.
+//!
+//! Every write clears the cache (see `publishing`): a reader never sees a page
+//! older than the last publish. A generation counter stops a render that began
+//! before a write from being stored after it.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actix_web::web::Bytes;
+use sha2::{Digest, Sha256};
+
+/// Most pages kept at once; past it the cache starts again, so that crawlers
+/// walking `?before=` pages cannot grow it without bound.
+const MAX_PAGES: usize = 2_000;
+
+/// One rendered page and its validator.
+#[derive(Debug)]
+pub struct CachedPage {
+    pub body: Bytes,
+    pub etag: String,
+    pub content_type: &'static str,
+}
+
+impl CachedPage {
+    pub fn new(body: String, content_type: &'static str) -> CachedPage {
+        let digest = Sha256::digest(body.as_bytes());
+        let etag = format!("\"{}\"", hex(&digest[..12]));
+        CachedPage { body: Bytes::from(body), etag, content_type }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pages: RwLock<HashMap<String, std::sync::Arc<CachedPage>>>,
+    generation: AtomicU64,
+}
+
+impl PageCache {
+    pub fn get(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
+        self.pages.read().expect("page cache lock").get(key).cloned()
+    }
+
+    /// The generation to pass to [`PageCache::insert`] for a render starting now.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Stores a page rendered during `generation`, unless a write happened since.
+    pub fn insert(&self, key: String, page: std::sync::Arc<CachedPage>, generation: u64) {
+        let mut pages = self.pages.write().expect("page cache lock");
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, page);
+    }
+
+    /// Forgets every page; called after each committed write.
+    pub fn clear(&self) {
+        let mut pages = self.pages.write().expect("page cache lock");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        pages.clear();
+    }
+}

@@ -1,0 +1,36 @@
+//! Command-line flags and environment variables, in one documented `Config`.
+
+use std::path::PathBuf;
+
+/// Settings every command shares; each flag can also come from its environment
+/// variable (the flag wins).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address and port to serve HTTP on. Loopback by default: put a reverse
+    /// proxy in front to publish the site.
+    #[arg(long, env = "NEWSDESK_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+
+    /// SQLite database URL; the file is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://newsdesk.db", global = true)]
+    pub database: String,
+
+    /// Directory of Markdown stories imported at start (and by `import`).
+    #[arg(long, env = "NEWSDESK_CONTENT", default_value = "content", global = true)]
+    pub content: PathBuf,
+
+    /// Public base URL used for absolute links in feeds, sitemaps and meta tags
+    /// [default: http://<bind>].
+    #[arg(long, env = "NEWSDESK_SITE_URL", global = true)]
+    pub site_url: Option<String>,
+}
+
+impl Config {
+    /// The public base URL without a trailing slash.
+    pub fn site_url(&self) -> String {
+        match &self.site_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+}

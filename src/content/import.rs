@@ -1,0 +1,228 @@
+//! Importing `content/`: every file is parsed and checked first; then all of
+//! it is written in one transaction, so a bad file leaves the database as it
+//! was. Stories are upserted by slug and updates by their time, so importing
+//! twice changes nothing.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::front_matter::line_of_key;
+use super::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
+use crate::Newsroom;
+use crate::db;
+use crate::domain::{FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput};
+use crate::publishing::{self, StoryChange, StoryTimes, UpdateTimes};
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub stories_created: usize,
+    pub stories_updated: usize,
+    pub stories_unchanged: usize,
+    pub updates_created: usize,
+    pub updates_updated: usize,
+    pub updates_unchanged: usize,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "stories: {} created, {} updated, {} unchanged; updates: {} created, {} updated, {} unchanged",
+            self.stories_created,
+            self.stories_updated,
+            self.stories_unchanged,
+            self.updates_created,
+            self.updates_updated,
+            self.updates_unchanged
+        )
+    }
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("content has errors, nothing was imported:\n{}", list(.0))]
+    Content(Vec<ContentError>),
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+fn list(errors: &[ContentError]) -> String {
+    errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+}
+
+/// A content file that passed every check, ready to write.
+struct CheckedStory {
+    parsed: ParsedStory,
+    draft: StoryDraft,
+    updates: Vec<(ParsedUpdate, UpdateDraft)>,
+}
+
+/// Imports every `*.md` file of `dir`.
+pub async fn import_dir(room: &Newsroom, dir: &Path, show_progress: bool) -> Result<ImportReport, ImportError> {
+    let files = content_files(dir)?;
+    let progress = if show_progress { ProgressBar::new(files.len() as u64) } else { ProgressBar::hidden() };
+    progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").expect("static template"));
+    let mut errors = Vec::new();
+    let mut stories = Vec::with_capacity(files.len());
+    for file in &files {
+        progress.inc(1);
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        match check_file(file, &text) {
+            Ok(story) => stories.push(story),
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    progress.finish_and_clear();
+    if !errors.is_empty() {
+        return Err(ImportError::Content(errors));
+    }
+    let report = write_all(room, &stories).await?;
+    room.pages.clear();
+    Ok(report)
+}
+
+fn content_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading content directory {}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("listing {}", dir.display()))?.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Parses and validates one file; every problem comes back with its line.
+fn check_file(file: &Path, text: &str) -> Result<CheckedStory, Vec<ContentError>> {
+    let parsed = parse_story_file(file, text).map_err(|e| vec![e])?;
+    let slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let front = &parsed.front;
+    let input = StoryInput {
+        headline: front.headline.clone(),
+        standfirst: front.standfirst.clone(),
+        byline: front.byline.clone(),
+        body: parsed.body.clone(),
+        topics: front.topics.clone(),
+        slug: slug.to_owned(),
+        status: front.status.clone(),
+        live: front.live.clone(),
+    };
+    let mut errors = Vec::new();
+    let draft = input.validate().map_err(|e| errors.extend(located(file, text, 2, &e))).ok();
+    let mut updates = Vec::with_capacity(parsed.updates.len());
+    for update in &parsed.updates {
+        match update_input(update).validate() {
+            Ok(draft) => updates.push((update.clone(), draft)),
+            Err(e) => errors.extend(located(file, text, update.line + 1, &e)),
+        }
+    }
+    match draft {
+        Some(draft) if errors.is_empty() => Ok(CheckedStory { parsed, draft, updates }),
+        _ => Err(errors),
+    }
+}
+
+fn update_input(update: &ParsedUpdate) -> UpdateInput {
+    let front = &update.front;
+    let text = |field: &Option<String>| field.clone().unwrap_or_default();
+    UpdateInput {
+        body: update.body.clone(),
+        kind: front.kind.clone(),
+        author: front.author.clone(),
+        key_event: front.key_event,
+        place: text(&front.place),
+        who: text(&front.who),
+        number: front.number.map(|n| n.to_string()).unwrap_or_default(),
+        what: text(&front.what),
+        source: text(&front.source),
+    }
+}
+
+/// Points each field error at the line of its key in the block starting at `first_line`.
+fn located(file: &Path, text: &str, first_line: usize, errors: &FieldErrors) -> Vec<ContentError> {
+    errors
+        .iter()
+        .map(|(field, message)| ContentError {
+            file: file.to_owned(),
+            line: line_of_key(text, first_line, field),
+            field: Some(field.to_owned()),
+            message: message.to_owned(),
+        })
+        .collect()
+}
+
+fn missing_story_error(story: &ParsedStory, missing: &MissingStory) -> ContentError {
+    let needle = format!("/news/{}", missing.slug);
+    let line = story.text.lines().position(|l| l.contains(&needle)).map_or(1, |i| i + 1);
+    ContentError { file: story.file.clone(), line, field: None, message: missing.to_string() }
+}
+
+/// Writes every checked story in one transaction; any refused link rolls it all back.
+async fn write_all(room: &Newsroom, stories: &[CheckedStory]) -> Result<ImportReport, ImportError> {
+    let mut tx = room.db.begin().await.context("starting import transaction")?;
+    let overrides = stories.iter().map(|s| (s.draft.slug.to_string(), s.draft.headline.clone()));
+    let headlines = publishing::headline_lookup(&mut tx, overrides).await?;
+    let mut report = ImportReport::default();
+    let mut errors = Vec::new();
+    let mut written = Vec::with_capacity(stories.len());
+    for story in stories {
+        let times = StoryTimes {
+            published_at: story.parsed.published,
+            updated_at: story.parsed.updated.unwrap_or(story.parsed.published),
+        };
+        let stored = match publishing::write_story(&mut tx, &story.draft, times, &headlines).await? {
+            Ok(stored) => stored,
+            Err(missing) => {
+                errors.push(missing_story_error(&story.parsed, &missing));
+                continue;
+            }
+        };
+        match stored.change {
+            StoryChange::Created => report.stories_created += 1,
+            StoryChange::Updated => report.stories_updated += 1,
+            StoryChange::Unchanged => report.stories_unchanged += 1,
+        }
+        for (parsed, draft) in &story.updates {
+            let times = UpdateTimes { posted_at: parsed.time, edited_at: None };
+            let key = parsed.time.to_rfc3339();
+            match publishing::write_update(&mut tx, stored.id, draft, times, Some(&key), &headlines).await? {
+                Ok(change) => {
+                    report.count_update(change);
+                    if parsed.front.pinned {
+                        let id = change.id();
+                        db::stories::set_pinned_update(&mut tx, stored.id, Some(id)).await.context("pinning")?;
+                    }
+                }
+                Err(missing) => errors.push(missing_story_error(&story.parsed, &missing)),
+            }
+        }
+        written.push((stored.id, stored.read_more));
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Content(errors));
+    }
+    // Now that every story of the batch exists, links between them can be recorded.
+    for (id, targets) in &written {
+        publishing::write_links(&mut tx, *id, targets).await?;
+    }
+    tx.commit().await.context("committing import")?;
+    Ok(report)
+}
+
+impl ImportReport {
+    fn count_update(&mut self, change: publishing::UpdateChange) {
+        match change {
+            publishing::UpdateChange::Created(_) => self.updates_created += 1,
+            publishing::UpdateChange::Updated(_) => self.updates_updated += 1,
+            publishing::UpdateChange::Unchanged(_) => self.updates_unchanged += 1,
+        }
+    }
+}
+

@@ -1,0 +1,69 @@
+use std::fmt;
+use std::sync::LazyLock;
+
+/// HTML that is safe to put in a page as it is.
+///
+/// The only ways to get one: [`SafeHtml::sanitise`], which runs untrusted markup
+/// through ammonia, and [`SafeHtml::from_stored`], for HTML that was sanitised
+/// before it was stored. Templates print it unescaped, so none of them needs `|safe`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SafeHtml(String);
+
+/// Classes our own Markdown stages emit; any other class an author types is dropped.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_allowed_classes("p", &["read-more"])
+        .add_allowed_classes("span", &["read-more-label"])
+        .add_allowed_classes("div", &["footnote-definition"])
+        .add_allowed_classes("sup", &["footnote-reference", "footnote-definition-label"])
+        .add_tag_attributes("div", &["id"])
+        // Author-chosen ids must never collide with the page's own anchors (`update-12`).
+        .id_prefix(Some("fn-"));
+    builder
+});
+
+impl SafeHtml {
+    /// Sanitises untrusted HTML: scripts, event handlers, styles and unknown classes go.
+    pub fn sanitise(untrusted: &str) -> SafeHtml {
+        SafeHtml(SANITISER.clean(untrusted).to_string())
+    }
+
+    /// Wraps HTML read back from our own database, where only sanitised HTML is written.
+    pub fn from_stored(html: String) -> SafeHtml {
+        SafeHtml(html)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for SafeHtml {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for SafeHtml {}
+
+#[cfg(test)]
+mod tests {
+    use super::SafeHtml;
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let html = SafeHtml::sanitise(r#"<p onclick="x()">Hi<script>alert(1)</script></p>"#);
+        assert_eq!(html.as_str(), "<p>Hi</p>");
+    }
+
+    #[test]
+    fn only_our_own_classes_survive() {
+        let html = SafeHtml::sanitise(r#"<p class="read-more evil">x</p>"#);
+        assert_eq!(html.as_str(), r#"<p class="read-more">x</p>"#);
+    }
+}

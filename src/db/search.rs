@@ -1,0 +1,81 @@
+//! The FTS5 index over stories and live updates.
+
+use super::Connection;
+
+/// (Re)indexes a story's headline, standfirst and body.
+pub async fn index_story(
+    conn: &mut Connection,
+    story_id: i64,
+    title: &str,
+    body: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM search_index WHERE story_id = ? AND update_id IS NULL")
+        .bind(story_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO search_index (story_id, update_id, title, body) VALUES (?, NULL, ?, ?)")
+        .bind(story_id)
+        .bind(title)
+        .bind(body)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// (Re)indexes one live update under its story.
+pub async fn index_update(
+    conn: &mut Connection,
+    story_id: i64,
+    update_id: i64,
+    body: &str,
+) -> sqlx::Result<()> {
+    remove_update(&mut *conn, update_id).await?;
+    sqlx::query("INSERT INTO search_index (story_id, update_id, title, body) VALUES (?, ?, '', ?)")
+        .bind(story_id)
+        .bind(update_id)
+        .bind(body)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn remove_update(conn: &mut Connection, update_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM search_index WHERE update_id = ?")
+        .bind(update_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One search hit: a published story, and the update that matched if it was one.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SearchHit {
+    pub slug: String,
+    pub headline: String,
+    pub update_id: Option<i64>,
+    /// A plain-text excerpt with the matched words between `[` and `]`.
+    pub excerpt: String,
+}
+
+/// Best matches first. `terms` is turned into a phrase-per-word FTS5 query, so
+/// a reader's quotes or operators cannot make it a syntax error.
+pub async fn query(conn: &mut Connection, terms: &str, limit: i64) -> sqlx::Result<Vec<SearchHit>> {
+    let fts_query: Vec<String> = terms
+        .split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect();
+    if fts_query.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(
+        "SELECT s.slug, s.headline, i.update_id,
+                snippet(search_index, 3, '[', ']', '…', 24) AS excerpt
+         FROM search_index i JOIN stories s ON s.id = i.story_id
+         WHERE search_index MATCH ? AND s.status = 'published'
+         ORDER BY rank LIMIT ?",
+    )
+    .bind(fts_query.join(" "))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}

@@ -1,0 +1,199 @@
+//! The `stories` table and its revisions.
+
+use chrono::{DateTime, Utc};
+
+use super::Connection;
+
+/// A whole story row, for the story page and the editor.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoryRow {
+    pub id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub byline: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub status: String,
+    pub live_state: String,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub pinned_update_id: Option<i64>,
+}
+
+/// What lists of stories show: front page, topic pages, feeds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StorySummary {
+    pub id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub live_state: String,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The columns a save writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryWrite<'a> {
+    pub slug: &'a str,
+    pub headline: &'a str,
+    pub standfirst: &'a str,
+    pub byline: &'a str,
+    pub body_md: &'a str,
+    pub body_html: &'a str,
+    pub status: &'a str,
+    pub live_state: &'a str,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<StoryRow>> {
+    sqlx::query_as(
+        "SELECT id, slug, headline, standfirst, byline, body_md, body_html, status, live_state,
+                published_at, updated_at, version, pinned_update_id
+         FROM stories WHERE slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Inserts a story at version 1 and returns its id.
+pub async fn insert(conn: &mut Connection, story: &StoryWrite<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO stories (slug, headline, standfirst, byline, body_md, body_html, status,
+                              live_state, published_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(story.slug)
+    .bind(story.headline)
+    .bind(story.standfirst)
+    .bind(story.byline)
+    .bind(story.body_md)
+    .bind(story.body_html)
+    .bind(story.status)
+    .bind(story.live_state)
+    .bind(story.published_at)
+    .bind(story.updated_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// Overwrites a story's columns and bumps its version.
+pub async fn update(conn: &mut Connection, id: i64, story: &StoryWrite<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE stories SET slug = ?, headline = ?, standfirst = ?, byline = ?, body_md = ?,
+                body_html = ?, status = ?, live_state = ?, published_at = ?, updated_at = ?,
+                version = version + 1
+         WHERE id = ?",
+    )
+    .bind(story.slug)
+    .bind(story.headline)
+    .bind(story.standfirst)
+    .bind(story.byline)
+    .bind(story.body_md)
+    .bind(story.body_html)
+    .bind(story.status)
+    .bind(story.live_state)
+    .bind(story.published_at)
+    .bind(story.updated_at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces only the rendered body (a linked story's headline changed).
+pub async fn set_body_html(conn: &mut Connection, id: i64, html: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE stories SET body_html = ? WHERE id = ?")
+        .bind(html)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_pinned_update(
+    conn: &mut Connection,
+    id: i64,
+    update_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE stories SET pinned_update_id = ? WHERE id = ?")
+        .bind(update_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every story's slug and current headline, for resolving `READ MORE:` links.
+pub async fn headlines(conn: &mut Connection) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT slug, headline FROM stories").fetch_all(conn).await
+}
+
+/// Published stories for the front page: live ones first, then newest first.
+pub async fn front_page(conn: &mut Connection, limit: i64) -> sqlx::Result<Vec<StorySummary>> {
+    sqlx::query_as(
+        "SELECT id, slug, headline, standfirst, live_state, published_at, updated_at
+         FROM stories WHERE status = 'published'
+         ORDER BY live_state = 'live' DESC, published_at DESC, id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Published stories filed under a topic, newest first.
+pub async fn in_topic(
+    conn: &mut Connection,
+    topic_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<StorySummary>> {
+    sqlx::query_as(
+        "SELECT s.id, s.slug, s.headline, s.standfirst, s.live_state, s.published_at, s.updated_at
+         FROM stories s JOIN story_topics st ON st.story_id = s.id
+         WHERE st.topic_id = ? AND s.status = 'published'
+         ORDER BY s.published_at DESC, s.id DESC LIMIT ?",
+    )
+    .bind(topic_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Published stories sharing a topic with `story_id`, most shared topics first.
+pub async fn related(
+    conn: &mut Connection,
+    story_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<StorySummary>> {
+    sqlx::query_as(
+        "SELECT s.id, s.slug, s.headline, s.standfirst, s.live_state, s.published_at, s.updated_at
+         FROM stories s
+         JOIN story_topics st ON st.story_id = s.id
+         WHERE st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1)
+           AND s.id <> ?1 AND s.status = 'published'
+         GROUP BY s.id
+         ORDER BY COUNT(*) DESC, s.published_at DESC LIMIT ?2",
+    )
+    .bind(story_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// The first update makes a story live; every update bumps its updated time.
+pub async fn mark_live(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE stories SET live_state = CASE live_state WHEN 'none' THEN 'live' ELSE live_state END,
+                updated_at = MAX(updated_at, ?)
+         WHERE id = ?",
+    )
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Topics and the stories filed under them.
+
+use super::Connection;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TopicRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+/// Creates the topic, or renames it if the slug exists; returns its id.
+pub async fn upsert(conn: &mut Connection, slug: &str, name: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO topics (slug, name) VALUES (?, ?)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",
+    )
+    .bind(slug)
+    .bind(name)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<TopicRow>> {
+    sqlx::query_as("SELECT id, slug, name FROM topics WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A story's topics in the order the editor gave them.
+pub async fn for_story(conn: &mut Connection, story_id: i64) -> sqlx::Result<Vec<TopicRow>> {
+    sqlx::query_as(
+        "SELECT t.id, t.slug, t.name FROM topics t
+         JOIN story_topics st ON st.topic_id = t.id
+         WHERE st.story_id = ? ORDER BY st.position",
+    )
+    .bind(story_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Replaces a story's topics (call inside the story's write transaction).
+pub async fn set_for_story(
+    conn: &mut Connection,
+    story_id: i64,
+    topic_ids: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM story_topics WHERE story_id = ?")
+        .bind(story_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, topic_id) in topic_ids.iter().enumerate() {
+        sqlx::query("INSERT INTO story_topics (story_id, topic_id, position) VALUES (?, ?, ?)")
+            .bind(story_id)
+            .bind(topic_id)
+            .bind(position as i64)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Live updates and their revisions.
+
+use chrono::{DateTime, Utc};
+
+use super::Connection;
+
+/// A live update row. Deleted updates are never returned by the readers' queries.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UpdateRow {
+    pub id: i64,
+    pub story_id: i64,
+    pub posted_at: DateTime<Utc>,
+    pub kind: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub author: String,
+    pub key_event: bool,
+    pub place: Option<String>,
+    pub who: Option<String>,
+    pub figure_number: Option<i64>,
+    pub figure_what: Option<String>,
+    pub figure_source: Option<String>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// The columns a publish or an edit writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateWrite<'a> {
+    pub posted_at: DateTime<Utc>,
+    pub kind: &'a str,
+    pub body_md: &'a str,
+    pub body_html: &'a str,
+    pub author: &'a str,
+    pub key_event: bool,
+    pub place: Option<&'a str>,
+    pub who: Option<&'a str>,
+    pub figure_number: Option<i64>,
+    pub figure_what: Option<&'a str>,
+    pub figure_source: Option<&'a str>,
+}
+
+const COLUMNS: &str = "id, story_id, posted_at, kind, body_md, body_html, author, key_event,
+    place, who, figure_number, figure_what, figure_source, edited_at";
+
+/// A page of a story's updates, newest first, strictly older than `before` when given.
+pub async fn page_newest_first(
+    conn: &mut Connection,
+    story_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<UpdateRow>> {
+    // Ordered by (posted_at, id): a backdated update sits where its time says.
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM updates
+         WHERE story_id = ?1 AND deleted_at IS NULL
+           AND (?2 IS NULL OR (posted_at, id) < (SELECT posted_at, id FROM updates WHERE id = ?2))
+         ORDER BY posted_at DESC, id DESC LIMIT ?3"
+    )))
+    .bind(story_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Updates published after update `after_id` (by id, the order they were
+/// published in), oldest first: what an open page has not seen yet.
+pub async fn published_after(
+    conn: &mut Connection,
+    story_id: i64,
+    after_id: i64,
+) -> sqlx::Result<Vec<UpdateRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM updates
+         WHERE story_id = ? AND id > ? AND deleted_at IS NULL ORDER BY id"
+    )))
+    .bind(story_id)
+    .bind(after_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The update imported from `content/` under `import_key`, if any.
+pub async fn find_imported(
+    conn: &mut Connection,
+    story_id: i64,
+    import_key: &str,
+) -> sqlx::Result<Option<UpdateRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM updates WHERE story_id = ? AND import_key = ?"
+    )))
+    .bind(story_id)
+    .bind(import_key)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Inserts an update and returns its id.
+pub async fn insert(
+    conn: &mut Connection,
+    story_id: i64,
+    update: &UpdateWrite<'_>,
+    import_key: Option<&str>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO updates (story_id, posted_at, kind, body_md, body_html, author, key_event,
+                              place, who, figure_number, figure_what, figure_source, import_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(story_id)
+    .bind(update.posted_at)
+    .bind(update.kind)
+    .bind(update.body_md)
+    .bind(update.body_html)
+    .bind(update.author)
+    .bind(update.key_event)
+    .bind(update.place)
+    .bind(update.who)
+    .bind(update.figure_number)
+    .bind(update.figure_what)
+    .bind(update.figure_source)
+    .bind(import_key)
+    .fetch_one(conn)
+    .await
+}
+
+/// Overwrites an update's content; `edited_at` marks it as corrected when given.
+pub async fn rewrite(
+    conn: &mut Connection,
+    id: i64,
+    update: &UpdateWrite<'_>,
+    edited_at: Option<DateTime<Utc>>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE updates SET posted_at = ?, kind = ?, body_md = ?, body_html = ?, author = ?,
+                key_event = ?, place = ?, who = ?, figure_number = ?, figure_what = ?,
+                figure_source = ?, edited_at = COALESCE(?, edited_at)
+         WHERE id = ?",
+    )
+    .bind(update.posted_at)
+    .bind(update.kind)
+    .bind(update.body_md)
+    .bind(update.body_html)
+    .bind(update.author)
+    .bind(update.key_event)
+    .bind(update.place)
+    .bind(update.who)
+    .bind(update.figure_number)
+    .bind(update.figure_what)
+    .bind(update.figure_source)
+    .bind(edited_at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl UpdateRow {
+    /// The row's content as a write, to compare with what an import would write.
+    pub fn as_write(&self) -> UpdateWrite<'_> {
+        UpdateWrite {
+            posted_at: self.posted_at,
+            kind: &self.kind,
+            body_md: &self.body_md,
+            body_html: &self.body_html,
+            author: &self.author,
+            key_event: self.key_event,
+            place: self.place.as_deref(),
+            who: self.who.as_deref(),
+            figure_number: self.figure_number,
+            figure_what: self.figure_what.as_deref(),
+            figure_source: self.figure_source.as_deref(),
+        }
+    }
+}
+
+/// One update by id, with its story's slug (for its permalink).
+pub async fn with_story_slug(conn: &mut Connection, id: i64) -> sqlx::Result<Option<(String, UpdateRow)>> {
+    let row: Option<UpdateRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM updates WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let slug: String = sqlx::query_scalar("SELECT slug FROM stories WHERE id = ?")
+        .bind(row.story_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(Some((slug, row)))
+}

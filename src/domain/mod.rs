@@ -1,0 +1,14 @@
+//! The newsroom's vocabulary: validated newtypes and rules, no I/O.
+
+mod errors;
+mod slug;
+mod story;
+mod update;
+
+pub use errors::FieldErrors;
+pub use slug::Slug;
+pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};
+pub use update::{KindDetails, UpdateDraft, UpdateInput, UpdateKind};
+
+/// Largest Markdown body an editor may save (story or update), in bytes.
+pub const MAX_MARKDOWN_BYTES: usize = 200 * 1024;

@@ -1,0 +1,43 @@
+//! CSS and JavaScript, compiled into the binary and served with a content hash
+//! in the URL, so browsers and caches may keep them for a year.
+
+use std::sync::LazyLock;
+
+use actix_web::{HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+use crate::error::{AppError, AppResult};
+
+struct Asset {
+    name: &'static str,
+    body: &'static str,
+    content_type: &'static str,
+}
+
+const ASSETS: [Asset; 2] = [
+    Asset { name: "site.css", body: include_str!("../../static/site.css"), content_type: "text/css; charset=utf-8" },
+    Asset { name: "live.js", body: include_str!("../../static/live.js"), content_type: "text/javascript; charset=utf-8" },
+];
+
+/// Short content hash of every asset, computed once.
+static VERSIONS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|a| Sha256::digest(a.body.as_bytes())[..6].iter().map(|b| format!("{b:02x}")).collect())
+        .collect()
+});
+
+/// The URL of an asset, versioned by its content: `/static/site.css?v=1a2b3c4d5e6f`.
+pub fn url(name: &str) -> String {
+    let index = ASSETS.iter().position(|a| a.name == name).expect("templates name known assets");
+    format!("/static/{name}?v={}", VERSIONS[index])
+}
+
+/// `GET /static/{name}`.
+pub async fn asset(name: web::Path<String>) -> AppResult<HttpResponse> {
+    let asset = ASSETS.iter().find(|a| a.name == name.as_str()).ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type(asset.content_type)
+        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+        .body(asset.body))
+}

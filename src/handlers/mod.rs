@@ -1,0 +1,7 @@
+//! HTTP: each page area's handlers with their view models beside them.
+
+pub mod assets;
+pub mod health;
+pub mod live;
+pub mod reader;
+mod respond;

@@ -1,0 +1,29 @@
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::super::respond::{self, HTML};
+use crate::Newsroom;
+use crate::db::{self, stories::StorySummary};
+use crate::error::AppResult;
+use crate::filters;
+
+/// Stories shown on the front page.
+const FRONT_PAGE_STORIES: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "reader/home.html")]
+pub struct FrontPage {
+    pub live: Vec<StorySummary>,
+    pub latest: Vec<StorySummary>,
+}
+
+/// `GET /`: live stories first, then the latest.
+pub async fn front_page(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
+    respond::cached(&req, &room, HTML, || async {
+        let mut conn = room.db.acquire().await?;
+        let stories = db::stories::front_page(&mut conn, FRONT_PAGE_STORIES).await?;
+        let (live, latest) = stories.into_iter().partition(|s| s.live_state == "live");
+        Ok(FrontPage { live, latest }.render()?)
+    })
+    .await
+}

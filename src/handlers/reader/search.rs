@@ -1,0 +1,35 @@
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::Newsroom;
+use crate::db::{self, search::SearchHit};
+use crate::error::{AppError, AppResult};
+
+const RESULTS: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "reader/search.html")]
+pub struct SearchPage {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+}
+
+/// `GET /search?q=`: full-text search over stories and updates. Not cached:
+/// every query is different.
+pub async fn search_page(room: web::Data<Newsroom>, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+    let query = query.into_inner().q.trim().to_owned();
+    if query.len() > 200 {
+        return Err(AppError::BadRequest("Search for at most 200 characters.".into()));
+    }
+    let mut conn = room.db.acquire().await?;
+    let hits = db::search::query(&mut conn, &query, RESULTS).await?;
+    let body = SearchPage { query, hits }.render()?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
+}

@@ -1,0 +1,32 @@
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::super::respond::{self, HTML};
+use crate::Newsroom;
+use crate::db::{self, stories::StorySummary, topics::TopicRow};
+use crate::error::{AppError, AppResult};
+use crate::filters;
+
+const TOPIC_PAGE_STORIES: i64 = 100;
+
+#[derive(Template)]
+#[template(path = "reader/topic.html")]
+pub struct TopicPage {
+    pub topic: TopicRow,
+    pub stories: Vec<StorySummary>,
+}
+
+/// `GET /topics/{slug}`: the topic's stories, newest first.
+pub async fn topic_page(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    respond::cached(&req, &room, HTML, || async {
+        let mut conn = room.db.acquire().await?;
+        let topic = db::topics::find_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+        let stories = db::stories::in_topic(&mut conn, topic.id, TOPIC_PAGE_STORIES).await?;
+        Ok(TopicPage { topic, stories }.render()?)
+    })
+    .await
+}

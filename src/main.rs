@@ -1,0 +1,44 @@
+//! `newsdesk`: the command line. Parses, configures logging and hands over to the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use newsdesk::config::Config;
+
+#[derive(Parser)]
+#[command(version, about = "A server-rendered news and live-blog website")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, import the content directory and serve HTTP (the default).
+    Serve,
+    /// Import or re-import Markdown content; running it twice changes nothing.
+    Import {
+        /// Directory to import [default: the --content directory].
+        dir: Option<PathBuf>,
+    },
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "newsdesk=info,actix_web=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => newsdesk::serve(cli.config).await,
+        Command::Import { dir } => {
+            let dir = dir.unwrap_or_else(|| cli.config.content.clone());
+            newsdesk::import_command(&cli.config, &dir).await
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The write paths shared by the admin desk and the importer: each write is
+//! rendered once, stored in one transaction with everything that depends on it
+//! (topics, links, search index), then cached pages are dropped and open pages told.
+
+mod stories;
+mod updates;
+
+pub use stories::{StoryChange, StoryTimes, WrittenStory, headline_lookup, write_links, write_story};
+pub use updates::{UpdateChange, UpdateTimes, publish_update, write_update};

@@ -1,0 +1,142 @@
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use crate::content::{MissingStory, render_markdown};
+use crate::db::{self, Connection, stories::StoryWrite};
+use crate::domain::{Slug, StoryDraft};
+
+/// A story as stored by [`write_story`].
+#[derive(Debug, Clone)]
+pub struct WrittenStory {
+    pub id: i64,
+    pub change: StoryChange,
+    /// The stories its body links to with `READ MORE:`.
+    pub read_more: Vec<Slug>,
+}
+
+/// What a save did to the stored story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoryChange {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// When a story was first published and last changed.
+#[derive(Debug, Clone, Copy)]
+pub struct StoryTimes {
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Current headlines by slug, with `overrides` (stories being saved) taking precedence.
+pub async fn headline_lookup(
+    conn: &mut Connection,
+    overrides: impl IntoIterator<Item = (String, String)>,
+) -> anyhow::Result<HashMap<String, String>> {
+    let mut headlines: HashMap<String, String> =
+        db::stories::headlines(conn).await.context("loading headlines")?.into_iter().collect();
+    headlines.extend(overrides);
+    Ok(headlines)
+}
+
+/// Writes a story with its topics and search entry, unless nothing changed.
+///
+/// The body is rendered here, against `headlines`, so a `READ MORE:` to a
+/// missing story refuses the save. Links are written by [`write_links`] once
+/// every story of the batch exists.
+pub async fn write_story(
+    conn: &mut Connection,
+    draft: &StoryDraft,
+    times: StoryTimes,
+    headlines: &HashMap<String, String>,
+) -> anyhow::Result<Result<WrittenStory, MissingStory>> {
+    let rendered = match render_markdown(&draft.body_md, &|s: &Slug| headlines.get(s.as_str()).cloned()) {
+        Ok(rendered) => rendered,
+        Err(missing) => return Ok(Err(missing)),
+    };
+    let row = StoryWrite {
+        slug: draft.slug.as_str(),
+        headline: &draft.headline,
+        standfirst: &draft.standfirst,
+        byline: &draft.byline,
+        body_md: &draft.body_md,
+        body_html: rendered.html.as_str(),
+        status: draft.status.as_str(),
+        live_state: draft.live.as_str(),
+        published_at: times.published_at,
+        updated_at: times.updated_at,
+    };
+    let existing = db::stories::find_by_slug(conn, row.slug).await.context("loading story")?;
+    let mut topic_ids = Vec::with_capacity(draft.topics.len());
+    for (slug, name) in &draft.topics {
+        topic_ids.push(db::topics::upsert(conn, slug.as_str(), name).await.context("saving topic")?);
+    }
+    let (id, change) = match existing {
+        None => (db::stories::insert(conn, &row).await.context("inserting story")?, StoryChange::Created),
+        Some(old) => {
+            let old_topics: Vec<i64> =
+                db::topics::for_story(conn, old.id).await?.iter().map(|t| t.id).collect();
+            if old_topics == topic_ids && stored_as(&old) == row {
+                let change = StoryChange::Unchanged;
+                return Ok(Ok(WrittenStory { id: old.id, change, read_more: rendered.read_more }));
+            }
+            db::stories::update(conn, old.id, &row).await.context("updating story")?;
+            if old.headline != row.headline {
+                follow_headline_change(conn, old.id, headlines).await?;
+            }
+            (old.id, StoryChange::Updated)
+        }
+    };
+    db::topics::set_for_story(conn, id, &topic_ids).await.context("filing story under topics")?;
+    let text = format!("{}\n{}\n{}", draft.standfirst, draft.byline, draft.body_md);
+    db::search::index_story(conn, id, &draft.headline, &text).await.context("indexing story")?;
+    write_links(conn, id, &rendered.read_more).await?;
+    Ok(Ok(WrittenStory { id, change, read_more: rendered.read_more }))
+}
+
+fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {
+    StoryWrite {
+        slug: &row.slug,
+        headline: &row.headline,
+        standfirst: &row.standfirst,
+        byline: &row.byline,
+        body_md: &row.body_md,
+        body_html: &row.body_html,
+        status: &row.status,
+        live_state: &row.live_state,
+        published_at: row.published_at,
+        updated_at: row.updated_at,
+    }
+}
+
+/// Records which stories `story_id` links to. Targets that do not exist yet
+/// (later in the same import) are linked when they are written.
+pub async fn write_links(conn: &mut Connection, story_id: i64, targets: &[Slug]) -> anyhow::Result<()> {
+    let mut ids = Vec::with_capacity(targets.len());
+    for slug in targets {
+        if let Some(target) = db::stories::find_by_slug(conn, slug.as_str()).await? {
+            ids.push(target.id);
+        }
+    }
+    db::links::replace_from(conn, story_id, &ids).await.context("saving READ MORE links")
+}
+
+/// Re-renders every story that links to `story_id`, so its read-more text shows the new headline.
+async fn follow_headline_change(
+    conn: &mut Connection,
+    story_id: i64,
+    headlines: &HashMap<String, String>,
+) -> anyhow::Result<()> {
+    for (source_id, body_md) in db::links::sources_of(conn, story_id).await? {
+        // A source's targets all existed when it was saved and stories are never
+        // deleted, so a missing target here would be a bug: keep the old HTML.
+        let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
+        if let Ok(rendered) = render_markdown(&body_md, &lookup) {
+            db::stories::set_body_html(conn, source_id, rendered.html.as_str()).await?;
+        }
+    }
+    Ok(())
+}

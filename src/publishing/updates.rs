@@ -1,0 +1,109 @@
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use crate::Newsroom;
+use crate::content::{MissingStory, render_markdown};
+use crate::db::{self, Connection, updates::UpdateWrite};
+use crate::domain::{KindDetails, Slug, UpdateDraft};
+use crate::live::LiveEvent;
+
+/// When an update was posted, and, for an edit, when it was corrected.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateTimes {
+    pub posted_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+/// What [`write_update`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateChange {
+    Created(i64),
+    Updated(i64),
+    Unchanged(i64),
+}
+
+impl UpdateChange {
+    pub fn id(self) -> i64 {
+        let (UpdateChange::Created(id) | UpdateChange::Updated(id) | UpdateChange::Unchanged(id)) = self;
+        id
+    }
+}
+
+/// Stores one update (inserting, or rewriting the one with the same import key)
+/// and keeps the search index in step. Refuses a `READ MORE:` to a missing story.
+pub async fn write_update(
+    conn: &mut Connection,
+    story_id: i64,
+    draft: &UpdateDraft,
+    times: UpdateTimes,
+    import_key: Option<&str>,
+    headlines: &HashMap<String, String>,
+) -> anyhow::Result<Result<UpdateChange, MissingStory>> {
+    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
+    let rendered = match render_markdown(&draft.body_md, &lookup) {
+        Ok(rendered) => rendered,
+        Err(missing) => return Ok(Err(missing)),
+    };
+    let (place, who, number, what, source) = match &draft.details {
+        KindDetails::Update => (None, None, None, None, None),
+        KindDetails::Picket { place } => (Some(place.as_str()), None, None, None, None),
+        KindDetails::Statement { who } => (None, Some(who.as_str()), None, None, None),
+        KindDetails::Figures { number, what, place, source } => {
+            (place.as_deref(), None, Some(*number), Some(what.as_str()), Some(source.as_str()))
+        }
+    };
+    let row = UpdateWrite {
+        posted_at: times.posted_at,
+        kind: draft.details.kind().as_str(),
+        body_md: &draft.body_md,
+        body_html: rendered.html.as_str(),
+        author: &draft.author,
+        key_event: draft.key_event,
+        place,
+        who,
+        figure_number: number,
+        figure_what: what,
+        figure_source: source,
+    };
+    let existing = match import_key {
+        Some(key) => db::updates::find_imported(conn, story_id, key).await?,
+        None => None,
+    };
+    let change = match existing {
+        Some(old) if old.as_write() == row => return Ok(Ok(UpdateChange::Unchanged(old.id))),
+        Some(old) => {
+            db::updates::rewrite(conn, old.id, &row, times.edited_at).await.context("rewriting update")?;
+            UpdateChange::Updated(old.id)
+        }
+        None => UpdateChange::Created(
+            db::updates::insert(conn, story_id, &row, import_key).await.context("inserting update")?,
+        ),
+    };
+    let id = change.id();
+    db::search::index_update(conn, story_id, id, &draft.body_md).await.context("indexing update")?;
+    Ok(Ok(change))
+}
+
+/// Publishes a new live update on a story: one transaction (row, search index,
+/// the story's live state), then cached pages are dropped and open pages are sent it.
+pub async fn publish_update(
+    room: &Newsroom,
+    story_id: i64,
+    draft: &UpdateDraft,
+    posted_at: DateTime<Utc>,
+) -> anyhow::Result<Result<i64, MissingStory>> {
+    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let headlines = super::headline_lookup(&mut tx, []).await?;
+    let times = UpdateTimes { posted_at, edited_at: None };
+    let id = match write_update(&mut tx, story_id, draft, times, None, &headlines).await? {
+        Ok(change) => change.id(),
+        Err(missing) => return Ok(Err(missing)),
+    };
+    db::stories::mark_live(&mut tx, story_id, posted_at).await.context("marking story live")?;
+    tx.commit().await.context("committing update")?;
+    room.pages.clear();
+    room.announce(story_id, LiveEvent::Published(id)).await;
+    Ok(Ok(id))
+}
