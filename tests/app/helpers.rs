@@ -1,0 +1,131 @@
+//! `TestApp`: the very server `newsdesk serve` runs, on a random port and a
+//! temporary database, with helpers named after what a test wants to do.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use awc::http::StatusCode;
+use newsdesk::Newsroom;
+use newsdesk::config::Config;
+use newsdesk::content::import::{ImportError, ImportReport, import_dir};
+use scraper::{Html, Selector};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub address: String,
+    pub room: Newsroom,
+    /// Holds the database file; removed when the test ends.
+    _dir: TempDir,
+    client: awc::Client,
+}
+
+/// A fetched page.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// Trimmed text of every element matching `selector`.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// Values of `attribute` on every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|e| e.value().attr(attribute).map(str::to_owned))
+            .collect()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+}
+
+/// The demo content shipped in `content/`.
+pub fn demo_content() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+impl TestApp {
+    /// The app on an empty database.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let config = Config {
+            bind: listener.local_addr().unwrap().to_string(),
+            database: format!("sqlite://{}", dir.path().join("test.db").display()),
+            content: dir.path().join("no-content"),
+            site_url: Some("https://news.example".into()),
+        };
+        let room = Newsroom::open(&config).await.expect("database opens");
+        let server = newsdesk::http_server(room.clone(), listener).expect("server starts");
+        actix_web::rt::spawn(server);
+        let client = awc::Client::builder().disable_redirects().finish();
+        TestApp { address, room, _dir: dir, client }
+    }
+
+    /// The app with the demo strike coverage imported.
+    pub async fn with_demo_content() -> TestApp {
+        let app = TestApp::spawn().await;
+        app.import(&demo_content()).await.expect("demo content imports");
+        app
+    }
+
+    pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
+        import_dir(&self.room, dir, false).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get_page(&self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    /// GET with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = request.send().await.expect("request sent");
+        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+        Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
+        }
+    }
+}
+
+/// Writes `files` (name, text) into a new directory for an import test.
+pub fn content_dir(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write content file");
+    }
+    dir
+}
+
+/// A minimal valid story file.
+pub fn story_file(headline: &str, body: &str) -> String {
+    format!(
+        "+++\nheadline = \"{headline}\"\nstandfirst = \"Standfirst.\"\nbyline = \"Desk\"\n\
+         topics = [\"Doctors' strike\"]\npublished = 2016-01-12T07:30:00Z\n+++\n{body}\n"
+    )
+}

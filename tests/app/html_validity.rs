@@ -1,0 +1,44 @@
+//! Every kind of page passes the Nu HTML Checker (`vnu-jar`) with no errors.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::helpers::TestApp;
+
+/// Where the test command installs the checker (`npm ci` in the repository).
+fn vnu_jar() -> PathBuf {
+    std::env::var_os("VNU_JAR").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar")
+    })
+}
+
+#[actix_web::test]
+async fn every_page_passes_the_nu_html_checker() {
+    let app = TestApp::with_demo_content().await;
+    let pages = [
+        "/",
+        "/news/junior-doctors-strike-live",
+        "/news/earlier-strike-called-off",
+        "/topics/doctors-strike",
+        "/search?q=picket",
+        "/news/missing",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, path) in pages.iter().enumerate() {
+        let file = dir.path().join(format!("page-{i}.html"));
+        std::fs::write(&file, app.get_page(path).await.body).unwrap();
+        files.push(file);
+    }
+    let jar = vnu_jar();
+    assert!(jar.exists(), "Nu HTML Checker not found at {}: run the README's test command", jar.display());
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "text"])
+        .args(&files)
+        .output()
+        .expect("java runs");
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "HTML errors (pages in order {pages:?}):\n{report}");
+}
