@@ -9,25 +9,52 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::web::Bytes;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 /// Most pages kept at once; past it the cache starts again, so that crawlers
 /// walking `?before=` pages cannot grow it without bound.
 const MAX_PAGES: usize = 2_000;
 
-/// One rendered page and its validator.
+/// `Cache-Control` of HTML pages: `no-cache` makes browsers and caches
+/// revalidate every time, which costs a 304 and means nobody is shown a page
+/// older than the last publish.
+pub const REVALIDATE: &str = "public, no-cache";
+
+/// One rendered page and its validators.
 #[derive(Debug)]
 pub struct CachedPage {
     pub body: Bytes,
     pub etag: String,
     pub content_type: &'static str,
+    /// When the newest thing in the page changed, sent as `Last-Modified`.
+    /// `None` for HTML pages, which are validated by their ETag alone.
+    pub last_modified: Option<DateTime<Utc>>,
+    /// The `Cache-Control` header it is served with.
+    pub cache_control: &'static str,
 }
 
 impl CachedPage {
+    /// A page validated by its ETag and revalidated on every use ([`REVALIDATE`]).
     pub fn new(body: String, content_type: &'static str) -> CachedPage {
         let digest = Sha256::digest(body.as_bytes());
         let etag = format!("\"{}\"", hex(&digest[..12]));
-        CachedPage { body: Bytes::from(body), etag, content_type }
+        CachedPage {
+            body: Bytes::from(body),
+            etag,
+            content_type,
+            last_modified: None,
+            cache_control: REVALIDATE,
+        }
+    }
+
+    /// The same page with a `Last-Modified` time and its own `Cache-Control`.
+    pub fn dated(self, last_modified: DateTime<Utc>, cache_control: &'static str) -> CachedPage {
+        CachedPage {
+            last_modified: Some(last_modified),
+            cache_control,
+            ..self
+        }
     }
 }
 
@@ -43,7 +70,11 @@ pub struct PageCache {
 
 impl PageCache {
     pub fn get(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
-        self.pages.read().expect("page cache lock").get(key).cloned()
+        self.pages
+            .read()
+            .expect("page cache lock")
+            .get(key)
+            .cloned()
     }
 
     /// The generation to pass to [`PageCache::insert`] for a render starting now.

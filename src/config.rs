@@ -8,21 +8,42 @@ use std::path::PathBuf;
 pub struct Config {
     /// Address and port to serve HTTP on. Loopback by default: put a reverse
     /// proxy in front to publish the site.
-    #[arg(long, env = "NEWSDESK_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "NEWSDESK_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: String,
 
     /// SQLite database URL; the file is created if missing.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://newsdesk.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://newsdesk.db",
+        global = true
+    )]
     pub database: String,
 
     /// Directory of Markdown stories imported at start (and by `import`).
-    #[arg(long, env = "NEWSDESK_CONTENT", default_value = "content", global = true)]
+    #[arg(
+        long,
+        env = "NEWSDESK_CONTENT",
+        default_value = "content",
+        global = true
+    )]
     pub content: PathBuf,
 
     /// Public base URL used for absolute links in feeds, sitemaps and meta tags
     /// [default: http://<bind>].
     #[arg(long, env = "NEWSDESK_SITE_URL", global = true)]
     pub site_url: Option<String>,
+
+    /// WebSub hub (an http:// URL) that feeds advertise and that every publish
+    /// pings, so subscribers hear of a live update at once instead of at their
+    /// next poll. Off by default: pinging a hub is a choice of the operator.
+    #[arg(long, env = "NEWSDESK_WEBSUB_HUB", global = true)]
+    pub websub_hub: Option<String>,
 }
 
 impl Config {

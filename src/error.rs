@@ -13,6 +13,14 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Forbidden(&'static str),
+    /// An admin page was asked for without a session: sign in, then come back to the path.
+    #[error("sign in required")]
+    SignInRequired(String),
+    /// A one-time link that was already used.
+    #[error("{0}")]
+    Gone(&'static str),
+    #[error("too many failed sign-ins; wait {0} seconds")]
+    TooManyRequests(u64),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -44,27 +52,56 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let AppError::SignInRequired(next) = self {
+            let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+            return HttpResponse::SeeOther()
+                .insert_header(("Location", format!("/admin/login?{query}")))
+                .finish();
+        }
         let (title, message): (&str, String) = match self {
             AppError::NotFound => (
                 "Page not found",
-                "We could not find that page. It may have moved, or the link may be mistyped.".into(),
+                "We could not find that page. It may have moved, or the link may be mistyped."
+                    .into(),
             ),
             AppError::BadRequest(m) => ("Bad request", m.clone()),
             AppError::Forbidden(m) => ("Forbidden", (*m).to_owned()),
+            AppError::Gone(m) => ("Link no longer valid", (*m).to_owned()),
+            AppError::SignInRequired(_) => unreachable!("answered with a redirect above"),
+            AppError::TooManyRequests(seconds) => (
+                "Too many attempts",
+                format!(
+                    "Too many failed sign-ins. Wait {} minutes, then try again.",
+                    seconds.div_ceil(60)
+                ),
+            ),
             AppError::Internal(error) => {
                 // The log gets the whole chain; the reader gets nothing internal.
                 tracing::error!("{error:#}");
-                ("Something went wrong", "Sorry, something went wrong on our side. Please try again in a moment.".into())
+                (
+                    "Something went wrong",
+                    "Sorry, something went wrong on our side. Please try again in a moment.".into(),
+                )
             }
         };
-        let page = ErrorPage { title, message: &message };
+        let page = ErrorPage {
+            title,
+            message: &message,
+        };
         let body = page.render().unwrap_or_else(|_| message.clone());
-        HttpResponse::build(self.status_code())
+        let mut response = HttpResponse::build(self.status_code());
+        if let AppError::TooManyRequests(seconds) = self {
+            response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        response
             .content_type("text/html; charset=utf-8")
             .insert_header(("Cache-Control", "no-store"))
             .body(body)

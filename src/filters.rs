@@ -29,13 +29,21 @@ impl<T: UtcTime + ?Sized> UtcTime for &T {
 /// "08:10": the time of day in the site's time zone, for live updates.
 #[askama::filter_fn]
 pub fn clock<T: UtcTime>(time: T, _: &dyn Values) -> Result<String> {
-    Ok(time.utc().with_timezone(&SITE_TIME_ZONE).format("%H:%M").to_string())
+    Ok(time
+        .utc()
+        .with_timezone(&SITE_TIME_ZONE)
+        .format("%H:%M")
+        .to_string())
 }
 
 /// "12 January 2016, 08:10 GMT": a full date and time in the site's time zone.
 #[askama::filter_fn]
 pub fn long_date<T: UtcTime>(time: T, _: &dyn Values) -> Result<String> {
-    Ok(time.utc().with_timezone(&SITE_TIME_ZONE).format("%-d %B %Y, %H:%M %Z").to_string())
+    Ok(time
+        .utc()
+        .with_timezone(&SITE_TIME_ZONE)
+        .format("%-d %B %Y, %H:%M %Z")
+        .to_string())
 }
 
 /// "2016-01-12T08:10:00+00:00": for `<time datetime>` and structured data.

@@ -1,9 +1,11 @@
 //! newsdesk: a server-rendered news and live-blog site.
 //!
-//! `main` parses the command line and calls [`serve`] or [`import_command`];
-//! the integration tests start the very same server through [`http_server`].
+//! `main` parses the command line and runs one of [`commands`]; the
+//! integration tests start the very same server through [`http_server`].
 
+pub mod auth;
 pub mod cache;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod db;
@@ -16,13 +18,11 @@ pub mod publishing;
 pub mod routes;
 
 use std::net::TcpListener;
-use std::path::Path;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpServer, web};
-use anyhow::Context;
 use sqlx::SqlitePool;
 
 use crate::cache::PageCache;
@@ -36,6 +36,7 @@ pub struct Newsroom {
     pub db: SqlitePool,
     pub pages: Arc<PageCache>,
     pub live: Arc<LiveHub>,
+    pub logins: Arc<auth::LoginThrottle>,
     /// Public base URL without a trailing slash, for absolute links.
     pub site_url: Arc<str>,
 }
@@ -47,6 +48,7 @@ impl Newsroom {
             db: db::connect(&config.database).await?,
             pages: Arc::default(),
             live: Arc::default(),
+            logins: Arc::default(),
             site_url: config.site_url().into(),
         })
     }
@@ -82,26 +84,4 @@ pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Ser
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-/// `newsdesk serve`: migrate, import `content/`, serve until SIGINT/SIGTERM.
-/// actix-web stops accepting on the signal and lets in-flight requests finish.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let room = Newsroom::open(&config).await?;
-    if config.content.is_dir() {
-        let report = content::import::import_dir(&room, &config.content, false).await?;
-        tracing::info!("imported {}: {report}", config.content.display());
-    }
-    let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
-    println!("newsdesk is serving {} on http://{}", room.site_url, listener.local_addr()?);
-    http_server(room, listener)?.await.context("running HTTP server")
-}
-
-/// `newsdesk import [DIR]`: import and report what changed.
-pub async fn import_command(config: &Config, dir: &Path) -> anyhow::Result<()> {
-    let room = Newsroom::open(config).await?;
-    let show_progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let report = content::import::import_dir(&room, dir, show_progress).await?;
-    println!("{}: {report}", dir.display());
-    Ok(())
 }

@@ -53,7 +53,10 @@ impl LiveHub {
     /// Subscribes to a story's messages from now on.
     pub fn subscribe(&self, story_id: i64) -> broadcast::Receiver<Arc<LiveMessage>> {
         let mut channels = self.channels.lock().expect("live hub lock");
-        channels.entry(story_id).or_insert_with(|| broadcast::channel(BUFFER).0).subscribe()
+        channels
+            .entry(story_id)
+            .or_insert_with(|| broadcast::channel(BUFFER).0)
+            .subscribe()
     }
 
     /// Sends to every open page of the story; never waits for any of them.
@@ -70,6 +73,8 @@ impl LiveHub {
     /// Pages currently subscribed to a story.
     pub fn subscribers(&self, story_id: i64) -> usize {
         let channels = self.channels.lock().expect("live hub lock");
-        channels.get(&story_id).map_or(0, broadcast::Sender::receiver_count)
+        channels
+            .get(&story_id)
+            .map_or(0, broadcast::Sender::receiver_count)
     }
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use newsdesk::commands;
 use newsdesk::config::Config;
 
 #[derive(Parser)]
@@ -23,6 +24,19 @@ enum Command {
         /// Directory to import [default: the --content directory].
         dir: Option<PathBuf>,
     },
+    /// Manage editor accounts.
+    #[command(subcommand)]
+    Editor(EditorCommand),
+}
+
+#[derive(Subcommand)]
+enum EditorCommand {
+    /// Create an editor account. The password is read from standard input
+    /// (one line) when it is not a terminal, else asked for twice, hidden.
+    Add {
+        /// The editor's username (lowercase letters, digits, . _ -).
+        name: String,
+    },
 }
 
 #[actix_web::main]
@@ -35,10 +49,13 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => newsdesk::serve(cli.config).await,
+        Command::Serve => commands::serve(cli.config).await,
         Command::Import { dir } => {
             let dir = dir.unwrap_or_else(|| cli.config.content.clone());
-            newsdesk::import_command(&cli.config, &dir).await
+            commands::import(&cli.config, &dir).await
+        }
+        Command::Editor(EditorCommand::Add { name }) => {
+            commands::add_editor(&cli.config, &name).await
         }
     }
 }

@@ -13,5 +13,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/robots.txt", web::get().to(health::robots))
         .route("/static/{name}", web::get().to(assets::asset))
+        .service(admin_routes())
         .default_service(web::to(crate::error::not_found));
+}
+
+/// Largest admin form accepted, in bytes: room for a 200 KB Markdown body
+/// (refused with a message next to the field) plus the other fields; beyond
+/// it the request is answered 413 without being read.
+const MAX_ADMIN_FORM_BYTES: usize = 512 * 1024;
+
+fn admin_routes() -> actix_web::Scope {
+    use crate::handlers::admin::{dashboard, login, stories, story_desk, updates};
+    web::scope("/admin")
+        .app_data(web::PayloadConfig::new(MAX_ADMIN_FORM_BYTES))
+        .app_data(web::FormConfig::default().limit(16 * 1024))
+        .route("", web::get().to(dashboard::dashboard))
+        .route("/login", web::get().to(login::login_page))
+        .route("/login", web::post().to(login::sign_in))
+        .route("/logout", web::post().to(login::sign_out))
+        .route("/setup/{token}", web::get().to(login::setup_page))
+        .route("/setup/{token}", web::post().to(login::create_first_editor))
+        .route("/stories/new", web::get().to(stories::new_story_page))
+        .route("/stories/new", web::post().to(stories::create_story))
+        .route("/stories/{slug}", web::get().to(story_desk::story_desk))
+        .route(
+            "/stories/{slug}/edit",
+            web::get().to(stories::edit_story_page),
+        )
+        .route(
+            "/stories/{slug}/edit",
+            web::post().to(stories::update_story),
+        )
+        .route(
+            "/stories/{slug}/updates",
+            web::post().to(story_desk::publish),
+        )
+        .route(
+            "/stories/{slug}/end-live",
+            web::post().to(story_desk::end_live),
+        )
+        .route("/updates/{id}/edit", web::get().to(updates::edit_page))
+        .route("/updates/{id}/edit", web::post().to(updates::save_edit))
+        .route("/updates/{id}/delete", web::get().to(updates::delete_page))
+        .route("/updates/{id}/delete", web::post().to(updates::delete))
 }

@@ -148,17 +148,33 @@ pub fn parse_story_file(file: &Path, text: &str) -> Result<ParsedStory, ContentE
             return Err(error(time_line, Some("time"), message));
         }
         let body = block.body.join("\n").trim().to_owned();
-        updates.push(ParsedUpdate { line: block.marker_line, front, time, body });
+        updates.push(ParsedUpdate {
+            line: block.marker_line,
+            front,
+            time,
+            body,
+        });
     }
     let body = story_block.body.join("\n").trim().to_owned();
-    Ok(ParsedStory { file: file.to_owned(), text: text.to_owned(), front, published, updated, body, updates })
+    Ok(ParsedStory {
+        file: file.to_owned(),
+        text: text.to_owned(),
+        front,
+        published,
+        updated,
+        body,
+        updates,
+    })
 }
 
 /// Splits the file at its fences; errors carry the 1-based line.
 fn split_blocks(text: &str) -> Result<Vec<Block<'_>>, (usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
     if lines.first().map(|l| l.trim_end()) != Some(FENCE) {
-        return Err((1, format!("a content file starts with a `{FENCE}` line, then the story's front matter")));
+        return Err((
+            1,
+            format!("a content file starts with a `{FENCE}` line, then the story's front matter"),
+        ));
     }
     let mut blocks = Vec::new();
     let mut at = 0;
@@ -168,7 +184,10 @@ fn split_blocks(text: &str) -> Result<Vec<Block<'_>>, (usize, String)> {
             .iter()
             .position(|l| l.trim_end() == FENCE)
             .map(|p| p + at + 1)
-            .ok_or((marker_line, format!("front matter opened here is never closed with `{FENCE}`")))?;
+            .ok_or((
+                marker_line,
+                format!("front matter opened here is never closed with `{FENCE}`"),
+            ))?;
         let next = lines[close + 1..]
             .iter()
             .position(|l| l.trim_end() == UPDATE_FENCE)
@@ -184,12 +203,22 @@ fn split_blocks(text: &str) -> Result<Vec<Block<'_>>, (usize, String)> {
     Ok(blocks)
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(block: &Block, file: &Path) -> Result<T, ContentError> {
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    block: &Block,
+    file: &Path,
+) -> Result<T, ContentError> {
     toml::from_str(&block.toml).map_err(|e| {
-        let offset_line = e.span().map_or(0, |span| block.toml[..span.start].matches('\n').count());
+        let offset_line = e
+            .span()
+            .map_or(0, |span| block.toml[..span.start].matches('\n').count());
         let message = e.message().to_owned();
         let field = message.split('`').nth(1).map(str::to_owned);
-        ContentError { file: file.to_owned(), line: block.toml_first_line + offset_line, field, message }
+        ContentError {
+            file: file.to_owned(),
+            line: block.toml_first_line + offset_line,
+            field,
+            message,
+        }
     })
 }
 

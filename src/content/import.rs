@@ -52,7 +52,11 @@ pub enum ImportError {
 }
 
 fn list(errors: &[ContentError]) -> String {
-    errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+    errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A content file that passed every check, ready to write.
@@ -63,15 +67,26 @@ struct CheckedStory {
 }
 
 /// Imports every `*.md` file of `dir`.
-pub async fn import_dir(room: &Newsroom, dir: &Path, show_progress: bool) -> Result<ImportReport, ImportError> {
+pub async fn import_dir(
+    room: &Newsroom,
+    dir: &Path,
+    show_progress: bool,
+) -> Result<ImportReport, ImportError> {
     let files = content_files(dir)?;
-    let progress = if show_progress { ProgressBar::new(files.len() as u64) } else { ProgressBar::hidden() };
-    progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").expect("static template"));
+    let progress = if show_progress {
+        ProgressBar::new(files.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").expect("static template"),
+    );
     let mut errors = Vec::new();
     let mut stories = Vec::with_capacity(files.len());
     for file in &files {
         progress.inc(1);
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         match check_file(file, &text) {
             Ok(story) => stories.push(story),
             Err(mut found) => errors.append(&mut found),
@@ -87,10 +102,13 @@ pub async fn import_dir(room: &Newsroom, dir: &Path, show_progress: bool) -> Res
 }
 
 fn content_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("reading content directory {}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("reading content directory {}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry.with_context(|| format!("listing {}", dir.display()))?.path();
+        let path = entry
+            .with_context(|| format!("listing {}", dir.display()))?
+            .path();
         if path.extension().is_some_and(|e| e == "md") {
             files.push(path);
         }
@@ -102,7 +120,10 @@ fn content_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// Parses and validates one file; every problem comes back with its line.
 fn check_file(file: &Path, text: &str) -> Result<CheckedStory, Vec<ContentError>> {
     let parsed = parse_story_file(file, text).map_err(|e| vec![e])?;
-    let slug = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let slug = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let front = &parsed.front;
     let input = StoryInput {
         headline: front.headline.clone(),
@@ -115,7 +136,10 @@ fn check_file(file: &Path, text: &str) -> Result<CheckedStory, Vec<ContentError>
         live: front.live.clone(),
     };
     let mut errors = Vec::new();
-    let draft = input.validate().map_err(|e| errors.extend(located(file, text, 2, &e))).ok();
+    let draft = input
+        .validate()
+        .map_err(|e| errors.extend(located(file, text, 2, &e)))
+        .ok();
     let mut updates = Vec::with_capacity(parsed.updates.len());
     for update in &parsed.updates {
         match update_input(update).validate() {
@@ -124,7 +148,11 @@ fn check_file(file: &Path, text: &str) -> Result<CheckedStory, Vec<ContentError>
         }
     }
     match draft {
-        Some(draft) if errors.is_empty() => Ok(CheckedStory { parsed, draft, updates }),
+        Some(draft) if errors.is_empty() => Ok(CheckedStory {
+            parsed,
+            draft,
+            updates,
+        }),
         _ => Err(errors),
     }
 }
@@ -160,14 +188,29 @@ fn located(file: &Path, text: &str, first_line: usize, errors: &FieldErrors) -> 
 
 fn missing_story_error(story: &ParsedStory, missing: &MissingStory) -> ContentError {
     let needle = format!("/news/{}", missing.slug);
-    let line = story.text.lines().position(|l| l.contains(&needle)).map_or(1, |i| i + 1);
-    ContentError { file: story.file.clone(), line, field: None, message: missing.to_string() }
+    let line = story
+        .text
+        .lines()
+        .position(|l| l.contains(&needle))
+        .map_or(1, |i| i + 1);
+    ContentError {
+        file: story.file.clone(),
+        line,
+        field: None,
+        message: missing.to_string(),
+    }
 }
 
 /// Writes every checked story in one transaction; any refused link rolls it all back.
 async fn write_all(room: &Newsroom, stories: &[CheckedStory]) -> Result<ImportReport, ImportError> {
-    let mut tx = room.db.begin().await.context("starting import transaction")?;
-    let overrides = stories.iter().map(|s| (s.draft.slug.to_string(), s.draft.headline.clone()));
+    let mut tx = room
+        .db
+        .begin()
+        .await
+        .context("starting import transaction")?;
+    let overrides = stories
+        .iter()
+        .map(|s| (s.draft.slug.to_string(), s.draft.headline.clone()));
     let headlines = publishing::headline_lookup(&mut tx, overrides).await?;
     let mut report = ImportReport::default();
     let mut errors = Vec::new();
@@ -177,7 +220,8 @@ async fn write_all(room: &Newsroom, stories: &[CheckedStory]) -> Result<ImportRe
             published_at: story.parsed.published,
             updated_at: story.parsed.updated.unwrap_or(story.parsed.published),
         };
-        let stored = match publishing::write_story(&mut tx, &story.draft, times, &headlines).await? {
+        let stored = match publishing::write_story(&mut tx, &story.draft, times, &headlines).await?
+        {
             Ok(stored) => stored,
             Err(missing) => {
                 errors.push(missing_story_error(&story.parsed, &missing));
@@ -190,14 +234,21 @@ async fn write_all(room: &Newsroom, stories: &[CheckedStory]) -> Result<ImportRe
             StoryChange::Unchanged => report.stories_unchanged += 1,
         }
         for (parsed, draft) in &story.updates {
-            let times = UpdateTimes { posted_at: parsed.time, edited_at: None };
+            let times = UpdateTimes {
+                posted_at: parsed.time,
+                edited_at: None,
+            };
             let key = parsed.time.to_rfc3339();
-            match publishing::write_update(&mut tx, stored.id, draft, times, Some(&key), &headlines).await? {
+            match publishing::write_update(&mut tx, stored.id, draft, times, Some(&key), &headlines)
+                .await?
+            {
                 Ok(change) => {
                     report.count_update(change);
                     if parsed.front.pinned {
                         let id = change.id();
-                        db::stories::set_pinned_update(&mut tx, stored.id, Some(id)).await.context("pinning")?;
+                        db::stories::set_pinned_update(&mut tx, stored.id, Some(id))
+                            .await
+                            .context("pinning")?;
                     }
                 }
                 Err(missing) => errors.push(missing_story_error(&story.parsed, &missing)),
@@ -225,4 +276,3 @@ impl ImportReport {
         }
     }
 }
-

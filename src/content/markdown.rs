@@ -37,7 +37,10 @@ pub fn render_markdown(
     let events = number_footnote_references(events);
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events.into_iter());
-    Ok(RenderedMarkdown { html: SafeHtml::sanitise(&unsafe_html), read_more })
+    Ok(RenderedMarkdown {
+        html: SafeHtml::sanitise(&unsafe_html),
+        read_more,
+    })
 }
 
 /// The extensions editors may use, switched on one by one.
@@ -66,7 +69,9 @@ fn resolve_read_more<'a>(
             continue;
         };
         let slug = Slug::parse(&slug).map_err(|_| MissingStory { slug: slug.clone() })?;
-        let headline = headline_of(&slug).ok_or_else(|| MissingStory { slug: slug.to_string() })?;
+        let headline = headline_of(&slug).ok_or_else(|| MissingStory {
+            slug: slug.to_string(),
+        })?;
         out.push(Event::Html(
             format!(
                 r#"<p class="read-more"><span class="read-more-label">Read more</span> <a href="/news/{slug}">"#
@@ -89,18 +94,35 @@ fn read_more_paragraph(events: &[Event]) -> Option<(String, usize)> {
     if !matches!(events.first(), Some(Event::Start(Tag::Paragraph))) {
         return None;
     }
-    let end = events.iter().position(|e| matches!(e, Event::End(TagEnd::Paragraph)))?;
+    let end = events
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))?;
     let inner = &events[1..end];
-    let link_at = inner.iter().position(|e| matches!(e, Event::Start(Tag::Link { .. })))?;
-    let lead: String = inner[..link_at].iter().map(text_of).collect::<Option<_>>()?;
+    let link_at = inner
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Link { .. })))?;
+    let lead: String = inner[..link_at]
+        .iter()
+        .map(text_of)
+        .collect::<Option<_>>()?;
     if lead.trim() != READ_MORE_PREFIX {
         return None;
     }
-    let Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, .. }) = &inner[link_at] else {
+    let Event::Start(Tag::Link {
+        link_type: LinkType::Inline,
+        dest_url,
+        ..
+    }) = &inner[link_at]
+    else {
         return None;
     };
-    let link_end = inner.iter().position(|e| matches!(e, Event::End(TagEnd::Link)))?;
-    let trailing: String = inner[link_end + 1..].iter().map(text_of).collect::<Option<_>>()?;
+    let link_end = inner
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Link)))?;
+    let trailing: String = inner[link_end + 1..]
+        .iter()
+        .map(text_of)
+        .collect::<Option<_>>()?;
     if !trailing.trim().is_empty() {
         return None;
     }
@@ -129,8 +151,10 @@ fn number_footnote_references(events: Vec<Event>) -> Vec<Event> {
             Event::FootnoteReference(name) => {
                 let n = number_of(&name);
                 Event::Html(
-                    format!(r##"<sup class="footnote-reference"><a href="#fn-{name}">{n}</a></sup>"##)
-                        .into(),
+                    format!(
+                        r##"<sup class="footnote-reference"><a href="#fn-{name}">{n}</a></sup>"##
+                    )
+                    .into(),
                 )
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
@@ -168,11 +192,18 @@ mod tests {
 
     #[test]
     fn extensions_and_sanitising_work_together() {
-        let md = "| a |\n|---|\n| b |\n\n~~gone~~ \"quoted\"[^n]\n\n[^n]: note\n\n<script>x</script>";
+        let md =
+            "| a |\n|---|\n| b |\n\n~~gone~~ \"quoted\"[^n]\n\n[^n]: note\n\n<script>x</script>";
         let html = render_markdown(md, &headlines).unwrap().html.into_string();
-        assert!(html.contains("<table>") && html.contains("<del>gone</del>"), "{html}");
+        assert!(
+            html.contains("<table>") && html.contains("<del>gone</del>"),
+            "{html}"
+        );
         assert!(html.contains("“quoted”"), "{html}");
-        assert!(html.contains(r##"href="#fn-n""##) && html.contains(r#"id="fn-n""#), "{html}");
+        assert!(
+            html.contains(r##"href="#fn-n""##) && html.contains(r#"id="fn-n""#),
+            "{html}"
+        );
         assert!(!html.contains("script"), "{html}");
     }
 }

@@ -4,6 +4,9 @@
 //! `query!`: the build needs no database, no `.sqlx/` snapshot and no sqlx-cli,
 //! and every statement is exercised by the integration tests.
 
+pub mod audit;
+pub mod editors;
+pub mod feeds;
 pub mod links;
 pub mod search;
 pub mod stories;
@@ -37,6 +40,9 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("opening database {url}"))?;
-    sqlx::migrate!().run(&pool).await.context("running database migrations")?;
+    sqlx::migrate!()
+        .run(&pool)
+        .await
+        .context("running database migrations")?;
     Ok(pool)
 }

@@ -13,12 +13,14 @@ pub async fn index_story(
         .bind(story_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO search_index (story_id, update_id, title, body) VALUES (?, NULL, ?, ?)")
-        .bind(story_id)
-        .bind(title)
-        .bind(body)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO search_index (story_id, update_id, title, body) VALUES (?, NULL, ?, ?)",
+    )
+    .bind(story_id)
+    .bind(title)
+    .bind(body)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

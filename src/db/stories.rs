@@ -130,7 +130,9 @@ pub async fn set_pinned_update(
 
 /// Every story's slug and current headline, for resolving `READ MORE:` links.
 pub async fn headlines(conn: &mut Connection) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as("SELECT slug, headline FROM stories").fetch_all(conn).await
+    sqlx::query_as("SELECT slug, headline FROM stories")
+        .fetch_all(conn)
+        .await
 }
 
 /// Published stories for the front page: live ones first, then newest first.
@@ -196,4 +198,71 @@ pub async fn mark_live(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sql
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Keeps a story's text as saved at `version`.
+pub async fn insert_revision(
+    conn: &mut Connection,
+    story: &StoryRow,
+    editor_id: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO story_revisions (story_id, version, headline, standfirst, body_md, editor_id, saved_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(story.id)
+    .bind(story.version)
+    .bind(&story.headline)
+    .bind(&story.standfirst)
+    .bind(&story.body_md)
+    .bind(editor_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends a story's live coverage.
+pub async fn end_live(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE stories SET live_state = 'ended', live_ended_at = ?, updated_at = ?, version = version + 1
+         WHERE id = ? AND live_state = 'live'",
+    )
+    .bind(at)
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every story for the editors' dashboard, with its update count and last update time.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeskRow {
+    pub slug: String,
+    pub headline: String,
+    pub status: String,
+    pub live_state: String,
+    pub updated_at: DateTime<Utc>,
+    pub update_count: i64,
+    pub last_update_at: Option<DateTime<Utc>>,
+}
+
+pub async fn desk(conn: &mut Connection) -> sqlx::Result<Vec<DeskRow>> {
+    sqlx::query_as(
+        "SELECT s.slug, s.headline, s.status, s.live_state, s.updated_at,
+                COUNT(u.id) AS update_count, MAX(u.posted_at) AS last_update_at
+         FROM stories s LEFT JOIN updates u ON u.story_id = s.id AND u.deleted_at IS NULL
+         GROUP BY s.id ORDER BY s.live_state = 'live' DESC, s.updated_at DESC",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn slug_of(conn: &mut Connection, id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT slug FROM stories WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await
 }

@@ -175,16 +175,59 @@ impl UpdateRow {
 }
 
 /// One update by id, with its story's slug (for its permalink).
-pub async fn with_story_slug(conn: &mut Connection, id: i64) -> sqlx::Result<Option<(String, UpdateRow)>> {
-    let row: Option<UpdateRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM updates WHERE id = ?")))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+pub async fn with_story_slug(
+    conn: &mut Connection,
+    id: i64,
+) -> sqlx::Result<Option<(String, UpdateRow)>> {
+    let row: Option<UpdateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM updates WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let slug: String = sqlx::query_scalar("SELECT slug FROM stories WHERE id = ?")
         .bind(row.story_id)
         .fetch_one(conn)
         .await?;
     Ok(Some((slug, row)))
+}
+
+/// Soft-deletes an update: it leaves pages, feeds and search, but its row
+/// stays as the record of what was published. False if already deleted.
+pub async fn mark_deleted(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE updates SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")
+        .bind(at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    super::search::remove_update(conn, id).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Keeps an update's text as it was before an edit.
+pub async fn insert_revision(
+    conn: &mut Connection,
+    update_id: i64,
+    body_md: &str,
+    editor_id: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO update_revisions (update_id, body_md, editor_id, revised_at) VALUES (?, ?, ?, ?)")
+        .bind(update_id)
+        .bind(body_md)
+        .bind(editor_id)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn is_deleted(conn: &mut Connection, id: i64) -> sqlx::Result<bool> {
+    let deleted: Option<bool> =
+        sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM updates WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(deleted.unwrap_or(true))
 }

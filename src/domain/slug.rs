@@ -12,7 +12,9 @@ impl Slug {
     pub fn parse(text: &str) -> Result<Slug, String> {
         let well_formed = !text.is_empty()
             && text.len() <= Self::MAX_LEN
-            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !text.starts_with('-')
             && !text.ends_with('-')
             && !text.contains("--");
@@ -65,7 +67,15 @@ mod tests {
 
     #[test]
     fn malformed_slugs_are_refused() {
-        for bad in ["", "Caps", "two--hyphens", "-lead", "trail-", "spa ce", "ünï"] {
+        for bad in [
+            "",
+            "Caps",
+            "two--hyphens",
+            "-lead",
+            "trail-",
+            "spa ce",
+            "ünï",
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert!(Slug::parse("pickets-at-hri-2").is_ok());

@@ -99,15 +99,22 @@ impl StoryInput {
             Slug::from_title(headline)
                 .ok_or("Choose a slug: the headline has no letters or digits to make one from.")
         } else {
-            Slug::parse(self.slug.trim()).map_err(|_| {
-                "Use only lowercase letters a–z, digits and single hyphens in the slug."
-            })
+            Slug::parse(self.slug.trim()).map_err(
+                |_| "Use only lowercase letters a–z, digits and single hyphens in the slug.",
+            )
         };
         let slug = slug.map_err(|m| errors.add("slug", m)).ok();
         let mut topics: Vec<(Slug, String)> = Vec::new();
-        for name in self.topics.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        for name in self
+            .topics
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+        {
             match Slug::from_title(name) {
-                Some(s) if !topics.iter().any(|(t, _)| *t == s) => topics.push((s, name.to_owned())),
+                Some(s) if !topics.iter().any(|(t, _)| *t == s) => {
+                    topics.push((s, name.to_owned()))
+                }
                 Some(_) => {}
                 None => errors.add("topics", format!("“{name}” cannot be a topic name.")),
             }
@@ -135,7 +142,10 @@ impl StoryInput {
 
 /// Splits the admin form's comma-separated "Topics" field.
 pub fn split_topics(text: &str) -> Vec<String> {
-    text.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect()
+    text.split(',')
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -161,7 +171,11 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported() {
-        let bad = StoryInput { headline: " ".into(), slug: "Bad Slug".into(), ..input() };
+        let bad = StoryInput {
+            headline: " ".into(),
+            slug: "Bad Slug".into(),
+            ..input()
+        };
         let errors = bad.validate().unwrap_err();
         assert!(errors.get("headline").is_some());
         assert!(errors.get("slug").is_some());

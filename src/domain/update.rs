@@ -10,8 +10,12 @@ pub enum UpdateKind {
 }
 
 impl UpdateKind {
-    pub const ALL: [UpdateKind; 4] =
-        [UpdateKind::Update, UpdateKind::Picket, UpdateKind::Statement, UpdateKind::Figures];
+    pub const ALL: [UpdateKind; 4] = [
+        UpdateKind::Update,
+        UpdateKind::Picket,
+        UpdateKind::Statement,
+        UpdateKind::Figures,
+    ];
 
     pub fn parse(text: &str) -> Option<UpdateKind> {
         UpdateKind::ALL.into_iter().find(|k| k.as_str() == text)
@@ -42,9 +46,18 @@ impl UpdateKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KindDetails {
     Update,
-    Picket { place: String },
-    Statement { who: String },
-    Figures { number: i64, what: String, place: Option<String>, source: String },
+    Picket {
+        place: String,
+    },
+    Statement {
+        who: String,
+    },
+    Figures {
+        number: i64,
+        what: String,
+        place: Option<String>,
+        source: String,
+    },
 }
 
 impl KindDetails {
@@ -99,15 +112,28 @@ impl UpdateInput {
         } else if self.body.len() > MAX_MARKDOWN_BYTES {
             errors.add("body", "The update is over 200 KB.");
         }
-        let author = required(&mut errors, "author", &self.author, "An update needs an author.");
+        let author = required(
+            &mut errors,
+            "author",
+            &self.author,
+            "An update needs an author.",
+        );
         let details = match UpdateKind::parse(self.kind.trim()) {
             None => {
-                errors.add("kind", "Choose a kind: update, picket, statement or figures.");
+                errors.add(
+                    "kind",
+                    "Choose a kind: update, picket, statement or figures.",
+                );
                 None
             }
             Some(UpdateKind::Update) => Some(KindDetails::Update),
             Some(UpdateKind::Picket) => {
-                let place = required(&mut errors, "place", &self.place, "Say where the picket is.");
+                let place = required(
+                    &mut errors,
+                    "place",
+                    &self.place,
+                    "Say where the picket is.",
+                );
                 Some(KindDetails::Picket { place })
             }
             Some(UpdateKind::Statement) => {
@@ -121,7 +147,12 @@ impl UpdateInput {
                 let what = required(&mut errors, "what", &self.what, "Say what was counted.");
                 let source = required(&mut errors, "source", &self.source, "Name the source.");
                 let place = Some(self.place.trim().to_owned()).filter(|p| !p.is_empty());
-                Some(KindDetails::Figures { number, what, place, source })
+                Some(KindDetails::Figures {
+                    number,
+                    what,
+                    place,
+                    source,
+                })
             }
         };
         errors.into_result(|| UpdateDraft {
@@ -164,15 +195,24 @@ mod tests {
     fn figures_need_a_whole_non_negative_number() {
         assert!(figures("4000").validate().is_ok());
         for bad in ["-1", "4,000", "lots", ""] {
-            assert!(figures(bad).validate().unwrap_err().get("number").is_some(), "{bad}");
+            assert!(
+                figures(bad).validate().unwrap_err().get("number").is_some(),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn each_kind_requires_its_fields() {
-        let picket = UpdateInput { kind: "picket".into(), ..figures("1") };
+        let picket = UpdateInput {
+            kind: "picket".into(),
+            ..figures("1")
+        };
         assert!(picket.validate().unwrap_err().get("place").is_some());
-        let unknown = UpdateInput { kind: "rumour".into(), ..figures("1") };
+        let unknown = UpdateInput {
+            kind: "rumour".into(),
+            ..figures("1")
+        };
         assert!(unknown.validate().unwrap_err().get("kind").is_some());
     }
 }

@@ -14,28 +14,52 @@ struct Asset {
     content_type: &'static str,
 }
 
-const ASSETS: [Asset; 2] = [
-    Asset { name: "site.css", body: include_str!("../../static/site.css"), content_type: "text/css; charset=utf-8" },
-    Asset { name: "live.js", body: include_str!("../../static/live.js"), content_type: "text/javascript; charset=utf-8" },
+const ASSETS: [Asset; 3] = [
+    Asset {
+        name: "site.css",
+        body: include_str!("../../static/site.css"),
+        content_type: "text/css; charset=utf-8",
+    },
+    Asset {
+        name: "admin.js",
+        body: include_str!("../../static/admin.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
+    Asset {
+        name: "live.js",
+        body: include_str!("../../static/live.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
 ];
 
 /// Short content hash of every asset, computed once.
 static VERSIONS: LazyLock<Vec<String>> = LazyLock::new(|| {
     ASSETS
         .iter()
-        .map(|a| Sha256::digest(a.body.as_bytes())[..6].iter().map(|b| format!("{b:02x}")).collect())
+        .map(|a| {
+            Sha256::digest(a.body.as_bytes())[..6]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        })
         .collect()
 });
 
 /// The URL of an asset, versioned by its content: `/static/site.css?v=1a2b3c4d5e6f`.
 pub fn url(name: &str) -> String {
-    let index = ASSETS.iter().position(|a| a.name == name).expect("templates name known assets");
+    let index = ASSETS
+        .iter()
+        .position(|a| a.name == name)
+        .expect("templates name known assets");
     format!("/static/{name}?v={}", VERSIONS[index])
 }
 
 /// `GET /static/{name}`.
 pub async fn asset(name: web::Path<String>) -> AppResult<HttpResponse> {
-    let asset = ASSETS.iter().find(|a| a.name == name.as_str()).ok_or(AppError::NotFound)?;
+    let asset = ASSETS
+        .iter()
+        .find(|a| a.name == name.as_str())
+        .ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type(asset.content_type)
         .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))

@@ -31,7 +31,10 @@ pub async fn updates_after(
     let rows = db::updates::published_after(&mut conn, story.id, after).await?;
     let mut html = String::new();
     for row in rows.into_iter().rev() {
-        UpdateFragment { update: &UpdateView::new(&story.slug, row) }.render_into(&mut html)?;
+        UpdateFragment {
+            update: &UpdateView::new(&story.slug, row),
+        }
+        .render_into(&mut html)?;
     }
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -48,5 +51,8 @@ pub async fn render_message(room: &Newsroom, event: LiveEvent) -> anyhow::Result
     let (slug, row) = db::updates::with_story_slug(&mut conn, event.update_id())
         .await?
         .context("announced update is missing")?;
-    Ok(UpdateFragment { update: &UpdateView::new(&slug, row) }.render()?)
+    Ok(UpdateFragment {
+        update: &UpdateView::new(&slug, row),
+    }
+    .render()?)
 }

@@ -1,5 +1,6 @@
 //! HTTP: each page area's handlers with their view models beside them.
 
+pub mod admin;
 pub mod assets;
 pub mod health;
 pub mod live;

@@ -1,10 +1,13 @@
-//! Serving pages from the page cache, with ETags and 304s.
+//! Serving pages, feeds and sitemaps from the page cache, with validators
+//! (ETag, and Last-Modified for feeds) and 304s.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::SystemTime;
 
-use actix_web::http::header;
+use actix_web::http::header::{self, HttpDate};
 use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 
 use crate::Newsroom;
 use crate::cache::CachedPage;
@@ -24,35 +27,123 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AppResult<String>>,
 {
-    let key = req.uri().to_string();
-    let page = match room.pages.get(&key) {
-        Some(page) => page,
-        None => {
-            let generation = room.pages.generation();
-            let page = Arc::new(CachedPage::new(render().await?, content_type));
-            room.pages.insert(key, page.clone(), generation);
-            page
-        }
-    };
+    let page = from_cache(req, room, || async {
+        Ok(CachedPage::new(render().await?, content_type))
+    })
+    .await?;
     Ok(conditional(req, &page))
 }
 
+/// A feed or sitemap as rendered: its body and when its newest content changed.
+/// That time comes from the content, never the clock, so an unchanged feed
+/// renders to the same bytes and keeps its ETag.
+pub struct Dated {
+    pub body: String,
+    pub last_modified: DateTime<Utc>,
+}
+
+/// `Cache-Control` of feeds and sitemaps. Feed readers poll every few minutes;
+/// letting a cache in front answer for a minute (and keep answering while it
+/// revalidates) absorbs that polling, at the cost of a poller seeing a new
+/// update up to a minute late. WebSub subscribers hear of it at once.
+const POLLED: &str = "public, max-age=60, stale-while-revalidate=300";
+
+/// [`cached`] for documents that machines poll (feeds, sitemaps): adds
+/// `Last-Modified`, answers `If-Modified-Since` too, and may be kept in front.
+pub async fn cached_dated<F, Fut>(
+    req: &HttpRequest,
+    room: &Newsroom,
+    content_type: &'static str,
+    render: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = AppResult<Dated>>,
+{
+    let page = from_cache(req, room, || async {
+        Ok(dated_page(render().await?, content_type))
+    })
+    .await?;
+    Ok(conditional(req, &page))
+}
+
+/// [`cached_dated`] without the page cache, for a document that changes with
+/// the clock rather than with a write (the news sitemap's last 48 hours).
+pub fn uncached_dated(
+    req: &HttpRequest,
+    content_type: &'static str,
+    document: Dated,
+) -> HttpResponse {
+    conditional(req, &dated_page(document, content_type))
+}
+
+fn dated_page(document: Dated, content_type: &'static str) -> CachedPage {
+    CachedPage::new(document.body, content_type).dated(document.last_modified, POLLED)
+}
+
+/// The cached page for this URL, rendered and stored on a miss.
+async fn from_cache<F, Fut>(
+    req: &HttpRequest,
+    room: &Newsroom,
+    render: F,
+) -> AppResult<Arc<CachedPage>>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = AppResult<CachedPage>>,
+{
+    let key = req.uri().to_string();
+    if let Some(page) = room.pages.get(&key) {
+        return Ok(page);
+    }
+    let generation = room.pages.generation();
+    let page = Arc::new(render().await?);
+    room.pages.insert(key, page.clone(), generation);
+    Ok(page)
+}
+
 /// 304 when the reader already has this version, the page otherwise.
-/// `no-cache` makes browsers and caches revalidate every time, which costs a
-/// 304 and means nobody is shown a page older than the last publish.
 fn conditional(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == page.etag || t.trim() == "*"));
-    let mut response = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    let unchanged = not_modified(req, page);
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
     response
         .insert_header((header::ETAG, page.etag.clone()))
-        .insert_header((header::CACHE_CONTROL, "public, no-cache"));
-    if matches {
+        .insert_header((header::CACHE_CONTROL, page.cache_control));
+    if let Some(modified) = page.last_modified {
+        response.insert_header((
+            header::LAST_MODIFIED,
+            HttpDate::from(SystemTime::from(modified)),
+        ));
+    }
+    if unchanged {
         response.finish()
     } else {
-        response.content_type(page.content_type).body(page.body.clone())
+        response
+            .content_type(page.content_type)
+            .body(page.body.clone())
     }
+}
+
+/// Whether the request's validators match the page. `If-None-Match` decides
+/// when present (RFC 9110 §13.2.2), compared weakly because a cache in front
+/// may have weakened the tag; `If-Modified-Since` counts only without it.
+fn not_modified(req: &HttpRequest, page: &CachedPage) -> bool {
+    let headers = req.headers();
+    if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
+        return tags.to_str().is_ok_and(|tags| {
+            tags.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == page.etag)
+        });
+    }
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<HttpDate>().ok())
+        .map(|date| DateTime::<Utc>::from(SystemTime::from(date)));
+    // HTTP dates have whole seconds: compare at that resolution.
+    matches!((page.last_modified, since), (Some(modified), Some(since)) if modified.timestamp() <= since.timestamp())
 }

@@ -2,8 +2,14 @@
 //! rendered once, stored in one transaction with everything that depends on it
 //! (topics, links, search index), then cached pages are dropped and open pages told.
 
+mod desk;
 mod stories;
 mod updates;
 
-pub use stories::{StoryChange, StoryTimes, WrittenStory, headline_lookup, write_links, write_story};
-pub use updates::{UpdateChange, UpdateTimes, publish_update, write_update};
+pub use desk::{SaveRefused, delete_update, edit_update, end_live_coverage, save_story};
+pub use stories::{
+    StoryChange, StoryTimes, WrittenStory, headline_lookup, write_links, write_story,
+};
+pub use updates::{
+    UpdateChange, UpdateTimes, publish_update, publish_update_as, rewrite_update, write_update,
+};

@@ -36,8 +36,11 @@ pub async fn headline_lookup(
     conn: &mut Connection,
     overrides: impl IntoIterator<Item = (String, String)>,
 ) -> anyhow::Result<HashMap<String, String>> {
-    let mut headlines: HashMap<String, String> =
-        db::stories::headlines(conn).await.context("loading headlines")?.into_iter().collect();
+    let mut headlines: HashMap<String, String> = db::stories::headlines(conn)
+        .await
+        .context("loading headlines")?
+        .into_iter()
+        .collect();
     headlines.extend(overrides);
     Ok(headlines)
 }
@@ -53,7 +56,9 @@ pub async fn write_story(
     times: StoryTimes,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<Result<WrittenStory, MissingStory>> {
-    let rendered = match render_markdown(&draft.body_md, &|s: &Slug| headlines.get(s.as_str()).cloned()) {
+    let rendered = match render_markdown(&draft.body_md, &|s: &Slug| {
+        headlines.get(s.as_str()).cloned()
+    }) {
         Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
@@ -69,32 +74,60 @@ pub async fn write_story(
         published_at: times.published_at,
         updated_at: times.updated_at,
     };
-    let existing = db::stories::find_by_slug(conn, row.slug).await.context("loading story")?;
+    let existing = db::stories::find_by_slug(conn, row.slug)
+        .await
+        .context("loading story")?;
     let mut topic_ids = Vec::with_capacity(draft.topics.len());
     for (slug, name) in &draft.topics {
-        topic_ids.push(db::topics::upsert(conn, slug.as_str(), name).await.context("saving topic")?);
+        topic_ids.push(
+            db::topics::upsert(conn, slug.as_str(), name)
+                .await
+                .context("saving topic")?,
+        );
     }
     let (id, change) = match existing {
-        None => (db::stories::insert(conn, &row).await.context("inserting story")?, StoryChange::Created),
+        None => (
+            db::stories::insert(conn, &row)
+                .await
+                .context("inserting story")?,
+            StoryChange::Created,
+        ),
         Some(old) => {
-            let old_topics: Vec<i64> =
-                db::topics::for_story(conn, old.id).await?.iter().map(|t| t.id).collect();
+            let old_topics: Vec<i64> = db::topics::for_story(conn, old.id)
+                .await?
+                .iter()
+                .map(|t| t.id)
+                .collect();
             if old_topics == topic_ids && stored_as(&old) == row {
                 let change = StoryChange::Unchanged;
-                return Ok(Ok(WrittenStory { id: old.id, change, read_more: rendered.read_more }));
+                return Ok(Ok(WrittenStory {
+                    id: old.id,
+                    change,
+                    read_more: rendered.read_more,
+                }));
             }
-            db::stories::update(conn, old.id, &row).await.context("updating story")?;
+            db::stories::update(conn, old.id, &row)
+                .await
+                .context("updating story")?;
             if old.headline != row.headline {
                 follow_headline_change(conn, old.id, headlines).await?;
             }
             (old.id, StoryChange::Updated)
         }
     };
-    db::topics::set_for_story(conn, id, &topic_ids).await.context("filing story under topics")?;
+    db::topics::set_for_story(conn, id, &topic_ids)
+        .await
+        .context("filing story under topics")?;
     let text = format!("{}\n{}\n{}", draft.standfirst, draft.byline, draft.body_md);
-    db::search::index_story(conn, id, &draft.headline, &text).await.context("indexing story")?;
+    db::search::index_story(conn, id, &draft.headline, &text)
+        .await
+        .context("indexing story")?;
     write_links(conn, id, &rendered.read_more).await?;
-    Ok(Ok(WrittenStory { id, change, read_more: rendered.read_more }))
+    Ok(Ok(WrittenStory {
+        id,
+        change,
+        read_more: rendered.read_more,
+    }))
 }
 
 fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {
@@ -114,14 +147,20 @@ fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {
 
 /// Records which stories `story_id` links to. Targets that do not exist yet
 /// (later in the same import) are linked when they are written.
-pub async fn write_links(conn: &mut Connection, story_id: i64, targets: &[Slug]) -> anyhow::Result<()> {
+pub async fn write_links(
+    conn: &mut Connection,
+    story_id: i64,
+    targets: &[Slug],
+) -> anyhow::Result<()> {
     let mut ids = Vec::with_capacity(targets.len());
     for slug in targets {
         if let Some(target) = db::stories::find_by_slug(conn, slug.as_str()).await? {
             ids.push(target.id);
         }
     }
-    db::links::replace_from(conn, story_id, &ids).await.context("saving READ MORE links")
+    db::links::replace_from(conn, story_id, &ids)
+        .await
+        .context("saving READ MORE links")
 }
 
 /// Re-renders every story that links to `story_id`, so its read-more text shows the new headline.

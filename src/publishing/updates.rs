@@ -26,13 +26,55 @@ pub enum UpdateChange {
 
 impl UpdateChange {
     pub fn id(self) -> i64 {
-        let (UpdateChange::Created(id) | UpdateChange::Updated(id) | UpdateChange::Unchanged(id)) = self;
+        let (UpdateChange::Created(id) | UpdateChange::Updated(id) | UpdateChange::Unchanged(id)) =
+            self;
         id
     }
 }
 
-/// Stores one update (inserting, or rewriting the one with the same import key)
-/// and keeps the search index in step. Refuses a `READ MORE:` to a missing story.
+/// Renders an update and builds the row to store; refuses a `READ MORE:` to a missing story.
+fn render_row<'a>(
+    draft: &'a UpdateDraft,
+    posted_at: DateTime<Utc>,
+    headlines: &HashMap<String, String>,
+    html: &'a mut String,
+) -> Result<UpdateWrite<'a>, MissingStory> {
+    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
+    *html = render_markdown(&draft.body_md, &lookup)?.html.into_string();
+    let (place, who, number, what, source) = match &draft.details {
+        KindDetails::Update => (None, None, None, None, None),
+        KindDetails::Picket { place } => (Some(place.as_str()), None, None, None, None),
+        KindDetails::Statement { who } => (None, Some(who.as_str()), None, None, None),
+        KindDetails::Figures {
+            number,
+            what,
+            place,
+            source,
+        } => (
+            place.as_deref(),
+            None,
+            Some(*number),
+            Some(what.as_str()),
+            Some(source.as_str()),
+        ),
+    };
+    Ok(UpdateWrite {
+        posted_at,
+        kind: draft.details.kind().as_str(),
+        body_md: &draft.body_md,
+        body_html: html,
+        author: &draft.author,
+        key_event: draft.key_event,
+        place,
+        who,
+        figure_number: number,
+        figure_what: what,
+        figure_source: source,
+    })
+}
+
+/// Stores one update: inserts it, or rewrites the one imported under the same
+/// key; keeps the search index in step.
 pub async fn write_update(
     conn: &mut Connection,
     story_id: i64,
@@ -41,31 +83,10 @@ pub async fn write_update(
     import_key: Option<&str>,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<Result<UpdateChange, MissingStory>> {
-    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
-    let rendered = match render_markdown(&draft.body_md, &lookup) {
-        Ok(rendered) => rendered,
+    let mut html = String::new();
+    let row = match render_row(draft, times.posted_at, headlines, &mut html) {
+        Ok(row) => row,
         Err(missing) => return Ok(Err(missing)),
-    };
-    let (place, who, number, what, source) = match &draft.details {
-        KindDetails::Update => (None, None, None, None, None),
-        KindDetails::Picket { place } => (Some(place.as_str()), None, None, None, None),
-        KindDetails::Statement { who } => (None, Some(who.as_str()), None, None, None),
-        KindDetails::Figures { number, what, place, source } => {
-            (place.as_deref(), None, Some(*number), Some(what.as_str()), Some(source.as_str()))
-        }
-    };
-    let row = UpdateWrite {
-        posted_at: times.posted_at,
-        kind: draft.details.kind().as_str(),
-        body_md: &draft.body_md,
-        body_html: rendered.html.as_str(),
-        author: &draft.author,
-        key_event: draft.key_event,
-        place,
-        who,
-        figure_number: number,
-        figure_what: what,
-        figure_source: source,
     };
     let existing = match import_key {
         Some(key) => db::updates::find_imported(conn, story_id, key).await?,
@@ -74,16 +95,44 @@ pub async fn write_update(
     let change = match existing {
         Some(old) if old.as_write() == row => return Ok(Ok(UpdateChange::Unchanged(old.id))),
         Some(old) => {
-            db::updates::rewrite(conn, old.id, &row, times.edited_at).await.context("rewriting update")?;
+            db::updates::rewrite(conn, old.id, &row, times.edited_at)
+                .await
+                .context("rewriting update")?;
             UpdateChange::Updated(old.id)
         }
         None => UpdateChange::Created(
-            db::updates::insert(conn, story_id, &row, import_key).await.context("inserting update")?,
+            db::updates::insert(conn, story_id, &row, import_key)
+                .await
+                .context("inserting update")?,
         ),
     };
-    let id = change.id();
-    db::search::index_update(conn, story_id, id, &draft.body_md).await.context("indexing update")?;
+    db::search::index_update(conn, story_id, change.id(), &draft.body_md)
+        .await
+        .context("indexing update")?;
     Ok(Ok(change))
+}
+
+/// Rewrites update `update_id` with an editor's correction.
+pub async fn rewrite_update(
+    conn: &mut Connection,
+    story_id: i64,
+    update_id: i64,
+    draft: &UpdateDraft,
+    times: UpdateTimes,
+    headlines: &HashMap<String, String>,
+) -> anyhow::Result<Result<(), MissingStory>> {
+    let mut html = String::new();
+    let row = match render_row(draft, times.posted_at, headlines, &mut html) {
+        Ok(row) => row,
+        Err(missing) => return Ok(Err(missing)),
+    };
+    db::updates::rewrite(conn, update_id, &row, times.edited_at)
+        .await
+        .context("rewriting update")?;
+    db::search::index_update(conn, story_id, update_id, &draft.body_md)
+        .await
+        .context("indexing update")?;
+    Ok(Ok(()))
 }
 
 /// Publishes a new live update on a story: one transaction (row, search index,
@@ -94,14 +143,33 @@ pub async fn publish_update(
     draft: &UpdateDraft,
     posted_at: DateTime<Utc>,
 ) -> anyhow::Result<Result<i64, MissingStory>> {
+    publish_update_as(room, story_id, draft, posted_at, None).await
+}
+
+/// [`publish_update`], recording in the audit trail which editor published it.
+pub async fn publish_update_as(
+    room: &Newsroom,
+    story_id: i64,
+    draft: &UpdateDraft,
+    posted_at: DateTime<Utc>,
+    editor_id: Option<i64>,
+) -> anyhow::Result<Result<i64, MissingStory>> {
     let mut tx = room.db.begin().await.context("starting transaction")?;
     let headlines = super::headline_lookup(&mut tx, []).await?;
-    let times = UpdateTimes { posted_at, edited_at: None };
+    let times = UpdateTimes {
+        posted_at,
+        edited_at: None,
+    };
     let id = match write_update(&mut tx, story_id, draft, times, None, &headlines).await? {
         Ok(change) => change.id(),
         Err(missing) => return Ok(Err(missing)),
     };
-    db::stories::mark_live(&mut tx, story_id, posted_at).await.context("marking story live")?;
+    db::stories::mark_live(&mut tx, story_id, posted_at)
+        .await
+        .context("marking story live")?;
+    let slug = db::stories::slug_of(&mut tx, story_id).await?;
+    let subject = format!("{slug}#update-{id}");
+    db::audit::record(&mut tx, editor_id, "published update", &subject, Utc::now()).await?;
     tx.commit().await.context("committing update")?;
     room.pages.clear();
     room.announce(story_id, LiveEvent::Published(id)).await;

@@ -20,7 +20,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -45,18 +49,29 @@ impl Browser {
         .chain([format!("--user-data-dir={}", profile.path().display())])
         .collect::<Vec<_>>();
         let mut caps = serde_json::Map::new();
-        caps.insert("goog:chromeOptions".into(), json!({ "binary": "/usr/bin/chromium", "args": args }));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": "/usr/bin/chromium", "args": args }),
+        );
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => break client,
                 Err(e) if Instant::now() > deadline => panic!("could not start Chromium: {e}"),
                 Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
             }
         };
-        Browser { client, driver, _profile: profile }
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
     }
 
     /// Saves a screenshot under `target/screenshots/`.
@@ -68,7 +83,13 @@ impl Browser {
     }
 
     pub async fn text_of(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.expect(css).text().await.unwrap()
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .text()
+            .await
+            .unwrap()
     }
 }
 
@@ -84,12 +105,25 @@ async fn a_reader_follows_a_story_from_the_front_page_and_sees_its_updates() {
     let app = TestApp::with_demo_content().await;
     let browser = Browser::start().await;
     browser.client.goto(&app.url("/")).await.unwrap();
-    let first_story = browser.client.find(Locator::Css(".live-now .story-card h3 a")).await.unwrap();
+    let first_story = browser
+        .client
+        .find(Locator::Css(".live-now .story-card h3 a"))
+        .await
+        .unwrap();
     first_story.click().await.unwrap();
     let url = browser.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/news/junior-doctors-strike-live");
-    assert!(browser.text_of(".story-body").await.contains("first time junior doctors have taken strike action"));
-    let updates = browser.client.find_all(Locator::Css("article.update")).await.unwrap();
+    assert!(
+        browser
+            .text_of(".story-body")
+            .await
+            .contains("first time junior doctors have taken strike action")
+    );
+    let updates = browser
+        .client
+        .find_all(Locator::Css("article.update"))
+        .await
+        .unwrap();
     assert!(updates.len() >= 15, "{} updates visible", updates.len());
     assert!(browser.text_of("article.update").await.contains("17:30"));
     browser.screenshot("story-page").await;

@@ -36,7 +36,13 @@ impl Page {
         let selector = Selector::parse(selector).expect("valid selector");
         self.html()
             .select(&selector)
-            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 
@@ -50,7 +56,10 @@ impl Page {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 }
 
@@ -70,23 +79,36 @@ impl TestApp {
             database: format!("sqlite://{}", dir.path().join("test.db").display()),
             content: dir.path().join("no-content"),
             site_url: Some("https://news.example".into()),
+            websub_hub: None,
         };
         let room = Newsroom::open(&config).await.expect("database opens");
         let server = newsdesk::http_server(room.clone(), listener).expect("server starts");
         actix_web::rt::spawn(server);
         let client = awc::Client::builder().disable_redirects().finish();
-        TestApp { address, room, _dir: dir, client }
+        TestApp {
+            address,
+            room,
+            _dir: dir,
+            client,
+        }
     }
 
     /// The app with the demo strike coverage imported.
     pub async fn with_demo_content() -> TestApp {
         let app = TestApp::spawn().await;
-        app.import(&demo_content()).await.expect("demo content imports");
+        app.import(&demo_content())
+            .await
+            .expect("demo content imports");
         app
     }
 
     pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
         import_dir(&self.room, dir, false).await
+    }
+
+    /// The database URL, for running the `newsdesk` binary against it.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}", self._dir.path().join("test.db").display())
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -103,13 +125,36 @@ impl TestApp {
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
-        let mut response = request.send().await.expect("request sent");
-        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
-        Page {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
-        }
+        read_page(request.send().await.expect("request sent")).await
+    }
+}
+
+impl TestApp {
+    /// POSTs a urlencoded form with a cookie header.
+    pub async fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(self.url(path))
+            .insert_header(("Cookie", cookie))
+            .send_form(&fields)
+            .await;
+        read_page(response.expect("request sent")).await
+    }
+}
+
+async fn read_page<S>(mut response: awc::ClientResponse<S>) -> Page
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let body = response
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .expect("body read");
+    Page {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
     }
 }
 

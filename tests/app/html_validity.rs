@@ -7,9 +7,12 @@ use crate::helpers::TestApp;
 
 /// Where the test command installs the checker (`npm ci` in the repository).
 fn vnu_jar() -> PathBuf {
-    std::env::var_os("VNU_JAR").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar")
-    })
+    std::env::var_os("VNU_JAR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("node_modules/vnu-jar/build/dist/vnu.jar")
+        })
 }
 
 #[actix_web::test]
@@ -31,7 +34,11 @@ async fn every_page_passes_the_nu_html_checker() {
         files.push(file);
     }
     let jar = vnu_jar();
-    assert!(jar.exists(), "Nu HTML Checker not found at {}: run the README's test command", jar.display());
+    assert!(
+        jar.exists(),
+        "Nu HTML Checker not found at {}: run the README's test command",
+        jar.display()
+    );
     let output = Command::new("java")
         .arg("-jar")
         .arg(&jar)
@@ -40,5 +47,8 @@ async fn every_page_passes_the_nu_html_checker() {
         .output()
         .expect("java runs");
     let report = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "HTML errors (pages in order {pages:?}):\n{report}");
+    assert!(
+        output.status.success(),
+        "HTML errors (pages in order {pages:?}):\n{report}"
+    );
 }

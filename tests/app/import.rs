@@ -9,14 +9,28 @@ use crate::helpers::{TestApp, content_dir, demo_content, story_file};
 async fn importing_twice_changes_nothing() {
     let app = TestApp::spawn().await;
     let first = app.import(&demo_content()).await.unwrap();
-    assert!(first.stories_created >= 7 && first.updates_created >= 15, "{first}");
+    assert!(
+        first.stories_created >= 7 && first.updates_created >= 15,
+        "{first}"
+    );
     let before = app.get_page("/news/junior-doctors-strike-live").await.body;
     let second = app.import(&demo_content()).await.unwrap();
-    assert_eq!((second.stories_created, second.stories_updated), (0, 0), "{second}");
-    assert_eq!((second.updates_created, second.updates_updated), (0, 0), "{second}");
+    assert_eq!(
+        (second.stories_created, second.stories_updated),
+        (0, 0),
+        "{second}"
+    );
+    assert_eq!(
+        (second.updates_created, second.updates_updated),
+        (0, 0),
+        "{second}"
+    );
     assert_eq!(second.stories_unchanged, first.stories_created);
     app.room.pages.clear();
-    assert_eq!(app.get_page("/news/junior-doctors-strike-live").await.body, before);
+    assert_eq!(
+        app.get_page("/news/junior-doctors-strike-live").await.body,
+        before
+    );
 }
 
 #[actix_web::test]
@@ -24,22 +38,35 @@ async fn an_edited_file_updates_its_story() {
     let app = TestApp::spawn().await;
     let dir = content_dir(&[("a-story.md", &story_file("First headline", "Body."))]);
     app.import(dir.path()).await.unwrap();
-    std::fs::write(dir.path().join("a-story.md"), story_file("Second headline", "Body.")).unwrap();
+    std::fs::write(
+        dir.path().join("a-story.md"),
+        story_file("Second headline", "Body."),
+    )
+    .unwrap();
     let report = app.import(dir.path()).await.unwrap();
     assert_eq!(report.stories_updated, 1, "{report}");
-    assert_eq!(app.get_page("/news/a-story").await.texts("h1"), ["Second headline"]);
+    assert_eq!(
+        app.get_page("/news/a-story").await.texts("h1"),
+        ["Second headline"]
+    );
 }
 
 #[actix_web::test]
 async fn a_bad_field_is_reported_with_file_line_and_field() {
     let app = TestApp::spawn().await;
-    let bad = story_file("Fine", "Body.\n\n+++ update\ntime = 2016-01-12T08:00:00Z\nkind = \"figures\"\nauthor = \"Desk\"\nnumber = -4\nwhat = \"ops\"\nsource = \"NHS\"\n+++\nText.");
+    let bad = story_file(
+        "Fine",
+        "Body.\n\n+++ update\ntime = 2016-01-12T08:00:00Z\nkind = \"figures\"\nauthor = \"Desk\"\nnumber = -4\nwhat = \"ops\"\nsource = \"NHS\"\n+++\nText.",
+    );
     let dir = content_dir(&[("bad-story.md", &bad)]);
     let ImportError::Content(errors) = app.import(dir.path()).await.unwrap_err() else {
         panic!("expected a content error");
     };
     let message = errors[0].to_string();
-    assert!(message.contains("bad-story.md:14: field `number`"), "{message}");
+    assert!(
+        message.contains("bad-story.md:14: field `number`"),
+        "{message}"
+    );
     assert!(message.contains("cannot be negative"), "{message}");
 }
 
@@ -57,12 +84,18 @@ async fn a_read_more_to_a_missing_story_is_refused_and_nothing_is_written() {
     let app = TestApp::spawn().await;
     let dir = content_dir(&[
         ("good-story.md", &story_file("Good", "Fine body.")),
-        ("linking-story.md", &story_file("Linker", "Intro.\n\nREAD MORE: [gone](/news/no-such-story)")),
+        (
+            "linking-story.md",
+            &story_file("Linker", "Intro.\n\nREAD MORE: [gone](/news/no-such-story)"),
+        ),
     ]);
     let error = app.import(dir.path()).await.unwrap_err().to_string();
     assert!(error.contains("linking-story.md:10:"), "{error}");
     assert!(error.contains("no story “no-such-story”"), "{error}");
-    assert_eq!(app.get_page("/news/good-story").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_page("/news/good-story").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[actix_web::test]
@@ -70,13 +103,26 @@ async fn a_headline_change_reaches_every_read_more_link() {
     let app = TestApp::spawn().await;
     let dir = content_dir(&[
         ("target.md", &story_file("Old headline", "Target body.")),
-        ("source.md", &story_file("Source", "READ MORE: [whatever](/news/target)")),
+        (
+            "source.md",
+            &story_file("Source", "READ MORE: [whatever](/news/target)"),
+        ),
     ]);
     app.import(dir.path()).await.unwrap();
-    assert_eq!(app.get_page("/news/source").await.texts(".read-more a"), ["Old headline"]);
+    assert_eq!(
+        app.get_page("/news/source").await.texts(".read-more a"),
+        ["Old headline"]
+    );
     // Only the target changes; the source file is untouched.
-    std::fs::write(dir.path().join("target.md"), story_file("New headline", "Target body.")).unwrap();
+    std::fs::write(
+        dir.path().join("target.md"),
+        story_file("New headline", "Target body."),
+    )
+    .unwrap();
     std::fs::remove_file(dir.path().join("source.md")).unwrap();
     app.import(dir.path()).await.unwrap();
-    assert_eq!(app.get_page("/news/source").await.texts(".read-more a"), ["New headline"]);
+    assert_eq!(
+        app.get_page("/news/source").await.texts(".read-more a"),
+        ["New headline"]
+    );
 }

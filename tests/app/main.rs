@@ -1,7 +1,9 @@
 //! Integration tests: the real app on a fresh SQLite database per test,
 //! laid out like the URLs they exercise.
 
+mod admin;
 mod browser;
+mod editor_session;
 mod helpers;
 mod html_validity;
 mod import;

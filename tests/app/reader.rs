@@ -26,7 +26,10 @@ async fn story_page_shows_the_story_and_its_updates_newest_first() {
     let page = app.get_page(MAIN_STORY).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.texts("h1")[0].starts_with("Junior doctors' strike"));
-    assert_eq!(page.texts(".byline"), ["By Sarah Holt, Health Correspondent"]);
+    assert_eq!(
+        page.texts(".byline"),
+        ["By Sarah Holt, Health Correspondent"]
+    );
     assert!(!page.texts(".standfirst")[0].is_empty());
     let times = page.attrs(".story-header time", "datetime");
     assert_eq!(times[0], "2016-01-12T07:30:00+00:00");
@@ -46,7 +49,10 @@ async fn story_page_shows_the_story_and_its_updates_newest_first() {
         assert_eq!(link, &format!("{MAIN_STORY}#{id}"));
     }
     for kind in ["Update", "Picket line", "Statement", "Figures"] {
-        assert!(page.texts(".kind-label").iter().any(|k| k == kind), "no {kind} update");
+        assert!(
+            page.texts(".kind-label").iter().any(|k| k == kind),
+            "no {kind} update"
+        );
     }
     assert!(page.texts(".figure-number").contains(&"4,000".to_owned()));
 }
@@ -69,7 +75,10 @@ async fn topic_page_lists_its_stories_newest_first() {
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.texts("h1"), ["Calderdale"]);
     let links = page.attrs(".story-card h3 a", "href");
-    assert!(links.contains(&"/news/pickets-at-calderdale-royal-hospital".to_owned()), "{links:?}");
+    assert!(
+        links.contains(&"/news/pickets-at-calderdale-royal-hospital".to_owned()),
+        "{links:?}"
+    );
     let dates = page.attrs(".story-card time", "datetime");
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
@@ -79,7 +88,12 @@ async fn topic_page_lists_its_stories_newest_first() {
 #[actix_web::test]
 async fn unknown_pages_get_a_real_404_page() {
     let app = TestApp::with_demo_content().await;
-    for path in ["/news/no-such-story", "/topics/no-such-topic", "/nowhere", "/static/nope.css"] {
+    for path in [
+        "/news/no-such-story",
+        "/topics/no-such-topic",
+        "/nowhere",
+        "/static/nope.css",
+    ] {
         let page = app.get_page(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(page.texts("h1"), ["Page not found"], "{path}");
@@ -101,7 +115,10 @@ async fn healthz_answers_ok_when_the_database_does() {
     let page = app.get_page("/healthz").await;
     assert_eq!((page.status, page.body.as_str()), (StatusCode::OK, "ok"));
     app.room.db.close().await;
-    assert_eq!(app.get_page("/healthz").await.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        app.get_page("/healthz").await.status,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
 }
 
 #[actix_web::test]
@@ -112,7 +129,11 @@ async fn server_faults_show_a_500_page_without_internals() {
     let page = app.get_page(MAIN_STORY).await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(page.texts("h1"), ["Something went wrong"]);
-    assert!(!page.body.to_lowercase().contains("sqlx") && !page.body.contains("pool"), "{}", page.body);
+    assert!(
+        !page.body.to_lowercase().contains("sqlx") && !page.body.contains("pool"),
+        "{}",
+        page.body
+    );
 }
 
 #[actix_web::test]
@@ -120,7 +141,10 @@ async fn robots_txt_points_crawlers_at_the_sitemap() {
     let app = TestApp::spawn().await;
     let page = app.get_page("/robots.txt").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Sitemap: https://news.example/sitemap.xml"));
+    assert!(
+        page.body
+            .contains("Sitemap: https://news.example/sitemap.xml")
+    );
     assert!(page.body.contains("Disallow: /admin"));
 }
 
@@ -129,7 +153,12 @@ async fn pages_are_cached_with_etags_and_revalidate_to_304() {
     let app = TestApp::with_demo_content().await;
     let first = app.get_page(MAIN_STORY).await;
     let etag = first.header("etag").expect("an ETag");
-    assert!(first.header("content-security-policy").unwrap().contains("script-src 'self'"));
+    assert!(
+        first
+            .header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'")
+    );
     let again = app.get_with(MAIN_STORY, &[("If-None-Match", &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 }
@@ -142,7 +171,11 @@ async fn stylesheet_is_served_with_a_long_lived_cache() {
     assert!(css.starts_with("/static/site.css?v="), "{css}");
     let page = app.get_page(&css).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.header("cache-control").unwrap().contains("max-age=31536000"));
+    assert!(
+        page.header("cache-control")
+            .unwrap()
+            .contains("max-age=31536000")
+    );
     assert!(page.header("content-type").unwrap().starts_with("text/css"));
 }
 
@@ -152,8 +185,18 @@ async fn search_finds_stories_and_updates() {
     let page = app.get_page("/search?q=choir").await;
     assert_eq!(page.status, StatusCode::OK);
     let links = page.attrs(".search-results a", "href");
-    assert!(links.iter().any(|l| l == "/news/nhs-choir-sings-at-great-ormond-street"), "{links:?}");
-    assert!(links.iter().any(|l| l.starts_with("/news/junior-doctors-strike-live#update-")), "{links:?}");
+    assert!(
+        links
+            .iter()
+            .any(|l| l == "/news/nhs-choir-sings-at-great-ormond-street"),
+        "{links:?}"
+    );
+    assert!(
+        links
+            .iter()
+            .any(|l| l.starts_with("/news/junior-doctors-strike-live#update-")),
+        "{links:?}"
+    );
     let odd = app.get_page("/search?q=%22unbalanced%20AND%20(").await;
     assert_eq!(odd.status, StatusCode::OK);
 }

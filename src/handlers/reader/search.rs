@@ -23,13 +23,20 @@ pub struct SearchPage {
 
 /// `GET /search?q=`: full-text search over stories and updates. Not cached:
 /// every query is different.
-pub async fn search_page(room: web::Data<Newsroom>, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+pub async fn search_page(
+    room: web::Data<Newsroom>,
+    query: web::Query<SearchQuery>,
+) -> AppResult<HttpResponse> {
     let query = query.into_inner().q.trim().to_owned();
     if query.len() > 200 {
-        return Err(AppError::BadRequest("Search for at most 200 characters.".into()));
+        return Err(AppError::BadRequest(
+            "Search for at most 200 characters.".into(),
+        ));
     }
     let mut conn = room.db.acquire().await?;
     let hits = db::search::query(&mut conn, &query, RESULTS).await?;
     let body = SearchPage { query, hits }.render()?;
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }

@@ -52,7 +52,9 @@ pub fn parse_update_id(name: &str, text: &str) -> AppResult<i64> {
     text.parse::<i64>()
         .ok()
         .filter(|id| *id >= 0)
-        .ok_or_else(|| AppError::BadRequest(format!("{name} must be an update number, not “{text}”.")))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!("{name} must be an update number, not “{text}”."))
+        })
 }
 
 /// `GET /news/{slug}`: a story with its newest live updates.
@@ -62,12 +64,19 @@ pub async fn story_page(
     slug: web::Path<String>,
     query: web::Query<StoryQuery>,
 ) -> AppResult<HttpResponse> {
-    let before = query.before.as_deref().map(|b| parse_update_id("before", b)).transpose()?;
+    let before = query
+        .before
+        .as_deref()
+        .map(|b| parse_update_id("before", b))
+        .transpose()?;
     respond::cached(&req, &room, HTML, || async {
         let mut conn = room.db.acquire().await?;
         let story = published_story(&mut conn, &slug).await?;
-        let rows = db::updates::page_newest_first(&mut conn, story.id, before, UPDATES_PER_PAGE + 1).await?;
-        let older_page = (rows.len() as i64 > UPDATES_PER_PAGE).then(|| rows[UPDATES_PER_PAGE as usize - 1].id);
+        let rows =
+            db::updates::page_newest_first(&mut conn, story.id, before, UPDATES_PER_PAGE + 1)
+                .await?;
+        let older_page =
+            (rows.len() as i64 > UPDATES_PER_PAGE).then(|| rows[UPDATES_PER_PAGE as usize - 1].id);
         let updates = rows
             .into_iter()
             .take(UPDATES_PER_PAGE as usize)

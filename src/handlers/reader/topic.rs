@@ -24,7 +24,9 @@ pub async fn topic_page(
 ) -> AppResult<HttpResponse> {
     respond::cached(&req, &room, HTML, || async {
         let mut conn = room.db.acquire().await?;
-        let topic = db::topics::find_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+        let topic = db::topics::find_by_slug(&mut conn, &slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let stories = db::stories::in_topic(&mut conn, topic.id, TOPIC_PAGE_STORIES).await?;
         Ok(TopicPage { topic, stories }.render()?)
     })

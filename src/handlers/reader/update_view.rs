@@ -55,7 +55,11 @@ impl UpdateView {
             html: SafeHtml::from_stored(row.body_html),
             author: row.author,
             key_event: row.key_event,
-            place: if kind == UpdateKind::Picket { row.place } else { None },
+            place: if kind == UpdateKind::Picket {
+                row.place
+            } else {
+                None
+            },
             who: row.who,
             figure,
             edited_at: row.edited_at,

@@ -1,0 +1,94 @@
+//! The `newsdesk` commands, each called by `main` after parsing.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::TcpListener;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+
+use crate::config::Config;
+use crate::{Newsroom, auth, content, db, http_server};
+
+/// `newsdesk serve`: migrate, import `content/`, serve until SIGINT/SIGTERM.
+/// actix-web then stops accepting and lets in-flight requests finish; every
+/// acknowledged write was committed before its response, so none is lost.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let room = Newsroom::open(&config).await?;
+    if config.content.is_dir() {
+        let report = content::import::import_dir(&room, &config.content, false).await?;
+        tracing::info!("imported {}: {report}", config.content.display());
+    }
+    let listener =
+        TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+    println!(
+        "newsdesk is serving {} on http://{}",
+        room.site_url,
+        listener.local_addr()?
+    );
+    offer_setup_link(&room).await?;
+    http_server(room, listener)?
+        .await
+        .context("running HTTP server")
+}
+
+/// With no editor account yet, prints a one-time link to create the first
+/// one. There is no default password anywhere.
+async fn offer_setup_link(room: &Newsroom) -> anyhow::Result<()> {
+    let mut conn = room.db.acquire().await?;
+    if db::editors::count(&mut conn).await? > 0 {
+        return Ok(());
+    }
+    let token = auth::new_token();
+    db::editors::replace_setup_token(&mut conn, &auth::token_hash(&token), Utc::now()).await?;
+    println!("No editor account exists yet. Create the first one, once, at:");
+    println!("    {}/admin/setup/{token}", room.site_url);
+    Ok(())
+}
+
+/// `newsdesk import [DIR]`: import and report what changed.
+pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
+    let room = Newsroom::open(config).await?;
+    let show_progress = std::io::stderr().is_terminal();
+    let report = content::import::import_dir(&room, dir, show_progress).await?;
+    println!("{}: {report}", dir.display());
+    Ok(())
+}
+
+/// `newsdesk editor add NAME`: the password comes from standard input (one
+/// line) when it is not a terminal, or is asked for twice, hidden, when it is.
+pub async fn add_editor(config: &Config, username: &str) -> anyhow::Result<()> {
+    auth::check_username(username).map_err(|m| anyhow::anyhow!("username “{username}”: {m}"))?;
+    let password = read_password()?;
+    auth::check_new_password(&password).map_err(|m| anyhow::anyhow!("password: {m}"))?;
+    let hash = auth::hash_password(&password)?;
+    let room = Newsroom::open(config).await?;
+    let mut tx = room.db.begin().await?;
+    let Some(id) = db::editors::insert(&mut tx, username, &hash, Utc::now()).await? else {
+        bail!("an editor called “{username}” already exists");
+    };
+    db::audit::record(&mut tx, None, "created editor", username, Utc::now()).await?;
+    tx.commit().await?;
+    println!(
+        "Editor “{username}” created (id {id}). Sign in at {}/admin/login",
+        room.site_url
+    );
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            bail!("the two passwords differ; nothing was created");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

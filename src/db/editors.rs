@@ -1,0 +1,178 @@
+//! Editor accounts, their sessions, one-time setup links, and saved forms.
+
+use chrono::{DateTime, Utc};
+
+use super::Connection;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EditorRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+}
+
+/// A live session joined with its editor.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub editor_id: i64,
+    pub username: String,
+    pub csrf_token: String,
+}
+
+pub async fn count(conn: &mut Connection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM editors")
+        .fetch_one(conn)
+        .await
+}
+
+/// Creates an editor; `Ok(None)` when the username is taken.
+pub async fn insert(
+    conn: &mut Connection,
+    username: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO editors (username, password_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (username) DO NOTHING RETURNING id",
+    )
+    .bind(username)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn find_by_username(
+    conn: &mut Connection,
+    username: &str,
+) -> sqlx::Result<Option<EditorRow>> {
+    sqlx::query_as("SELECT id, username, password_hash FROM editors WHERE username = ?")
+        .bind(username)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn insert_session(
+    conn: &mut Connection,
+    token_hash: &str,
+    editor_id: i64,
+    csrf_token: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, editor_id, csrf_token, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(editor_id)
+    .bind(csrf_token)
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The session with this token hash, if it has not expired by `now`.
+pub async fn find_session(
+    conn: &mut Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as(
+        "SELECT s.editor_id, e.username, s.csrf_token FROM sessions s
+         JOIN editors e ON e.id = s.editor_id
+         WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Ends a session (sign-out), and clears out every expired one on the way.
+pub async fn delete_session(
+    conn: &mut Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
+        .bind(token_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new setup link, making any earlier unused one useless.
+pub async fn replace_setup_token(
+    conn: &mut Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)")
+        .bind(token_hash)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether this setup link exists and has not been used.
+pub async fn setup_token_is_open(conn: &mut Connection, token_hash: &str) -> sqlx::Result<bool> {
+    let open: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL")
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?;
+    Ok(open.is_some())
+}
+
+/// Marks the setup link used; false if it was already used (or never existed).
+pub async fn use_setup_token(
+    conn: &mut Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Keeps a form body submitted without a valid session.
+pub async fn save_form(
+    conn: &mut Connection,
+    token_hash: &str,
+    path: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO saved_forms (token_hash, path, body, saved_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(path)
+        .bind(body)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes back a saved form (path and body), removing it.
+pub async fn take_saved_form(
+    conn: &mut Connection,
+    token_hash: &str,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("DELETE FROM saved_forms WHERE token_hash = ? RETURNING path, body")
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await
+}

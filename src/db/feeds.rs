@@ -1,0 +1,100 @@
+//! What feeds, sitemaps and WebSub pings read: published stories in full,
+//! deleted updates (for Atom tombstones) and a story's feed names.
+
+use chrono::{DateTime, Utc};
+
+use super::Connection;
+use super::stories::{StoryRow, StorySummary};
+
+/// A live update taken down, as an Atom tombstone names it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeletedUpdate {
+    pub id: i64,
+    pub deleted_at: DateTime<Utc>,
+}
+
+/// Published stories in full, newest first; only those filed under `topic_id` when given.
+pub async fn published_stories(
+    conn: &mut Connection,
+    topic_id: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<StoryRow>> {
+    sqlx::query_as(
+        "SELECT id, slug, headline, standfirst, byline, body_md, body_html, status, live_state,
+                published_at, updated_at, version, pinned_update_id
+         FROM stories
+         WHERE status = 'published'
+           AND (?1 IS NULL OR id IN (SELECT story_id FROM story_topics WHERE topic_id = ?1))
+         ORDER BY published_at DESC, id DESC LIMIT ?2",
+    )
+    .bind(topic_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Published stories first published at or after `since` (every one when
+/// `None`), newest first: what a sitemap lists.
+pub async fn sitemap_stories(
+    conn: &mut Connection,
+    since: Option<DateTime<Utc>>,
+    limit: i64,
+) -> sqlx::Result<Vec<StorySummary>> {
+    sqlx::query_as(
+        "SELECT id, slug, headline, standfirst, live_state, published_at, updated_at
+         FROM stories
+         WHERE status = 'published' AND (?1 IS NULL OR published_at >= ?1)
+         ORDER BY published_at DESC, id DESC LIMIT ?2",
+    )
+    .bind(since)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// A story's deleted updates, most recently deleted first.
+pub async fn deleted_updates(
+    conn: &mut Connection,
+    story_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<DeletedUpdate>> {
+    sqlx::query_as(
+        "SELECT id, deleted_at FROM updates
+         WHERE story_id = ? AND deleted_at IS NOT NULL
+         ORDER BY deleted_at DESC, id DESC LIMIT ?",
+    )
+    .bind(story_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// The names a story's feeds are built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryFeedNames {
+    pub slug: String,
+    pub published: bool,
+    /// Slugs of the topics it is filed under.
+    pub topics: Vec<String>,
+}
+
+/// The feed names of story `story_id`, if it exists.
+pub async fn story_feed_names(
+    conn: &mut Connection,
+    story_id: i64,
+) -> sqlx::Result<Option<StoryFeedNames>> {
+    let story: Option<(String, String)> =
+        sqlx::query_as("SELECT slug, status FROM stories WHERE id = ?")
+            .bind(story_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((slug, status)) = story else {
+        return Ok(None);
+    };
+    let topics = super::topics::for_story(conn, story_id).await?;
+    Ok(Some(StoryFeedNames {
+        slug,
+        published: status == "published",
+        topics: topics.into_iter().map(|t| t.slug).collect(),
+    }))
+}

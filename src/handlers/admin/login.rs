@@ -1,0 +1,333 @@
+//! Signing in and out, the one-time setup link, and keeping a form whose
+//! session expired.
+
+use std::sync::LazyLock;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::session::{Admission, admit_post, session_cookie, start_session};
+use crate::Newsroom;
+use crate::auth::{self, new_token, same_secret, token_hash};
+use crate::db;
+use crate::domain::FieldErrors;
+use crate::error::{AppError, AppResult};
+
+/// Double-submit cookie guarding the sign-in and setup forms, which come before any session.
+const LOGIN_CSRF_COOKIE: &str = "newsdesk_login_csrf";
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+pub struct LoginPage<'a> {
+    pub csrf_token: &'a str,
+    pub username: &'a str,
+    pub next: &'a str,
+    pub error: Option<&'a str>,
+    pub notice: Option<&'a str>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf_token: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Where to go after signing in: only a path inside the admin, never another site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with("/admin") && !next.contains("//") {
+        next
+    } else {
+        "/admin"
+    }
+}
+
+/// The login form's CSRF token: the one in the cookie, or a new one.
+fn login_csrf(req: &HttpRequest) -> String {
+    req.cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_else(new_token)
+}
+
+fn login_csrf_cookie(room: &Newsroom, token: &str) -> Cookie<'static> {
+    Cookie::build(LOGIN_CSRF_COOKIE, token.to_owned())
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(room.site_url.starts_with("https://"))
+        .finish()
+}
+
+fn check_login_csrf(req: &HttpRequest, submitted: &str) -> AppResult<()> {
+    match req.cookie(LOGIN_CSRF_COOKIE) {
+        Some(cookie) if same_secret(cookie.value(), submitted) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "This form has expired. Reload the page and try again.",
+        )),
+    }
+}
+
+fn render_login(room: &Newsroom, status: StatusCode, page: LoginPage) -> AppResult<HttpResponse> {
+    let token = page.csrf_token.to_owned();
+    Ok(HttpResponse::build(status)
+        .cookie(login_csrf_cookie(room, &token))
+        .insert_header(("Cache-Control", "no-store"))
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// `GET /admin/login`.
+pub async fn login_page(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    query: web::Query<NextQuery>,
+) -> AppResult<HttpResponse> {
+    let csrf = login_csrf(&req);
+    let next = safe_next(query.next.as_deref().unwrap_or("/admin"));
+    let page = LoginPage {
+        csrf_token: &csrf,
+        username: "",
+        next,
+        error: None,
+        notice: None,
+    };
+    render_login(&room, StatusCode::OK, page)
+}
+
+/// A hash to verify against when the username is unknown, so that a wrong
+/// username takes as long as a wrong password and usernames cannot be probed.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| auth::hash_password("no editor has this password").expect("hashing works"));
+
+/// `POST /admin/login`.
+pub async fn sign_in(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    form: web::Form<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    check_login_csrf(&req, &form.csrf_token)?;
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let keys = [
+        format!("user:{}", form.username.trim().to_lowercase()),
+        format!("ip:{address}"),
+    ];
+    if let Some(wait) = room.logins.blocked_for(&keys) {
+        return Err(AppError::TooManyRequests(wait.as_secs().max(1)));
+    }
+    let mut conn = room.db.acquire().await?;
+    let editor = db::editors::find_by_username(&mut conn, form.username.trim()).await?;
+    drop(conn);
+    let stored = editor
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |e| e.password_hash.clone());
+    let password = form.password.clone();
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let matches = web::block(move || auth::verify_password(&password, &stored))
+        .await
+        .map_err(|e| anyhow::anyhow!("password check was cancelled: {e}"))?;
+    let Some(editor) = editor.filter(|_| matches) else {
+        room.logins.record_failure(&keys);
+        let csrf = login_csrf(&req);
+        let page = LoginPage {
+            csrf_token: &csrf,
+            username: &form.username,
+            next: safe_next(&form.next),
+            error: Some("That username and password do not match. Check them and try again."),
+            notice: None,
+        };
+        return render_login(&room, StatusCode::UNAUTHORIZED, page);
+    };
+    room.logins.forgive(&keys[..1]);
+    let cookie = start_session(&room, editor.id).await?;
+    let mut conn = room.db.acquire().await?;
+    db::audit::record(
+        &mut conn,
+        Some(editor.id),
+        "signed in",
+        &editor.username,
+        Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header(("Location", safe_next(&form.next).to_owned()))
+        .finish())
+}
+
+/// `POST /admin/logout`: ends the session in the database and in the browser.
+pub async fn sign_out(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    if let Admission::Editor(_) = admit_post(&req, &room, &body, "/admin").await? {
+        let token = req
+            .cookie(super::session::SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default();
+        let mut conn = room.db.acquire().await?;
+        db::editors::delete_session(&mut conn, &token_hash(&token), Utc::now()).await?;
+    }
+    Ok(HttpResponse::SeeOther()
+        .cookie(session_cookie(&room, String::new(), CookieDuration::ZERO))
+        .insert_header(("Location", "/admin/login"))
+        .finish())
+}
+
+/// Keeps a form posted without a session; returns the page that gives it back.
+pub async fn keep_form(room: &Newsroom, form_page: &str, body: &[u8]) -> AppResult<String> {
+    let token = new_token();
+    let mut conn = room.db.acquire().await?;
+    let body = String::from_utf8_lossy(body);
+    db::editors::save_form(&mut conn, &token_hash(&token), form_page, &body, Utc::now()).await?;
+    Ok(format!("{form_page}?restore={token}"))
+}
+
+/// Takes back a kept form for `form_page`, if the token is one.
+pub async fn restore_form<T: serde::de::DeserializeOwned>(
+    room: &Newsroom,
+    form_page: &str,
+    token: &str,
+) -> AppResult<Option<T>> {
+    let mut conn = room.db.acquire().await?;
+    match db::editors::take_saved_form(&mut conn, &token_hash(token)).await? {
+        Some((path, body)) if path == form_page => Ok(serde_urlencoded::from_str(&body).ok()),
+        _ => Ok(None),
+    }
+}
+
+/// The sign-in page shown when a form arrives after its session expired.
+pub fn sign_in_again_page(
+    req: &HttpRequest,
+    room: &Newsroom,
+    next: &str,
+) -> AppResult<HttpResponse> {
+    let csrf = login_csrf(req);
+    let page = LoginPage {
+        csrf_token: &csrf,
+        username: "",
+        next,
+        error: None,
+        notice: Some(
+            "Your session expired before that was saved. Your text is kept: sign in again and you will get the form back as you left it.",
+        ),
+    };
+    render_login(room, StatusCode::UNAUTHORIZED, page)
+}
+
+#[derive(Template)]
+#[template(path = "admin/setup.html")]
+pub struct SetupPage<'a> {
+    pub csrf_token: &'a str,
+    pub token: &'a str,
+    pub username: &'a str,
+    pub errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SetupForm {
+    username: String,
+    password: String,
+    password_again: String,
+    csrf_token: String,
+}
+
+const USED_LINK: &str =
+    "This setup link has already been used. Sign in with the editor account it created.";
+
+async fn setup_link_is_open(room: &Newsroom, token: &str) -> AppResult<bool> {
+    let mut conn = room.db.acquire().await?;
+    Ok(db::editors::count(&mut conn).await? == 0
+        && db::editors::setup_token_is_open(&mut conn, &token_hash(token)).await?)
+}
+
+/// `GET /admin/setup/{token}`: the first editor's sign-up form.
+pub async fn setup_page(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    if !setup_link_is_open(&room, &token).await? {
+        return Err(AppError::Gone(USED_LINK));
+    }
+    let csrf = login_csrf(&req);
+    let page = SetupPage {
+        csrf_token: &csrf,
+        token: &token,
+        username: "",
+        errors: FieldErrors::default(),
+    };
+    Ok(HttpResponse::Ok()
+        .cookie(login_csrf_cookie(&room, &csrf))
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// `POST /admin/setup/{token}`: creates the first editor and signs them in; the link dies.
+pub async fn create_first_editor(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    token: web::Path<String>,
+    form: web::Form<SetupForm>,
+) -> AppResult<HttpResponse> {
+    check_login_csrf(&req, &form.csrf_token)?;
+    if !setup_link_is_open(&room, &token).await? {
+        return Err(AppError::Gone(USED_LINK));
+    }
+    let mut errors = FieldErrors::default();
+    let username = form.username.trim();
+    if let Err(m) = auth::check_username(username) {
+        errors.add("username", m);
+    }
+    if let Err(m) = auth::check_new_password(&form.password) {
+        errors.add("password", m);
+    } else if form.password != form.password_again {
+        errors.add("password_again", "The two passwords differ.");
+    }
+    if !errors.is_empty() {
+        let page = SetupPage {
+            csrf_token: &form.csrf_token,
+            token: &token,
+            username: &form.username,
+            errors,
+        };
+        return Ok(HttpResponse::UnprocessableEntity()
+            .content_type("text/html; charset=utf-8")
+            .body(page.render()?));
+    }
+    let password = form.password.clone();
+    let hash = web::block(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))??;
+    let now = Utc::now();
+    let mut tx = room.db.begin().await?;
+    if !db::editors::use_setup_token(&mut tx, &token_hash(&token), now).await? {
+        return Err(AppError::Gone(USED_LINK));
+    }
+    let id = db::editors::insert(&mut tx, username, &hash, now)
+        .await?
+        .ok_or(AppError::Gone(USED_LINK))?;
+    db::audit::record(&mut tx, Some(id), "created first editor", username, now).await?;
+    tx.commit().await?;
+    let cookie = start_session(&room, id).await?;
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header(("Location", "/admin"))
+        .finish())
+}

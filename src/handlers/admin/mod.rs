@@ -1,0 +1,27 @@
+//! The editors' desk under `/admin`.
+
+pub mod dashboard;
+mod forms;
+pub mod login;
+pub mod session;
+pub mod stories;
+pub mod story_desk;
+pub mod updates;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+
+/// An admin page: never cached anywhere, since it carries a CSRF token.
+fn admin_html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body)
+}
+
+/// 303 to `location`, the answer to every successful admin POST.
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location.to_owned()))
+        .finish()
+}

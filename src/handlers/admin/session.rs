@@ -1,0 +1,144 @@
+//! Who is signed in: the session cookie, the `Editor` extractor for admin
+//! pages, and the gate every admin POST passes (session, then CSRF token).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+
+use crate::Newsroom;
+use crate::auth::{new_token, same_secret, token_hash};
+use crate::db;
+use crate::error::{AppError, AppResult};
+
+pub const SESSION_COOKIE: &str = "newsdesk_session";
+/// A session lasts a working shift; after that the editor signs in again
+/// (and keeps whatever form they were submitting).
+pub const SESSION_HOURS: i64 = 12;
+
+/// The signed-in editor of a request.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    pub id: i64,
+    pub username: String,
+    /// Bound to the session; every admin form carries it.
+    pub csrf_token: String,
+}
+
+/// The editor whose valid session cookie came with the request, if any.
+pub async fn current_editor(req: &HttpRequest, room: &Newsroom) -> AppResult<Option<Editor>> {
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let mut conn = room.db.acquire().await?;
+    let session =
+        db::editors::find_session(&mut conn, &token_hash(cookie.value()), Utc::now()).await?;
+    Ok(session.map(|s| Editor {
+        id: s.editor_id,
+        username: s.username,
+        csrf_token: s.csrf_token,
+    }))
+}
+
+/// Admin pages take an `Editor`; without one the reader is sent to sign in
+/// and brought back afterwards.
+impl FromRequest for Editor {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Editor, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let room = req
+                .app_data::<web::Data<Newsroom>>()
+                .expect("app data")
+                .clone();
+            current_editor(&req, &room)
+                .await?
+                .ok_or_else(|| AppError::SignInRequired(req.uri().to_string()))
+        })
+    }
+}
+
+/// Starts a session for `editor_id` and returns its cookie.
+pub async fn start_session(room: &Newsroom, editor_id: i64) -> AppResult<Cookie<'static>> {
+    let token = new_token();
+    let now = Utc::now();
+    let mut conn = room.db.acquire().await?;
+    let expires = now + Duration::hours(SESSION_HOURS);
+    db::editors::insert_session(
+        &mut conn,
+        &token_hash(&token),
+        editor_id,
+        &new_token(),
+        now,
+        expires,
+    )
+    .await?;
+    Ok(session_cookie(
+        room,
+        token,
+        CookieDuration::hours(SESSION_HOURS),
+    ))
+}
+
+/// The session cookie: invisible to scripts, not sent on cross-site
+/// sub-requests, and HTTPS-only when the site is served over HTTPS.
+pub fn session_cookie(room: &Newsroom, value: String, max_age: CookieDuration) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(room.site_url.starts_with("https://"))
+        .max_age(max_age)
+        .finish()
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// What an admin POST may do next.
+pub enum Admission {
+    /// Signed in with a valid CSRF token.
+    Editor(Editor),
+    /// The session has expired: the form was kept and this sign-in page asks
+    /// for the password, then brings the editor back to the form, filled.
+    SignInAgain(HttpResponse),
+}
+
+/// The gate of every admin POST. `form_page` is the page the form lives on,
+/// where a kept form is given back after signing in again.
+pub async fn admit_post(
+    req: &HttpRequest,
+    room: &Newsroom,
+    body: &[u8],
+    form_page: &str,
+) -> AppResult<Admission> {
+    let Some(editor) = current_editor(req, room).await? else {
+        let restore = super::login::keep_form(room, form_page, body).await?;
+        return Ok(Admission::SignInAgain(super::login::sign_in_again_page(
+            req, room, &restore,
+        )?));
+    };
+    let field: CsrfField = serde_urlencoded::from_bytes(body).unwrap_or(CsrfField {
+        csrf_token: String::new(),
+    });
+    if !same_secret(&field.csrf_token, &editor.csrf_token) {
+        return Err(AppError::Forbidden(
+            "This form has expired or did not come from this site. Go back, reload the page and try again.",
+        ));
+    }
+    Ok(Admission::Editor(editor))
+}
+
+/// Parses a urlencoded admin form; a malformed body is the client's fault.
+pub fn parse_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    serde_urlencoded::from_bytes(body)
+        .map_err(|e| AppError::BadRequest(format!("Malformed form: {e}")))
+}

@@ -1,0 +1,227 @@
+//! The story form: new, edit, preview, save, and the side-by-side view when
+//! two editors saved the same story.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::forms::StoryForm;
+use super::login::restore_form;
+use super::session::{Admission, Editor, admit_post, parse_form};
+use super::{admin_html, see_other};
+use crate::Newsroom;
+use crate::content::{SafeHtml, render_markdown};
+use crate::db::{self, stories::StoryRow};
+use crate::domain::{FieldErrors, Slug};
+use crate::error::{AppError, AppResult};
+use crate::publishing::{self, SaveRefused};
+
+#[derive(Template)]
+#[template(path = "admin/story_form.html")]
+pub struct StoryFormPage {
+    pub editor: Editor,
+    pub form: StoryForm,
+    pub errors: FieldErrors,
+    pub preview: Option<SafeHtml>,
+    pub action_url: String,
+    pub is_new: bool,
+    pub notice: Option<&'static str>,
+    /// The version another editor saved, when this save collided with it.
+    pub conflict: Option<StoryRow>,
+}
+
+#[derive(Deserialize)]
+pub struct RestoreQuery {
+    pub restore: Option<String>,
+}
+
+pub const RESTORED: &str =
+    "Your session had expired; here is the form as you left it. Check it and save again.";
+
+impl StoryFormPage {
+    fn new(editor: Editor, form: StoryForm, action_url: String, is_new: bool) -> StoryFormPage {
+        StoryFormPage {
+            editor,
+            form,
+            errors: FieldErrors::default(),
+            preview: None,
+            action_url,
+            is_new,
+            notice: None,
+            conflict: None,
+        }
+    }
+
+    fn respond(&self, status: StatusCode) -> AppResult<HttpResponse> {
+        Ok(admin_html(status, self.render()?))
+    }
+}
+
+/// A restored form when `?restore=` names one kept for this page, else `fresh`.
+async fn form_or_restored(
+    room: &Newsroom,
+    page: &str,
+    query: &RestoreQuery,
+    fresh: StoryForm,
+) -> AppResult<(StoryForm, Option<&'static str>)> {
+    if let Some(token) = &query.restore
+        && let Some(form) = restore_form(room, page, token).await?
+    {
+        return Ok((form, Some(RESTORED)));
+    }
+    Ok((fresh, None))
+}
+
+/// `GET /admin/stories/new`.
+pub async fn new_story_page(
+    req: HttpRequest,
+    editor: Editor,
+    room: web::Data<Newsroom>,
+    query: web::Query<RestoreQuery>,
+) -> AppResult<HttpResponse> {
+    let (form, notice) = form_or_restored(
+        &room,
+        req.path(),
+        &query,
+        StoryForm::blank(&editor.username),
+    )
+    .await?;
+    let mut page = StoryFormPage::new(editor, form, req.path().to_owned(), true);
+    page.notice = notice;
+    page.respond(StatusCode::OK)
+}
+
+/// `GET /admin/stories/{slug}/edit`.
+pub async fn edit_story_page(
+    req: HttpRequest,
+    editor: Editor,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+    query: web::Query<RestoreQuery>,
+) -> AppResult<HttpResponse> {
+    let mut conn = room.db.acquire().await?;
+    let story = db::stories::find_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let topics: Vec<String> = db::topics::for_story(&mut conn, story.id)
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    drop(conn);
+    let (form, notice) = form_or_restored(
+        &room,
+        req.path(),
+        &query,
+        StoryForm::from_story(&story, &topics),
+    )
+    .await?;
+    let mut page = StoryFormPage::new(editor, form, req.path().to_owned(), false);
+    page.notice = notice;
+    page.respond(StatusCode::OK)
+}
+
+/// `POST /admin/stories/new`.
+pub async fn create_story(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let editor = match admit_post(&req, &room, &body, req.path()).await? {
+        Admission::Editor(editor) => editor,
+        Admission::SignInAgain(response) => return Ok(response),
+    };
+    let form: StoryForm = parse_form(&body)?;
+    save(
+        &room,
+        StoryFormPage::new(editor, form, req.path().to_owned(), true),
+    )
+    .await
+}
+
+/// `POST /admin/stories/{slug}/edit`.
+pub async fn update_story(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let editor = match admit_post(&req, &room, &body, req.path()).await? {
+        Admission::Editor(editor) => editor,
+        Admission::SignInAgain(response) => return Ok(response),
+    };
+    let mut form: StoryForm = parse_form(&body)?;
+    // The slug is the story's address: an edit never changes it.
+    form.slug = slug.into_inner();
+    save(
+        &room,
+        StoryFormPage::new(editor, form, req.path().to_owned(), false),
+    )
+    .await
+}
+
+/// Validates, previews or saves; any refusal comes back as the form, as typed.
+async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpResponse> {
+    let draft = match page.form.to_input().validate() {
+        Ok(draft) => draft,
+        Err(errors) => {
+            page.errors = errors;
+            return page.respond(StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    if page.form.action == "preview" {
+        return preview(room, page, &draft.body_md).await;
+    }
+    let loaded_version = if page.is_new {
+        None
+    } else {
+        Some(page.form.version.parse::<i64>().map_err(|_| {
+            AppError::BadRequest("The form lost its version number; reload it.".into())
+        })?)
+    };
+    match publishing::save_story(room, &draft, loaded_version, page.editor.id, Utc::now()).await? {
+        Ok(()) => Ok(see_other(&format!("/admin/stories/{}", draft.slug))),
+        Err(SaveRefused::SlugTaken) => {
+            page.errors.add(
+                "slug",
+                format!(
+                    "Another story already uses “{}”: choose another slug.",
+                    draft.slug
+                ),
+            );
+            page.respond(StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(SaveRefused::MissingReadMore(missing)) => {
+            page.errors.add("body", missing.to_string());
+            page.respond(StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(SaveRefused::Conflict(theirs)) => {
+            // Saving again from this page knowingly replaces their version.
+            page.form.version = theirs.version.to_string();
+            page.conflict = Some(*theirs);
+            page.respond(StatusCode::CONFLICT)
+        }
+    }
+}
+
+/// Renders the body exactly as readers would see it, without saving.
+async fn preview(
+    room: &Newsroom,
+    mut page: StoryFormPage,
+    body_md: &str,
+) -> AppResult<HttpResponse> {
+    let mut conn = room.db.acquire().await?;
+    let headlines = publishing::headline_lookup(&mut conn, []).await?;
+    match render_markdown(body_md, &|s: &Slug| headlines.get(s.as_str()).cloned()) {
+        Ok(rendered) => {
+            page.preview = Some(rendered.html);
+            page.respond(StatusCode::OK)
+        }
+        Err(missing) => {
+            page.errors.add("body", missing.to_string());
+            page.respond(StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}

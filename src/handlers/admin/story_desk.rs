@@ -1,0 +1,158 @@
+//! A story's desk page: the update form (built for speed), its updates with
+//! Edit and Delete, and ending live coverage.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::forms::UpdateForm;
+use super::login::restore_form;
+use super::session::{Admission, Editor, admit_post, parse_form};
+use super::stories::{RESTORED, RestoreQuery};
+use super::{admin_html, see_other};
+use crate::Newsroom;
+use crate::db::{self, stories::StoryRow};
+use crate::domain::{FieldErrors, UpdateKind};
+use crate::error::{AppError, AppResult};
+use crate::filters;
+use crate::handlers::reader::UpdateView;
+use crate::publishing;
+
+/// Updates listed under the form; older ones are on the public page.
+const DESK_UPDATES: i64 = 200;
+
+#[derive(Template)]
+#[template(path = "admin/story.html")]
+pub struct StoryDeskPage {
+    pub editor: Editor,
+    pub story: StoryRow,
+    pub form: UpdateForm,
+    pub errors: FieldErrors,
+    pub kinds: [UpdateKind; 4],
+    pub updates: Vec<UpdateView>,
+    pub notice: Option<&'static str>,
+}
+
+pub async fn find_story(room: &Newsroom, slug: &str) -> AppResult<StoryRow> {
+    let mut conn = room.db.acquire().await?;
+    db::stories::find_by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn render(
+    room: &Newsroom,
+    editor: Editor,
+    story: StoryRow,
+    form: UpdateForm,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> AppResult<HttpResponse> {
+    let mut conn = room.db.acquire().await?;
+    let rows = db::updates::page_newest_first(&mut conn, story.id, None, DESK_UPDATES).await?;
+    let updates = rows
+        .into_iter()
+        .map(|row| UpdateView::new(&story.slug, row))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = StoryDeskPage {
+        editor,
+        story,
+        form,
+        errors,
+        kinds: UpdateKind::ALL,
+        updates,
+        notice,
+    };
+    Ok(admin_html(status, page.render()?))
+}
+
+/// `GET /admin/stories/{slug}`.
+pub async fn story_desk(
+    req: HttpRequest,
+    editor: Editor,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+    query: web::Query<RestoreQuery>,
+) -> AppResult<HttpResponse> {
+    let story = find_story(&room, &slug).await?;
+    let (form, notice) = match &query.restore {
+        Some(token) => match restore_form(&room, req.path(), token).await? {
+            Some(form) => (form, Some(RESTORED)),
+            None => (UpdateForm::blank(), None),
+        },
+        None => (UpdateForm::blank(), None),
+    };
+    render(&room, editor, story, form, FieldErrors::default(), notice).await
+}
+
+/// `POST /admin/stories/{slug}/updates`: publish, then back to an empty form.
+pub async fn publish(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let desk = format!("/admin/stories/{slug}");
+    let editor = match admit_post(&req, &room, &body, &desk).await? {
+        Admission::Editor(editor) => editor,
+        Admission::SignInAgain(response) => return Ok(response),
+    };
+    let story = find_story(&room, &slug).await?;
+    let form: UpdateForm = parse_form(&body)?;
+    let now = Utc::now();
+    let (draft, posted_at) = match validate(&form, &editor, now) {
+        Ok(valid) => valid,
+        Err(errors) => return render(&room, editor, story, form, errors, None).await,
+    };
+    match publishing::publish_update_as(&room, story.id, &draft, posted_at, Some(editor.id)).await?
+    {
+        Ok(id) => Ok(see_other(&format!("{desk}#desk-update-{id}"))),
+        Err(missing) => {
+            let mut errors = FieldErrors::default();
+            errors.add("body", missing.to_string());
+            render(&room, editor, story, form, errors, None).await
+        }
+    }
+}
+
+/// Checks the update form, its time included, reporting every field at once.
+pub fn validate(
+    form: &UpdateForm,
+    editor: &Editor,
+    now: chrono::DateTime<Utc>,
+) -> Result<(crate::domain::UpdateDraft, chrono::DateTime<Utc>), FieldErrors> {
+    let posted_at = form.posted_at(now);
+    match (form.to_input(&editor.username).validate(), posted_at) {
+        (Ok(draft), Ok(at)) => Ok((draft, at)),
+        (result, at) => {
+            let mut errors = result.err().unwrap_or_default();
+            if let Err(message) = at {
+                errors.add("time", message);
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// `POST /admin/stories/{slug}/end-live`.
+pub async fn end_live(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let desk = format!("/admin/stories/{slug}");
+    let editor = match admit_post(&req, &room, &body, &desk).await? {
+        Admission::Editor(editor) => editor,
+        Admission::SignInAgain(response) => return Ok(response),
+    };
+    let story = find_story(&room, &slug).await?;
+    publishing::end_live_coverage(&room, &story, editor.id, Utc::now()).await?;
+    Ok(see_other(&desk))
+}

@@ -1,0 +1,167 @@
+//! Correcting and deleting a published update.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+use super::forms::UpdateForm;
+use super::login::restore_form;
+use super::session::{Admission, Editor, admit_post, parse_form};
+use super::stories::{RESTORED, RestoreQuery};
+use super::story_desk::validate;
+use super::{admin_html, see_other};
+use crate::Newsroom;
+use crate::db::{self, stories::StoryRow, updates::UpdateRow};
+use crate::domain::{FieldErrors, UpdateKind};
+use crate::error::{AppError, AppResult};
+use crate::handlers::reader::UpdateView;
+use crate::publishing;
+
+#[derive(Template)]
+#[template(path = "admin/update_edit.html")]
+pub struct UpdateEditPage {
+    pub editor: Editor,
+    pub story: StoryRow,
+    pub update_id: i64,
+    pub form: UpdateForm,
+    pub errors: FieldErrors,
+    pub kinds: [UpdateKind; 4],
+    pub notice: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/update_delete.html")]
+pub struct UpdateDeletePage {
+    pub editor: Editor,
+    pub story: StoryRow,
+    pub update: UpdateView,
+}
+
+/// A live (not deleted) update and its story.
+async fn find_update(room: &Newsroom, id: i64) -> AppResult<(StoryRow, UpdateRow)> {
+    let mut conn = room.db.acquire().await?;
+    let (slug, update) = db::updates::with_story_slug(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let story = db::stories::find_by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if db::updates::is_deleted(&mut conn, id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok((story, update))
+}
+
+/// `GET /admin/updates/{id}/edit`.
+pub async fn edit_page(
+    req: HttpRequest,
+    editor: Editor,
+    room: web::Data<Newsroom>,
+    id: web::Path<i64>,
+    query: web::Query<RestoreQuery>,
+) -> AppResult<HttpResponse> {
+    let (story, update) = find_update(&room, *id).await?;
+    let body_md = update.body_md.clone();
+    let mut form = UpdateForm::from_update(&UpdateView::new(&story.slug, update), &body_md);
+    let mut notice = None;
+    if let Some(token) = &query.restore
+        && let Some(kept) = restore_form(&room, req.path(), token).await?
+    {
+        form = kept;
+        notice = Some(RESTORED);
+    }
+    let page = UpdateEditPage {
+        editor,
+        story,
+        update_id: *id,
+        form,
+        errors: FieldErrors::default(),
+        kinds: UpdateKind::ALL,
+        notice,
+    };
+    Ok(admin_html(StatusCode::OK, page.render()?))
+}
+
+/// `POST /admin/updates/{id}/edit`.
+pub async fn save_edit(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let editor = match admit_post(&req, &room, &body, req.path()).await? {
+        Admission::Editor(editor) => editor,
+        Admission::SignInAgain(response) => return Ok(response),
+    };
+    let (story, update) = find_update(&room, *id).await?;
+    let form: UpdateForm = parse_form(&body)?;
+    let now = Utc::now();
+    let mut errors = match validate(&form, &editor, now) {
+        Ok((mut draft, posted_at)) => {
+            // A correction keeps the original author.
+            draft.author = update.author;
+            match publishing::edit_update(&room, story.id, *id, &draft, posted_at, editor.id, now)
+                .await?
+            {
+                Ok(()) => {
+                    return Ok(see_other(&format!(
+                        "/admin/stories/{}#desk-update-{}",
+                        story.slug, *id
+                    )));
+                }
+                Err(missing) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add("body", missing.to_string());
+                    errors
+                }
+            }
+        }
+        Err(errors) => errors,
+    };
+    let page = UpdateEditPage {
+        editor,
+        story,
+        update_id: *id,
+        form,
+        errors: std::mem::take(&mut errors),
+        kinds: UpdateKind::ALL,
+        notice: None,
+    };
+    Ok(admin_html(StatusCode::UNPROCESSABLE_ENTITY, page.render()?))
+}
+
+/// `GET /admin/updates/{id}/delete`: asks for confirmation.
+pub async fn delete_page(
+    editor: Editor,
+    room: web::Data<Newsroom>,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (story, update) = find_update(&room, *id).await?;
+    let update = UpdateView::new(&story.slug, update);
+    Ok(admin_html(
+        StatusCode::OK,
+        UpdateDeletePage {
+            editor,
+            story,
+            update,
+        }
+        .render()?,
+    ))
+}
+
+/// `POST /admin/updates/{id}/delete`.
+pub async fn delete(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let editor = match admit_post(&req, &room, &body, req.path()).await? {
+        Admission::Editor(editor) => editor,
+        Admission::SignInAgain(response) => return Ok(response),
+    };
+    let (story, _) = find_update(&room, *id).await?;
+    publishing::delete_update(&room, &story, *id, editor.id, Utc::now()).await?;
+    Ok(see_other(&format!("/admin/stories/{}", story.slug)))
+}

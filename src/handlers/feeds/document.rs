@@ -1,0 +1,152 @@
+//! What every feed shares: its head (title, links, WebSub hub), writing it out
+//! as RSS or Atom, and making stored HTML fit to leave the site.
+
+use anyhow::Context;
+use atom_syndication as atom;
+use chrono::{DateTime, Utc};
+use rss::extension::atom::AtomExtension;
+use rss::extension::dublincore::DublinCoreExtension;
+
+use super::{ATOM, RSS, absolute};
+use crate::Newsroom;
+use crate::error::AppResult;
+use crate::handlers::respond::Dated;
+
+/// The language every feed declares.
+const LANGUAGE: &str = "en-GB";
+
+/// What a feed says about itself.
+pub struct FeedHead {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the HTML page the feed follows.
+    pub home: String,
+    /// Absolute URL of the feed itself: its `rel="self"` and, for Atom, its id.
+    pub self_url: String,
+    /// When the newest thing in the feed changed.
+    pub updated: DateTime<Utc>,
+    /// The WebSub hub to advertise, if one is configured.
+    pub hub: Option<String>,
+}
+
+impl FeedHead {
+    /// A head whose links are `home_path` and `self_path` on this site.
+    pub fn new(room: &Newsroom, home_path: &str, self_path: &str, updated: DateTime<Utc>) -> FeedHead {
+        FeedHead {
+            title: String::new(),
+            description: String::new(),
+            home: absolute(room, home_path),
+            self_url: absolute(room, self_path),
+            updated,
+            hub: room.websub.hub().map(str::to_owned),
+        }
+    }
+
+    /// `rel="self"` (of media type `self_type`) and, when configured, `rel="hub"`.
+    fn links(&self, self_type: &str) -> Vec<atom::Link> {
+        let mut links = vec![link(&self.self_url, "self", Some(self_type))];
+        if let Some(hub) = &self.hub {
+            links.push(link(hub, "hub", None));
+        }
+        links
+    }
+}
+
+/// An entry's link to its page.
+pub fn alternate(url: &str) -> atom::Link {
+    link(url, "alternate", Some("text/html"))
+}
+
+/// An entry's author.
+pub fn person(name: &str) -> atom::Person {
+    atom::Person { name: name.to_owned(), ..atom::Person::default() }
+}
+
+/// An entry's content: HTML, escaped as text by the writer.
+pub fn html_content(html: String) -> atom::Content {
+    atom::Content { value: Some(html), content_type: Some("html".to_owned()), ..atom::Content::default() }
+}
+
+/// An item's `dc:creator`: RSS's own `author` must be an email address.
+pub fn creator(name: &str) -> DublinCoreExtension {
+    DublinCoreExtension { creators: vec![name.to_owned()], ..DublinCoreExtension::default() }
+}
+
+fn link(href: &str, rel: &str, media_type: Option<&str>) -> atom::Link {
+    atom::Link {
+        href: href.to_owned(),
+        rel: rel.to_owned(),
+        // The link's type is the bare media type, without the charset parameter.
+        mime_type: media_type.and_then(|t| t.split(';').next()).map(str::to_owned),
+        ..atom::Link::default()
+    }
+}
+
+/// Writes an RSS 2.0 feed; its hub and self links go in through the Atom extension.
+pub fn write_rss(head: FeedHead, items: Vec<rss::Item>) -> AppResult<Dated> {
+    let channel = rss::Channel {
+        atom_ext: Some(AtomExtension { links: head.links(RSS) }),
+        title: head.title,
+        link: head.home,
+        description: head.description,
+        language: Some(LANGUAGE.to_owned()),
+        last_build_date: Some(head.updated.to_rfc2822()),
+        items,
+        ..rss::Channel::default()
+    };
+    let body = channel.write_to(Vec::new()).context("writing RSS feed")?;
+    let body = String::from_utf8(body).context("RSS feed is UTF-8")?;
+    Ok(Dated { body: xml_chars_only(body), last_modified: head.updated })
+}
+
+/// An Atom 1.0 feed of `entries`, to add extensions to before [`write_atom`].
+pub fn atom_feed(head: FeedHead, entries: Vec<atom::Entry>) -> atom::Feed {
+    let mut links = vec![link(&head.home, "alternate", Some("text/html"))];
+    links.extend(head.links(ATOM));
+    atom::Feed {
+        title: atom::Text::plain(head.title),
+        subtitle: Some(atom::Text::plain(head.description)),
+        id: head.self_url,
+        updated: head.updated.fixed_offset(),
+        links,
+        lang: Some(LANGUAGE.to_owned()),
+        entries,
+        ..atom::Feed::default()
+    }
+}
+
+/// Writes an Atom feed built by [`atom_feed`].
+pub fn write_atom(feed: &atom::Feed) -> AppResult<Dated> {
+    let body = feed.write_to(Vec::new()).context("writing Atom feed")?;
+    let body = String::from_utf8(body).context("Atom feed is UTF-8")?;
+    Ok(Dated { body: xml_chars_only(body), last_modified: feed.updated.to_utc() })
+}
+
+/// Drops the characters XML 1.0 forbids anywhere, even escaped (control
+/// characters other than tab and newlines, U+FFFE, U+FFFF): one pasted into an
+/// update would otherwise make the whole feed unreadable to every reader.
+pub fn xml_chars_only(mut xml: String) -> String {
+    xml.retain(|c| matches!(c, '\t' | '\n' | '\r') || !(c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}'));
+    xml
+}
+
+/// Stored HTML made fit for a feed reader, which has no idea what `/news/x`
+/// is relative to: site-relative `href` and `src` values get the site's URL.
+/// A plain search is enough because this HTML came out of our sanitiser, which
+/// writes every attribute as `name="value"`; protocol-relative `//host` links
+/// are left alone.
+pub fn absolute_html(room: &Newsroom, html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = rest.find("=\"/") {
+        let (before, after) = rest.split_at(at + 2);
+        out.push_str(before);
+        let is_url = before.ends_with(" href=\"") || before.ends_with(" src=\"");
+        if is_url && !after.starts_with("//") {
+            out.push_str(&room.site_url);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}

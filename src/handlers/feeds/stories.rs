@@ -1,0 +1,133 @@
+//! Feeds of stories: `/feed.xml` and `/atom.xml`, the latest stories
+//! site-wide, and `/topics/{slug}/feed.xml`, one topic's.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use atom_syndication as atom;
+use chrono::{DateTime, Utc};
+
+use super::document::{
+    FeedHead, absolute_html, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
+};
+use super::{ATOM, PUBLICATION, RSS, absolute, paths};
+use crate::Newsroom;
+use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
+use crate::error::{AppError, AppResult};
+use crate::handlers::respond;
+
+/// Stories in each feed: enough that a reader polling now and then misses none.
+const FEED_STORIES: i64 = 50;
+
+const SITE_DESCRIPTION: &str = "The latest news from Huddersfield, Halifax and the Calder Valley.";
+
+/// A published story as a feed lists it.
+struct FeedStory {
+    story: StoryRow,
+    topics: Vec<TopicRow>,
+    /// Its page, which is also its id.
+    url: String,
+    /// Its body with absolute links.
+    html: String,
+}
+
+/// `GET /feed.xml`: RSS 2.0 of the latest published stories.
+pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
+    respond::cached_dated(&req, &room, RSS, || async {
+        let mut conn = room.db.acquire().await?;
+        let stories = load(&room, &mut conn, None).await?;
+        let head = site_head(&room, paths::SITE_RSS, &stories);
+        write_rss(head, stories.into_iter().map(rss_item).collect())
+    })
+    .await
+}
+
+/// `GET /atom.xml`: Atom 1.0 of the latest published stories.
+pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
+    respond::cached_dated(&req, &room, ATOM, || async {
+        let mut conn = room.db.acquire().await?;
+        let stories = load(&room, &mut conn, None).await?;
+        let head = site_head(&room, paths::SITE_ATOM, &stories);
+        write_atom(&atom_feed(head, stories.into_iter().map(atom_entry).collect()))
+    })
+    .await
+}
+
+/// `GET /topics/{slug}/feed.xml`: RSS 2.0 of a topic's published stories.
+pub async fn topic_rss(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    respond::cached_dated(&req, &room, RSS, || async {
+        let mut conn = room.db.acquire().await?;
+        let topic = db::topics::find_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+        let stories = load(&room, &mut conn, Some(topic.id)).await?;
+        let self_path = paths::topic_rss(&topic.slug);
+        let mut head = FeedHead::new(&room, &paths::topic(&topic.slug), &self_path, newest(&stories));
+        head.title = format!("{}: {PUBLICATION}", topic.name);
+        head.description = format!("The latest {PUBLICATION} stories on {}.", topic.name);
+        write_rss(head, stories.into_iter().map(rss_item).collect())
+    })
+    .await
+}
+
+/// The latest published stories, of one topic when given, with their topics.
+async fn load(room: &Newsroom, conn: &mut Connection, topic_id: Option<i64>) -> AppResult<Vec<FeedStory>> {
+    let rows = db::feeds::published_stories(conn, topic_id, FEED_STORIES).await?;
+    let mut stories = Vec::with_capacity(rows.len());
+    for story in rows {
+        stories.push(FeedStory {
+            topics: db::topics::for_story(conn, story.id).await?,
+            url: absolute(room, &paths::story(&story.slug)),
+            html: absolute_html(room, &story.body_html),
+            story,
+        });
+    }
+    Ok(stories)
+}
+
+fn site_head(room: &Newsroom, self_path: &str, stories: &[FeedStory]) -> FeedHead {
+    let mut head = FeedHead::new(room, "/", self_path, newest(stories));
+    head.title = PUBLICATION.to_owned();
+    head.description = SITE_DESCRIPTION.to_owned();
+    head
+}
+
+/// The last change to any listed story; the epoch for an empty feed, so that
+/// it too has a time that only changes with its content.
+fn newest(stories: &[FeedStory]) -> DateTime<Utc> {
+    stories.iter().map(|s| s.story.updated_at).max().unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+fn rss_item(listed: FeedStory) -> rss::Item {
+    let FeedStory { story, topics, url, html } = listed;
+    rss::Item {
+        title: Some(story.headline),
+        link: Some(url.clone()),
+        description: Some(story.standfirst),
+        guid: Some(rss::Guid { value: url, permalink: true }),
+        pub_date: Some(story.published_at.to_rfc2822()),
+        content: Some(html),
+        categories: topics.into_iter().map(|t| rss::Category { name: t.name, domain: None }).collect(),
+        dublin_core_ext: Some(creator(&story.byline)),
+        ..rss::Item::default()
+    }
+}
+
+fn atom_entry(listed: FeedStory) -> atom::Entry {
+    let FeedStory { story, topics, url, html } = listed;
+    atom::Entry {
+        title: atom::Text::plain(story.headline),
+        links: vec![alternate(&url)],
+        id: url,
+        updated: story.updated_at.fixed_offset(),
+        published: Some(story.published_at.fixed_offset()),
+        authors: vec![person(&story.byline)],
+        categories: topics
+            .into_iter()
+            .map(|t| atom::Category { term: t.slug, scheme: None, label: Some(t.name) })
+            .collect(),
+        summary: Some(atom::Text::plain(story.standfirst)),
+        content: Some(html_content(html)),
+        ..atom::Entry::default()
+    }
+}

@@ -1,0 +1,159 @@
+//! Saves from the editors' desk: each one transaction with its revision and
+//! audit rows, then cached pages dropped and open pages told.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use super::{StoryTimes, UpdateTimes, headline_lookup, write_story};
+use crate::Newsroom;
+use crate::content::MissingStory;
+use crate::db::{self, stories::StoryRow};
+use crate::domain::{StoryDraft, StoryStatus, UpdateDraft};
+use crate::live::LiveEvent;
+
+/// Why a story save was refused, each with what the editor needs to act.
+#[derive(Debug)]
+pub enum SaveRefused {
+    /// A new story's slug belongs to another story.
+    SlugTaken,
+    /// Someone saved since this editor loaded the form: here is their version.
+    Conflict(Box<StoryRow>),
+    MissingReadMore(MissingStory),
+}
+
+/// Creates a story (`loaded_version` None) or saves over the version the
+/// editor loaded. Returns the story's slug.
+pub async fn save_story(
+    room: &Newsroom,
+    draft: &StoryDraft,
+    loaded_version: Option<i64>,
+    editor_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), SaveRefused>> {
+    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let existing = db::stories::find_by_slug(&mut tx, draft.slug.as_str()).await?;
+    let published_at = match (&existing, loaded_version) {
+        (Some(_), None) => return Ok(Err(SaveRefused::SlugTaken)),
+        (Some(current), Some(version)) if current.version != version => {
+            return Ok(Err(SaveRefused::Conflict(Box::new(current.clone()))));
+        }
+        // A draft's publication time is when it is first published.
+        (Some(current), _)
+            if current.status == "draft" && draft.status == StoryStatus::Published =>
+        {
+            now
+        }
+        (Some(current), _) => current.published_at,
+        (None, _) => now,
+    };
+    let headlines =
+        headline_lookup(&mut tx, [(draft.slug.to_string(), draft.headline.clone())]).await?;
+    let times = StoryTimes {
+        published_at,
+        updated_at: now,
+    };
+    if let Err(missing) = write_story(&mut tx, draft, times, &headlines).await? {
+        return Ok(Err(SaveRefused::MissingReadMore(missing)));
+    }
+    let saved = db::stories::find_by_slug(&mut tx, draft.slug.as_str())
+        .await?
+        .context("story just saved")?;
+    db::stories::insert_revision(&mut tx, &saved, editor_id, now)
+        .await
+        .context("saving revision")?;
+    let action = if existing.is_some() {
+        "edited story"
+    } else {
+        "created story"
+    };
+    db::audit::record(&mut tx, Some(editor_id), action, draft.slug.as_str(), now).await?;
+    tx.commit().await.context("committing story")?;
+    room.pages.clear();
+    Ok(Ok(()))
+}
+
+/// Ends a story's live coverage.
+pub async fn end_live_coverage(
+    room: &Newsroom,
+    story: &StoryRow,
+    editor_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut tx = room.db.begin().await?;
+    db::stories::end_live(&mut tx, story.id, now).await?;
+    db::audit::record(
+        &mut tx,
+        Some(editor_id),
+        "ended live coverage",
+        &story.slug,
+        now,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .context("committing end of live coverage")?;
+    room.pages.clear();
+    Ok(())
+}
+
+/// Corrects a published update, keeping its earlier text as a revision and
+/// marking it edited.
+pub async fn edit_update(
+    room: &Newsroom,
+    story_id: i64,
+    update_id: i64,
+    draft: &UpdateDraft,
+    posted_at: DateTime<Utc>,
+    editor_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), MissingStory>> {
+    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let (slug, old) = db::updates::with_story_slug(&mut tx, update_id)
+        .await?
+        .context("update to edit")?;
+    db::updates::insert_revision(&mut tx, update_id, &old.body_md, editor_id, now).await?;
+    let headlines = headline_lookup(&mut tx, []).await?;
+    let times = UpdateTimes {
+        posted_at,
+        edited_at: Some(now),
+    };
+    if let Err(missing) =
+        super::rewrite_update(&mut tx, story_id, update_id, draft, times, &headlines).await?
+    {
+        return Ok(Err(missing));
+    }
+    db::audit::record(
+        &mut tx,
+        Some(editor_id),
+        "edited update",
+        &format!("{slug}#update-{update_id}"),
+        now,
+    )
+    .await?;
+    tx.commit().await.context("committing edit")?;
+    room.pages.clear();
+    room.announce(story_id, LiveEvent::Edited(update_id)).await;
+    Ok(Ok(()))
+}
+
+/// Deletes an update from pages, feeds and search, keeping its row as the record.
+pub async fn delete_update(
+    room: &Newsroom,
+    story: &StoryRow,
+    update_id: i64,
+    editor_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut tx = room.db.begin().await.context("starting transaction")?;
+    if db::updates::mark_deleted(&mut tx, update_id, now).await? {
+        if story.pinned_update_id == Some(update_id) {
+            db::stories::set_pinned_update(&mut tx, story.id, None).await?;
+        }
+        let subject = format!("{}#update-{update_id}", story.slug);
+        db::audit::record(&mut tx, Some(editor_id), "deleted update", &subject, now).await?;
+    }
+    tx.commit().await.context("committing delete")?;
+    room.pages.clear();
+    room.announce(story.id, LiveEvent::Deleted(update_id)).await;
+    Ok(())
+}
