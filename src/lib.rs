@@ -16,6 +16,7 @@ pub mod handlers;
 pub mod live;
 pub mod publishing;
 pub mod routes;
+pub mod websub;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct Newsroom {
     pub logins: Arc<auth::LoginThrottle>,
     /// Public base URL without a trailing slash, for absolute links.
     pub site_url: Arc<str>,
+    /// The WebSub hub told of feed changes, if one is configured.
+    pub websub: websub::WebSub,
 }
 
 impl Newsroom {
@@ -50,6 +53,7 @@ impl Newsroom {
             live: Arc::default(),
             logins: Arc::default(),
             site_url: config.site_url().into(),
+            websub: websub::WebSub::start(config.websub_hub.as_deref())?,
         })
     }
 
@@ -57,7 +61,7 @@ impl Newsroom {
     /// only on a database error; the write stands and pages catch up on reload.
     pub async fn announce(&self, story_id: i64, event: LiveEvent) {
         match handlers::live::render_message(self, event).await {
-            Ok(html) => self.live.send(story_id, LiveMessage { event, html }),
+            Ok(html) => self.live.send(story_id, LiveMessage::new(event, &html)),
             Err(error) => tracing::warn!("could not announce {event:?}: {error:#}"),
         }
     }

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use actix_web::web::Bytes;
 use tokio::sync::broadcast;
 
 /// Messages kept for a slow subscriber before it is dropped.
@@ -37,11 +38,35 @@ impl LiveEvent {
     }
 }
 
-/// One event ready to send: the update's rendered HTML (empty for a delete).
+/// One event ready to send, already encoded as a `text/event-stream` frame:
+/// serialised once, the same bytes go to every subscriber.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveMessage {
     pub event: LiveEvent,
-    pub html: String,
+    pub frame: Bytes,
+}
+
+impl LiveMessage {
+    /// Encodes an event whose data is the update's HTML (its id, for a delete).
+    pub fn new(event: LiveEvent, html: &str) -> LiveMessage {
+        let id = event.update_id();
+        let mut frame = format!("id: {id}\nevent: {}\n", event.name());
+        let data = if html.is_empty() {
+            id.to_string()
+        } else {
+            html.to_owned()
+        };
+        for line in data.lines() {
+            frame.push_str("data: ");
+            frame.push_str(line);
+            frame.push('\n');
+        }
+        frame.push('\n');
+        LiveMessage {
+            event,
+            frame: Bytes::from(frame),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -76,5 +101,21 @@ impl LiveHub {
         channels
             .get(&story_id)
             .map_or(0, broadcast::Sender::receiver_count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_line_html_becomes_one_data_line_each() {
+        let message = LiveMessage::new(LiveEvent::Published(7), "<p>a</p>\n<p>b</p>");
+        assert_eq!(
+            message.frame,
+            "id: 7\nevent: update\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
+        );
+        let deleted = LiveMessage::new(LiveEvent::Deleted(7), "");
+        assert_eq!(deleted.frame, "id: 7\nevent: delete\ndata: 7\n\n");
     }
 }

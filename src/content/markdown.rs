@@ -15,7 +15,12 @@ use crate::domain::Slug;
 pub struct RenderedMarkdown {
     pub html: SafeHtml,
     pub read_more: Vec<Slug>,
+    /// The first [`SUMMARY_WORDS`] words as plain text, for lists and feed titles.
+    pub summary: String,
 }
+
+/// Words kept in [`RenderedMarkdown::summary`].
+pub const SUMMARY_WORDS: usize = 16;
 
 /// A `READ MORE:` paragraph points at a story that does not exist.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,6 +38,7 @@ pub fn render_markdown(
     headline_of: &dyn Fn(&Slug) -> Option<String>,
 ) -> Result<RenderedMarkdown, MissingStory> {
     let events: Vec<Event> = Parser::new_ext(markdown, parser_options()).collect();
+    let summary = first_words(&events, SUMMARY_WORDS);
     let (events, read_more) = resolve_read_more(events, headline_of)?;
     let events = number_footnote_references(events);
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
@@ -40,7 +46,28 @@ pub fn render_markdown(
     Ok(RenderedMarkdown {
         html: SafeHtml::sanitise(&unsafe_html),
         read_more,
+        summary,
     })
+}
+
+/// The first `count` words of the text, without markup, link targets or tags.
+fn first_words(events: &[Event], count: usize) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => text.push(' '),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut summary = words[..words.len().min(count)].join(" ");
+    if words.len() > count {
+        summary.push('…');
+    }
+    summary
 }
 
 /// The extensions editors may use, switched on one by one.
@@ -182,6 +209,7 @@ mod tests {
             r#"<p class="read-more"><span class="read-more-label">Read more</span> <a href="/news/pickets-at-hri" rel="noopener noreferrer">Pickets &amp; placards at HRI</a></p>"#
         ), "{}", rendered.html);
         assert_eq!(rendered.read_more, [Slug::parse("pickets-at-hri").unwrap()]);
+        assert_eq!(rendered.summary, "Intro. READ MORE: old title");
     }
 
     #[test]

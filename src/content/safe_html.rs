@@ -4,8 +4,9 @@ use std::sync::LazyLock;
 /// HTML that is safe to put in a page as it is.
 ///
 /// The only ways to get one: [`SafeHtml::sanitise`], which runs untrusted markup
-/// through ammonia, and [`SafeHtml::from_stored`], for HTML that was sanitised
-/// before it was stored. Templates print it unescaped, so none of them needs `|safe`.
+/// through ammonia, [`SafeHtml::from_stored`], for HTML that was sanitised
+/// before it was stored, and [`SafeHtml::from_trusted_markup`], for markup the
+/// server built itself. Templates print it unescaped, so none of them needs `|safe`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SafeHtml(String);
 
@@ -29,9 +30,29 @@ impl SafeHtml {
         SafeHtml(SANITISER.clean(untrusted).to_string())
     }
 
+    /// A `<script type="application/ld+json">` block holding `data`. Every `<`,
+    /// `>` and `&` in the JSON is written as a `\u` escape, so no string in it
+    /// can close the script element; browsers never run this type of script.
+    pub fn json_ld(data: &serde_json::Value) -> SafeHtml {
+        let json = data
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
+        SafeHtml(format!(
+            r#"<script type="application/ld+json">{json}</script>"#
+        ))
+    }
+
     /// Wraps HTML read back from our own database, where only sanitised HTML is written.
     pub fn from_stored(html: String) -> SafeHtml {
         SafeHtml(html)
+    }
+
+    /// Wraps markup the server built itself from numbers, never from user
+    /// text (the figures charts): it skips the sanitiser, which would strip SVG.
+    pub fn from_trusted_markup(markup: String) -> SafeHtml {
+        SafeHtml(markup)
     }
 
     pub fn as_str(&self) -> &str {
@@ -59,6 +80,15 @@ mod tests {
     fn scripts_and_handlers_are_removed() {
         let html = SafeHtml::sanitise(r#"<p onclick="x()">Hi<script>alert(1)</script></p>"#);
         assert_eq!(html.as_str(), "<p>Hi</p>");
+    }
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let html = SafeHtml::json_ld(&serde_json::json!({ "headline": "</script><b>&" }));
+        assert_eq!(
+            html.as_str(),
+            r#"<script type="application/ld+json">{"headline":"\u003c/script\u003e\u003cb\u003e\u0026"}</script>"#
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod editors;
 pub mod feeds;
+pub mod figures;
 pub mod links;
 pub mod search;
 pub mod stories;

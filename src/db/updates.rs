@@ -13,6 +13,8 @@ pub struct UpdateRow {
     pub kind: String,
     pub body_md: String,
     pub body_html: String,
+    /// Plain-text first words, made at write time.
+    pub summary: String,
     pub author: String,
     pub key_event: bool,
     pub place: Option<String>,
@@ -30,6 +32,7 @@ pub struct UpdateWrite<'a> {
     pub kind: &'a str,
     pub body_md: &'a str,
     pub body_html: &'a str,
+    pub summary: &'a str,
     pub author: &'a str,
     pub key_event: bool,
     pub place: Option<&'a str>,
@@ -39,27 +42,73 @@ pub struct UpdateWrite<'a> {
     pub figure_source: Option<&'a str>,
 }
 
-const COLUMNS: &str = "id, story_id, posted_at, kind, body_md, body_html, author, key_event,
+const COLUMNS: &str =
+    "id, story_id, posted_at, kind, body_md, body_html, summary, author, key_event,
     place, who, figure_number, figure_what, figure_source, edited_at";
 
-/// A page of a story's updates, newest first, strictly older than `before` when given.
-pub async fn page_newest_first(
+/// The order a story's updates are read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateOrder {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// Where a page of updates starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStart {
+    First,
+    /// Just past this update, in the page's order (keyset pagination).
+    Past(i64),
+    /// After skipping this many updates (to land on the page holding a permalink).
+    Skip(i64),
+}
+
+/// A page of a story's live updates. Ordered by (posted_at, id): a backdated
+/// update sits where its time says.
+pub async fn page(
     conn: &mut Connection,
     story_id: i64,
-    before: Option<i64>,
+    order: UpdateOrder,
+    start: PageStart,
     limit: i64,
 ) -> sqlx::Result<Vec<UpdateRow>> {
-    // Ordered by (posted_at, id): a backdated update sits where its time says.
+    // The only dynamic SQL: comparison and direction come from the enum, never from input.
+    let (past, direction) = match order {
+        UpdateOrder::NewestFirst => ("<", "DESC"),
+        UpdateOrder::OldestFirst => (">", "ASC"),
+    };
+    let (cursor, skip) = match start {
+        PageStart::First => (None, 0),
+        PageStart::Past(id) => (Some(id), 0),
+        PageStart::Skip(n) => (None, n),
+    };
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM updates
          WHERE story_id = ?1 AND deleted_at IS NULL
-           AND (?2 IS NULL OR (posted_at, id) < (SELECT posted_at, id FROM updates WHERE id = ?2))
-         ORDER BY posted_at DESC, id DESC LIMIT ?3"
+           AND (?2 IS NULL OR (posted_at, id) {past} (SELECT posted_at, id FROM updates WHERE id = ?2))
+         ORDER BY posted_at {direction}, id {direction} LIMIT ?3 OFFSET ?4"
     )))
     .bind(story_id)
-    .bind(before)
+    .bind(cursor)
     .bind(limit)
+    .bind(skip)
     .fetch_all(conn)
+    .await
+}
+
+/// The newest `limit` updates of a story, for feeds and the desk.
+pub async fn newest(
+    conn: &mut Connection,
+    story_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<UpdateRow>> {
+    page(
+        conn,
+        story_id,
+        UpdateOrder::NewestFirst,
+        PageStart::First,
+        limit,
+    )
     .await
 }
 
@@ -103,15 +152,16 @@ pub async fn insert(
     import_key: Option<&str>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO updates (story_id, posted_at, kind, body_md, body_html, author, key_event,
+        "INSERT INTO updates (story_id, posted_at, kind, body_md, body_html, summary, author, key_event,
                               place, who, figure_number, figure_what, figure_source, import_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(story_id)
     .bind(update.posted_at)
     .bind(update.kind)
     .bind(update.body_md)
     .bind(update.body_html)
+    .bind(update.summary)
     .bind(update.author)
     .bind(update.key_event)
     .bind(update.place)
@@ -132,7 +182,7 @@ pub async fn rewrite(
     edited_at: Option<DateTime<Utc>>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE updates SET posted_at = ?, kind = ?, body_md = ?, body_html = ?, author = ?,
+        "UPDATE updates SET posted_at = ?, kind = ?, body_md = ?, body_html = ?, summary = ?, author = ?,
                 key_event = ?, place = ?, who = ?, figure_number = ?, figure_what = ?,
                 figure_source = ?, edited_at = COALESCE(?, edited_at)
          WHERE id = ?",
@@ -141,6 +191,7 @@ pub async fn rewrite(
     .bind(update.kind)
     .bind(update.body_md)
     .bind(update.body_html)
+    .bind(update.summary)
     .bind(update.author)
     .bind(update.key_event)
     .bind(update.place)
@@ -163,6 +214,7 @@ impl UpdateRow {
             kind: &self.kind,
             body_md: &self.body_md,
             body_html: &self.body_html,
+            summary: &self.summary,
             author: &self.author,
             key_event: self.key_event,
             place: self.place.as_deref(),
@@ -230,4 +282,75 @@ pub async fn is_deleted(conn: &mut Connection, id: i64) -> sqlx::Result<bool> {
             .fetch_optional(conn)
             .await?;
     Ok(deleted.unwrap_or(true))
+}
+
+/// A key event, for the list at the top of a live story.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyEventRow {
+    pub id: i64,
+    pub posted_at: DateTime<Utc>,
+    pub summary: String,
+}
+
+/// Every key event of a story, newest first: the list spans all pages.
+pub async fn key_events(conn: &mut Connection, story_id: i64) -> sqlx::Result<Vec<KeyEventRow>> {
+    sqlx::query_as(
+        "SELECT id, posted_at, summary FROM updates
+         WHERE story_id = ? AND key_event = 1 AND deleted_at IS NULL
+         ORDER BY posted_at DESC, id DESC",
+    )
+    .bind(story_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// How many of the story's updates come before `update_id` newest first (or
+/// oldest first): which page holds it. `None` if it is not a live update of the story.
+pub async fn position(
+    conn: &mut Connection,
+    story_id: i64,
+    update_id: i64,
+    order: UpdateOrder,
+) -> sqlx::Result<Option<i64>> {
+    // The comparison flips with the order; both statements are fixed text.
+    let sql = if order == UpdateOrder::NewestFirst {
+        "SELECT COUNT(*) FROM updates u, updates x
+         WHERE x.id = ?2 AND x.story_id = ?1 AND x.deleted_at IS NULL
+           AND u.story_id = ?1 AND u.deleted_at IS NULL AND (u.posted_at, u.id) > (x.posted_at, x.id)
+         GROUP BY x.id"
+    } else {
+        "SELECT COUNT(*) FROM updates u, updates x
+         WHERE x.id = ?2 AND x.story_id = ?1 AND x.deleted_at IS NULL
+           AND u.story_id = ?1 AND u.deleted_at IS NULL AND (u.posted_at, u.id) < (x.posted_at, x.id)
+         GROUP BY x.id"
+    };
+    sqlx::query_scalar(sql)
+        .bind(story_id)
+        .bind(update_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The id of the story's most recently published update (0 if none): where
+/// an open page's live stream resumes from.
+pub async fn latest_id(conn: &mut Connection, story_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates WHERE story_id = ?")
+        .bind(story_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// A non-deleted update of the story (the pinned one).
+pub async fn find_live(
+    conn: &mut Connection,
+    story_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<UpdateRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM updates WHERE id = ? AND story_id = ? AND deleted_at IS NULL"
+    )))
+    .bind(id)
+    .bind(story_id)
+    .fetch_optional(conn)
+    .await
 }

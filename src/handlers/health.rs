@@ -17,7 +17,7 @@ pub async fn healthz(room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
 /// `GET /robots.txt`: everything but the admin may be crawled.
 pub async fn robots(room: web::Data<Newsroom>) -> HttpResponse {
     let body = format!(
-        "User-agent: *\nDisallow: /admin\nSitemap: {}/sitemap.xml\n",
+        "User-agent: *\nDisallow: /admin\nSitemap: {0}/sitemap.xml\nSitemap: {0}/sitemap-news.xml\n",
         room.site_url
     );
     HttpResponse::Ok()

@@ -1,17 +1,26 @@
-//! Live endpoints: the HTML fragment of new updates (the no-SSE fallback) and
-//! the rendering of hub messages.
+//! Live endpoints: Server-Sent Events, the HTML fragment of new updates (the
+//! no-SSE fallback), and the rendering of hub messages.
 
-use actix_web::{HttpResponse, web};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
 use anyhow::Context;
 use askama::Template;
+use futures_util::{Stream, stream};
 use serde::Deserialize;
+use tokio::sync::broadcast;
+use tokio::time::Instant;
 
 use super::reader::story::{parse_update_id, published_story};
 use super::reader::{UpdateFragment, UpdateView};
 use crate::Newsroom;
 use crate::db;
 use crate::error::AppResult;
-use crate::live::LiveEvent;
+use crate::live::{LiveEvent, LiveMessage};
 
 #[derive(Deserialize)]
 pub struct AfterQuery {
@@ -55,4 +64,79 @@ pub async fn render_message(room: &Newsroom, event: LiveEvent) -> anyhow::Result
         update: &UpdateView::new(&slug, row),
     }
     .render()?)
+}
+
+/// Seconds between heartbeat comments, which keep proxies from closing an idle stream.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// `GET /news/{slug}/events`: Server-Sent Events for one story. A reconnecting
+/// page sends `Last-Event-ID` and first gets every update published since.
+pub async fn events(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let last_seen = match req.headers().get("Last-Event-ID") {
+        Some(value) => Some(parse_update_id(
+            "Last-Event-ID",
+            value.to_str().unwrap_or("?"),
+        )?),
+        None => None,
+    };
+    let mut conn = room.db.acquire().await?;
+    let story = published_story(&mut conn, &slug).await?;
+    // Subscribe before reading the replay, so nothing published in between is lost.
+    let receiver = room.live.subscribe(story.id);
+    let mut opening = VecDeque::from([Bytes::from_static(b"retry: 3000\n: connected\n\n")]);
+    let mut replayed_up_to = 0;
+    if let Some(after) = last_seen {
+        for row in db::updates::published_after(&mut conn, story.id, after).await? {
+            replayed_up_to = row.id;
+            let html = UpdateFragment {
+                update: &UpdateView::new(&story.slug, row),
+            }
+            .render()?;
+            opening.push_back(LiveMessage::new(LiveEvent::Published(replayed_up_to), &html).frame);
+        }
+    }
+    drop(conn);
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("Cache-Control", "no-cache"))
+        // Never compressed or buffered: each frame must leave at once.
+        .insert_header(("Content-Encoding", "identity"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(event_stream(receiver, opening, replayed_up_to)))
+}
+
+/// The frames one page receives: the opening ones, then the hub's, with a
+/// heartbeat when idle. It ends when the page has fallen [`crate::live::BUFFER`]
+/// messages behind; the browser reconnects with `Last-Event-ID` and is replayed.
+fn event_stream(
+    receiver: broadcast::Receiver<Arc<LiveMessage>>,
+    opening: VecDeque<Bytes>,
+    replayed_up_to: i64,
+) -> impl Stream<Item = Result<Bytes, Infallible>> {
+    let heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
+    stream::unfold(
+        (receiver, opening, heartbeat),
+        move |(mut receiver, mut opening, mut heartbeat)| async move {
+            if let Some(frame) = opening.pop_front() {
+                return Some((Ok(frame), (receiver, opening, heartbeat)));
+            }
+            loop {
+                tokio::select! {
+                    message = receiver.recv() => match message {
+                        // Already sent in the replay.
+                        Ok(m) if matches!(m.event, LiveEvent::Published(id) if id <= replayed_up_to) => continue,
+                        Ok(m) => return Some((Ok(m.frame.clone()), (receiver, opening, heartbeat))),
+                        Err(_lagged_or_closed) => return None,
+                    },
+                    _ = heartbeat.tick() => {
+                        return Some((Ok(Bytes::from_static(b": heartbeat\n\n")), (receiver, opening, heartbeat)));
+                    }
+                }
+            }
+        },
+    )
 }

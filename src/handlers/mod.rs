@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod feeds;
 pub mod health;
 pub mod live;
 pub mod reader;

@@ -37,10 +37,11 @@ fn render_row<'a>(
     draft: &'a UpdateDraft,
     posted_at: DateTime<Utc>,
     headlines: &HashMap<String, String>,
-    html: &'a mut String,
+    rendered: &'a mut (String, String),
 ) -> Result<UpdateWrite<'a>, MissingStory> {
     let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
-    *html = render_markdown(&draft.body_md, &lookup)?.html.into_string();
+    let markdown = render_markdown(&draft.body_md, &lookup)?;
+    *rendered = (markdown.html.into_string(), markdown.summary);
     let (place, who, number, what, source) = match &draft.details {
         KindDetails::Update => (None, None, None, None, None),
         KindDetails::Picket { place } => (Some(place.as_str()), None, None, None, None),
@@ -62,7 +63,8 @@ fn render_row<'a>(
         posted_at,
         kind: draft.details.kind().as_str(),
         body_md: &draft.body_md,
-        body_html: html,
+        body_html: &rendered.0,
+        summary: &rendered.1,
         author: &draft.author,
         key_event: draft.key_event,
         place,
@@ -83,8 +85,8 @@ pub async fn write_update(
     import_key: Option<&str>,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<Result<UpdateChange, MissingStory>> {
-    let mut html = String::new();
-    let row = match render_row(draft, times.posted_at, headlines, &mut html) {
+    let mut rendered = Default::default();
+    let row = match render_row(draft, times.posted_at, headlines, &mut rendered) {
         Ok(row) => row,
         Err(missing) => return Ok(Err(missing)),
     };
@@ -121,8 +123,8 @@ pub async fn rewrite_update(
     times: UpdateTimes,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<Result<(), MissingStory>> {
-    let mut html = String::new();
-    let row = match render_row(draft, times.posted_at, headlines, &mut html) {
+    let mut rendered = Default::default();
+    let row = match render_row(draft, times.posted_at, headlines, &mut rendered) {
         Ok(row) => row,
         Err(missing) => return Ok(Err(missing)),
     };
@@ -173,5 +175,6 @@ pub async fn publish_update_as(
     tx.commit().await.context("committing update")?;
     room.pages.clear();
     room.announce(story_id, LiveEvent::Published(id)).await;
+    room.feeds_changed(story_id);
     Ok(Ok(id))
 }

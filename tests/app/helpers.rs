@@ -71,16 +71,22 @@ pub fn demo_content() -> PathBuf {
 impl TestApp {
     /// The app on an empty database.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// The app on an empty database, its settings changed by `configure` first.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let config = Config {
+        let mut config = Config {
             bind: listener.local_addr().unwrap().to_string(),
             database: format!("sqlite://{}", dir.path().join("test.db").display()),
             content: dir.path().join("no-content"),
             site_url: Some("https://news.example".into()),
             websub_hub: None,
         };
+        configure(&mut config);
         let room = Newsroom::open(&config).await.expect("database opens");
         let server = newsdesk::http_server(room.clone(), listener).expect("server starts");
         actix_web::rt::spawn(server);

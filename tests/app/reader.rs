@@ -46,7 +46,8 @@ async fn story_page_shows_the_story_and_its_updates_newest_first() {
     assert_eq!(ids.len(), permalinks.len());
     for (id, link) in ids.iter().zip(&permalinks) {
         assert!(id.starts_with("update-"));
-        assert_eq!(link, &format!("{MAIN_STORY}#{id}"));
+        let number = id.trim_start_matches("update-");
+        assert_eq!(link, &format!("{MAIN_STORY}?update={number}#{id}"));
     }
     for kind in ["Update", "Picket line", "Statement", "Figures"] {
         assert!(

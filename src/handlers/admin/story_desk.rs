@@ -50,7 +50,7 @@ async fn render(
     notice: Option<&'static str>,
 ) -> AppResult<HttpResponse> {
     let mut conn = room.db.acquire().await?;
-    let rows = db::updates::page_newest_first(&mut conn, story.id, None, DESK_UPDATES).await?;
+    let rows = db::updates::newest(&mut conn, story.id, DESK_UPDATES).await?;
     let updates = rows
         .into_iter()
         .map(|row| UpdateView::new(&story.slug, row))

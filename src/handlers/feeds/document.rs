@@ -1,16 +1,20 @@
 //! What every feed shares: its head (title, links, WebSub hub), writing it out
 //! as RSS or Atom, and making stored HTML fit to leave the site.
 
+use std::collections::BTreeMap;
+
 use anyhow::Context;
 use atom_syndication as atom;
 use chrono::{DateTime, Utc};
-use rss::extension::atom::AtomExtension;
 use rss::extension::dublincore::DublinCoreExtension;
+use rss::extension::{Extension, ExtensionMap};
 
 use super::{ATOM, RSS, absolute};
 use crate::Newsroom;
 use crate::error::AppResult;
 use crate::handlers::respond::Dated;
+
+const ATOM_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
 
 /// The language every feed declares.
 const LANGUAGE: &str = "en-GB";
@@ -31,7 +35,12 @@ pub struct FeedHead {
 
 impl FeedHead {
     /// A head whose links are `home_path` and `self_path` on this site.
-    pub fn new(room: &Newsroom, home_path: &str, self_path: &str, updated: DateTime<Utc>) -> FeedHead {
+    pub fn new(
+        room: &Newsroom,
+        home_path: &str,
+        self_path: &str,
+        updated: DateTime<Utc>,
+    ) -> FeedHead {
         FeedHead {
             title: String::new(),
             description: String::new(),
@@ -59,17 +68,27 @@ pub fn alternate(url: &str) -> atom::Link {
 
 /// An entry's author.
 pub fn person(name: &str) -> atom::Person {
-    atom::Person { name: name.to_owned(), ..atom::Person::default() }
+    atom::Person {
+        name: name.to_owned(),
+        ..atom::Person::default()
+    }
 }
 
 /// An entry's content: HTML, escaped as text by the writer.
 pub fn html_content(html: String) -> atom::Content {
-    atom::Content { value: Some(html), content_type: Some("html".to_owned()), ..atom::Content::default() }
+    atom::Content {
+        value: Some(html),
+        content_type: Some("html".to_owned()),
+        ..atom::Content::default()
+    }
 }
 
 /// An item's `dc:creator`: RSS's own `author` must be an email address.
 pub fn creator(name: &str) -> DublinCoreExtension {
-    DublinCoreExtension { creators: vec![name.to_owned()], ..DublinCoreExtension::default() }
+    DublinCoreExtension {
+        creators: vec![name.to_owned()],
+        ..DublinCoreExtension::default()
+    }
 }
 
 fn link(href: &str, rel: &str, media_type: Option<&str>) -> atom::Link {
@@ -77,15 +96,18 @@ fn link(href: &str, rel: &str, media_type: Option<&str>) -> atom::Link {
         href: href.to_owned(),
         rel: rel.to_owned(),
         // The link's type is the bare media type, without the charset parameter.
-        mime_type: media_type.and_then(|t| t.split(';').next()).map(str::to_owned),
+        mime_type: media_type
+            .and_then(|t| t.split(';').next())
+            .map(str::to_owned),
         ..atom::Link::default()
     }
 }
 
-/// Writes an RSS 2.0 feed; its hub and self links go in through the Atom extension.
+/// Writes an RSS 2.0 feed; its hub and self links are `atom:link` elements.
 pub fn write_rss(head: FeedHead, items: Vec<rss::Item>) -> AppResult<Dated> {
     let channel = rss::Channel {
-        atom_ext: Some(AtomExtension { links: head.links(RSS) }),
+        namespaces: BTreeMap::from([("atom".to_owned(), ATOM_NAMESPACE.to_owned())]),
+        extensions: rss_links(head.links(RSS)),
         title: head.title,
         link: head.home,
         description: head.description,
@@ -96,7 +118,32 @@ pub fn write_rss(head: FeedHead, items: Vec<rss::Item>) -> AppResult<Dated> {
     };
     let body = channel.write_to(Vec::new()).context("writing RSS feed")?;
     let body = String::from_utf8(body).context("RSS feed is UTF-8")?;
-    Ok(Dated { body: xml_chars_only(body), last_modified: head.updated })
+    Ok(Dated {
+        body: xml_chars_only(body),
+        last_modified: head.updated,
+    })
+}
+
+/// `links` as RSS `atom:link` elements. Built by hand because the rss crate's
+/// own Atom extension would compile atom_syndication's builder macros too.
+fn rss_links(links: Vec<atom::Link>) -> ExtensionMap {
+    let elements = links
+        .into_iter()
+        .map(|link| {
+            let mut attrs =
+                BTreeMap::from([("href".to_owned(), link.href), ("rel".to_owned(), link.rel)]);
+            attrs.extend(link.mime_type.map(|t| ("type".to_owned(), t)));
+            Extension {
+                name: "atom:link".to_owned(),
+                attrs,
+                ..Extension::default()
+            }
+        })
+        .collect();
+    BTreeMap::from([(
+        "atom".to_owned(),
+        BTreeMap::from([("link".to_owned(), elements)]),
+    )])
 }
 
 /// An Atom 1.0 feed of `entries`, to add extensions to before [`write_atom`].
@@ -119,14 +166,19 @@ pub fn atom_feed(head: FeedHead, entries: Vec<atom::Entry>) -> atom::Feed {
 pub fn write_atom(feed: &atom::Feed) -> AppResult<Dated> {
     let body = feed.write_to(Vec::new()).context("writing Atom feed")?;
     let body = String::from_utf8(body).context("Atom feed is UTF-8")?;
-    Ok(Dated { body: xml_chars_only(body), last_modified: feed.updated.to_utc() })
+    Ok(Dated {
+        body: xml_chars_only(body),
+        last_modified: feed.updated.to_utc(),
+    })
 }
 
 /// Drops the characters XML 1.0 forbids anywhere, even escaped (control
 /// characters other than tab and newlines, U+FFFE, U+FFFF): one pasted into an
 /// update would otherwise make the whole feed unreadable to every reader.
 pub fn xml_chars_only(mut xml: String) -> String {
-    xml.retain(|c| matches!(c, '\t' | '\n' | '\r') || !(c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}'));
+    xml.retain(|c| {
+        matches!(c, '\t' | '\n' | '\r') || !(c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}')
+    });
     xml
 }
 

@@ -6,7 +6,8 @@ use atom_syndication as atom;
 use chrono::{DateTime, Utc};
 
 use super::document::{
-    FeedHead, absolute_html, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
+    FeedHead, absolute_html, alternate, atom_feed, creator, html_content, person, write_atom,
+    write_rss,
 };
 use super::{ATOM, PUBLICATION, RSS, absolute, paths};
 use crate::Newsroom;
@@ -46,7 +47,10 @@ pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
         let head = site_head(&room, paths::SITE_ATOM, &stories);
-        write_atom(&atom_feed(head, stories.into_iter().map(atom_entry).collect()))
+        write_atom(&atom_feed(
+            head,
+            stories.into_iter().map(atom_entry).collect(),
+        ))
     })
     .await
 }
@@ -59,10 +63,17 @@ pub async fn topic_rss(
 ) -> AppResult<HttpResponse> {
     respond::cached_dated(&req, &room, RSS, || async {
         let mut conn = room.db.acquire().await?;
-        let topic = db::topics::find_by_slug(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+        let topic = db::topics::find_by_slug(&mut conn, &slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let stories = load(&room, &mut conn, Some(topic.id)).await?;
         let self_path = paths::topic_rss(&topic.slug);
-        let mut head = FeedHead::new(&room, &paths::topic(&topic.slug), &self_path, newest(&stories));
+        let mut head = FeedHead::new(
+            &room,
+            &paths::topic(&topic.slug),
+            &self_path,
+            newest(&stories),
+        );
         head.title = format!("{}: {PUBLICATION}", topic.name);
         head.description = format!("The latest {PUBLICATION} stories on {}.", topic.name);
         write_rss(head, stories.into_iter().map(rss_item).collect())
@@ -71,7 +82,11 @@ pub async fn topic_rss(
 }
 
 /// The latest published stories, of one topic when given, with their topics.
-async fn load(room: &Newsroom, conn: &mut Connection, topic_id: Option<i64>) -> AppResult<Vec<FeedStory>> {
+async fn load(
+    room: &Newsroom,
+    conn: &mut Connection,
+    topic_id: Option<i64>,
+) -> AppResult<Vec<FeedStory>> {
     let rows = db::feeds::published_stories(conn, topic_id, FEED_STORIES).await?;
     let mut stories = Vec::with_capacity(rows.len());
     for story in rows {
@@ -95,26 +110,49 @@ fn site_head(room: &Newsroom, self_path: &str, stories: &[FeedStory]) -> FeedHea
 /// The last change to any listed story; the epoch for an empty feed, so that
 /// it too has a time that only changes with its content.
 fn newest(stories: &[FeedStory]) -> DateTime<Utc> {
-    stories.iter().map(|s| s.story.updated_at).max().unwrap_or(DateTime::UNIX_EPOCH)
+    stories
+        .iter()
+        .map(|s| s.story.updated_at)
+        .max()
+        .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
 fn rss_item(listed: FeedStory) -> rss::Item {
-    let FeedStory { story, topics, url, html } = listed;
+    let FeedStory {
+        story,
+        topics,
+        url,
+        html,
+    } = listed;
     rss::Item {
         title: Some(story.headline),
         link: Some(url.clone()),
         description: Some(story.standfirst),
-        guid: Some(rss::Guid { value: url, permalink: true }),
+        guid: Some(rss::Guid {
+            value: url,
+            permalink: true,
+        }),
         pub_date: Some(story.published_at.to_rfc2822()),
         content: Some(html),
-        categories: topics.into_iter().map(|t| rss::Category { name: t.name, domain: None }).collect(),
+        categories: topics
+            .into_iter()
+            .map(|t| rss::Category {
+                name: t.name,
+                domain: None,
+            })
+            .collect(),
         dublin_core_ext: Some(creator(&story.byline)),
         ..rss::Item::default()
     }
 }
 
 fn atom_entry(listed: FeedStory) -> atom::Entry {
-    let FeedStory { story, topics, url, html } = listed;
+    let FeedStory {
+        story,
+        topics,
+        url,
+        html,
+    } = listed;
     atom::Entry {
         title: atom::Text::plain(story.headline),
         links: vec![alternate(&url)],
@@ -124,7 +162,11 @@ fn atom_entry(listed: FeedStory) -> atom::Entry {
         authors: vec![person(&story.byline)],
         categories: topics
             .into_iter()
-            .map(|t| atom::Category { term: t.slug, scheme: None, label: Some(t.name) })
+            .map(|t| atom::Category {
+                term: t.slug,
+                scheme: None,
+                label: Some(t.name),
+            })
             .collect(),
         summary: Some(atom::Text::plain(story.standfirst)),
         content: Some(html_content(html)),

@@ -8,10 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use atom_syndication as atom;
 use atom_syndication::extension::{Extension, ExtensionMap};
 use chrono::{DateTime, Utc};
-use pulldown_cmark::{Event, Parser, TagEnd};
 
 use super::document::{
-    FeedHead, absolute_html, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
+    FeedHead, absolute_html, alternate, atom_feed, creator, html_content, person, write_atom,
+    write_rss,
 };
 use super::{ATOM, RSS, absolute, paths};
 use crate::Newsroom;
@@ -23,8 +23,6 @@ use crate::handlers::respond;
 
 /// Updates (and tombstones) in a story's feed: a busy live day's worth.
 const FEED_UPDATES: i64 = 100;
-/// Words of an update's text in its item title.
-const TITLE_WORDS: usize = 12;
 const TOMBSTONES: &str = "http://purl.org/atompub/tombstones/1.0";
 
 /// A published story with its newest live updates and its deleted ones.
@@ -43,7 +41,11 @@ pub async fn story_rss(
     respond::cached_dated(&req, &room, RSS, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
         let head = feed.head(&room, &paths::story_rss(&feed.story.slug));
-        let items = feed.updates.into_iter().map(|u| rss_item(&room, &feed.story.slug, u)).collect();
+        let items = feed
+            .updates
+            .into_iter()
+            .map(|u| rss_item(&room, &feed.story.slug, u))
+            .collect();
         write_rss(head, items)
     })
     .await
@@ -59,9 +61,14 @@ pub async fn story_atom(
         let feed = UpdateFeed::load(&room, &slug).await?;
         let head = feed.head(&room, &paths::story_atom(&feed.story.slug));
         let slug = &feed.story.slug;
-        let entries = feed.updates.into_iter().map(|u| atom_entry(&room, slug, u)).collect();
+        let entries = feed
+            .updates
+            .into_iter()
+            .map(|u| atom_entry(&room, slug, u))
+            .collect();
         let mut atom = atom_feed(head, entries);
-        atom.namespaces.insert("at".to_owned(), TOMBSTONES.to_owned());
+        atom.namespaces
+            .insert("at".to_owned(), TOMBSTONES.to_owned());
         atom.extensions = tombstones(&room, slug, &feed.deleted);
         write_atom(&atom)
     })
@@ -72,9 +79,13 @@ impl UpdateFeed {
     async fn load(room: &Newsroom, slug: &str) -> AppResult<UpdateFeed> {
         let mut conn = room.db.acquire().await?;
         let story = published_story(&mut conn, slug).await?;
-        let updates = db::updates::page_newest_first(&mut conn, story.id, None, FEED_UPDATES).await?;
+        let updates = db::updates::newest(&mut conn, story.id, FEED_UPDATES).await?;
         let deleted = db::feeds::deleted_updates(&mut conn, story.id, FEED_UPDATES).await?;
-        Ok(UpdateFeed { story, updates, deleted })
+        Ok(UpdateFeed {
+            story,
+            updates,
+            deleted,
+        })
     }
 
     /// The last change: to the story, or an update posted, edited or deleted.
@@ -82,11 +93,18 @@ impl UpdateFeed {
     fn updated(&self) -> DateTime<Utc> {
         let changes = self.updates.iter().map(changed_at);
         let deletions = self.deleted.iter().map(|d| d.deleted_at);
-        changes.chain(deletions).fold(self.story.updated_at, DateTime::max)
+        changes
+            .chain(deletions)
+            .fold(self.story.updated_at, DateTime::max)
     }
 
     fn head(&self, room: &Newsroom, self_path: &str) -> FeedHead {
-        let mut head = FeedHead::new(room, &paths::story(&self.story.slug), self_path, self.updated());
+        let mut head = FeedHead::new(
+            room,
+            &paths::story(&self.story.slug),
+            self_path,
+            self.updated(),
+        );
         head.title = format!("{}: live updates", self.story.headline);
         head.description = self.story.standfirst.clone();
         head
@@ -94,7 +112,9 @@ impl UpdateFeed {
 }
 
 fn changed_at(update: &UpdateRow) -> DateTime<Utc> {
-    update.edited_at.map_or(update.posted_at, |edited| edited.max(update.posted_at))
+    update
+        .edited_at
+        .map_or(update.posted_at, |edited| edited.max(update.posted_at))
 }
 
 /// The update's permalink: its link, and its guid or id, which an edit keeps.
@@ -107,7 +127,10 @@ fn rss_item(room: &Newsroom, slug: &str, update: UpdateRow) -> rss::Item {
     rss::Item {
         title: Some(title(&update)),
         link: Some(url.clone()),
-        guid: Some(rss::Guid { value: url, permalink: true }),
+        guid: Some(rss::Guid {
+            value: url,
+            permalink: true,
+        }),
         pub_date: Some(update.posted_at.to_rfc2822()),
         content: Some(absolute_html(room, &update.body_html)),
         dublin_core_ext: Some(creator(&update.author)),
@@ -136,13 +159,19 @@ fn tombstones(room: &Newsroom, slug: &str, deleted: &[DeletedUpdate]) -> Extensi
         .map(|d| Extension {
             name: "at:deleted-entry".to_owned(),
             attrs: BTreeMap::from([
-                ("ref".to_owned(), attribute_value(&permalink(room, slug, d.id))),
+                (
+                    "ref".to_owned(),
+                    attribute_value(&permalink(room, slug, d.id)),
+                ),
                 ("when".to_owned(), d.deleted_at.to_rfc3339()),
             ]),
             ..Extension::default()
         })
         .collect();
-    BTreeMap::from([(TOMBSTONES.to_owned(), BTreeMap::from([("deleted-entry".to_owned(), entries)]))])
+    BTreeMap::from([(
+        TOMBSTONES.to_owned(),
+        BTreeMap::from([("deleted-entry".to_owned(), entries)]),
+    )])
 }
 
 /// atom_syndication writes extension attributes verbatim (unlike every other
@@ -162,32 +191,11 @@ fn attribute_value(text: &str) -> String {
 }
 
 /// "Picket line: Pickets are gathering at the main entrance…": the kind and
-/// the update's first words.
+/// the update's first words, made when it was written.
 fn title(update: &UpdateRow) -> String {
     let label = UpdateKind::parse(&update.kind).map_or("Update", UpdateKind::label);
-    format!("{label}: {}", first_words(&update.body_md, TITLE_WORDS))
-}
-
-/// The first `count` words of Markdown as plain text. Parsing is the sure way
-/// to leave out link targets, HTML tags and emphasis marks; it runs when a feed
-/// is rendered into the page cache, not on every request.
-fn first_words(markdown: &str, count: usize) -> String {
-    let mut text = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
-                text.push(' ')
-            }
-            _ => {}
-        }
+    if update.summary.is_empty() {
+        return label.to_owned();
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut title = words[..words.len().min(count)].join(" ");
-    if words.len() > count {
-        title.push('…');
-    }
-    title
+    format!("{label}: {}", update.summary)
 }

@@ -1,11 +1,17 @@
+//! The story page: headline, body, and its live updates, a page of 50 at a
+//! time in either order, with key events, the pinned update and structured data.
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::super::respond::{self, HTML};
 use super::UpdateView;
+use super::structured_data::{SITE_NAME, story_json_ld};
 use crate::Newsroom;
 use crate::content::SafeHtml;
+use crate::db::updates::{PageStart, UpdateOrder};
 use crate::db::{self, stories::StoryRow, stories::StorySummary, topics::TopicRow};
 use crate::error::{AppError, AppResult};
 use crate::filters;
@@ -13,11 +19,26 @@ use crate::filters;
 /// Live updates per page: a story with thousands of them stays one fast page.
 pub const UPDATES_PER_PAGE: i64 = 50;
 const RELATED_STORIES: i64 = 5;
+/// A pinned update longer than this (in Markdown bytes) starts collapsed.
+const PINNED_COLLAPSE_BYTES: usize = 600;
 
 #[derive(Deserialize)]
 pub struct StoryQuery {
-    /// Show the updates older than this one (the next page).
+    /// Newest first (default) or `oldest`.
+    order: Option<String>,
+    /// Newest-first pages: the updates older than this one.
     before: Option<String>,
+    /// Oldest-first pages: the updates newer than this one.
+    after: Option<String>,
+    /// A permalink: the page that holds this update.
+    update: Option<String>,
+}
+
+/// A key event in the list at the top, linking to its update wherever it is.
+pub struct KeyEvent {
+    pub posted_at: DateTime<Utc>,
+    pub summary: String,
+    pub href: String,
 }
 
 #[derive(Template)]
@@ -27,9 +48,18 @@ pub struct StoryPage {
     pub body: SafeHtml,
     pub topics: Vec<TopicRow>,
     pub updates: Vec<UpdateView>,
-    /// The `before` cursor for the next (older) page, when there is one.
-    pub older_page: Option<i64>,
+    pub key_events: Vec<KeyEvent>,
+    pub pinned: Option<(UpdateView, bool)>,
+    pub oldest_first: bool,
+    /// Link to the next page in this order, when there is one.
+    pub next_page: Option<String>,
+    /// Whether this is the first page in its order (the live end, newest first).
+    pub first_page: bool,
+    /// The newest update id of the whole story: where live updates resume.
+    pub latest_update_id: i64,
     pub related: Vec<StorySummary>,
+    pub json_ld: SafeHtml,
+    pub site_url: String,
 }
 
 impl StoryPage {
@@ -41,9 +71,13 @@ impl StoryPage {
         self.story.live_state == "ended"
     }
 
-    /// Newest update id on this page, where live updates resume from.
-    pub fn newest_update_id(&self) -> i64 {
-        self.updates.iter().map(|u| u.id).max().unwrap_or(0)
+    /// New updates slide in only where they belong: the top of the first newest-first page.
+    pub fn receives_live_updates(&self) -> bool {
+        self.is_live() && self.first_page && !self.oldest_first
+    }
+
+    pub fn site_name(&self) -> &'static str {
+        SITE_NAME
     }
 }
 
@@ -57,42 +91,144 @@ pub fn parse_update_id(name: &str, text: &str) -> AppResult<i64> {
         })
 }
 
-/// `GET /news/{slug}`: a story with its newest live updates.
+/// The page's order and where it starts, from the query; 400 on nonsense.
+fn page_request(query: &StoryQuery) -> AppResult<(UpdateOrder, Option<i64>, Option<i64>)> {
+    let order = match query.order.as_deref() {
+        None | Some("newest") => UpdateOrder::NewestFirst,
+        Some("oldest") => UpdateOrder::OldestFirst,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "order is newest or oldest, not “{other}”."
+            )));
+        }
+    };
+    let cursor = match order {
+        UpdateOrder::NewestFirst => query
+            .before
+            .as_deref()
+            .map(|b| parse_update_id("before", b)),
+        UpdateOrder::OldestFirst => query.after.as_deref().map(|a| parse_update_id("after", a)),
+    };
+    let permalink = query
+        .update
+        .as_deref()
+        .map(|u| parse_update_id("update", u))
+        .transpose()?;
+    Ok((order, cursor.transpose()?, permalink))
+}
+
+/// `GET /news/{slug}`: a story with a page of its live updates.
 pub async fn story_page(
     req: HttpRequest,
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
     query: web::Query<StoryQuery>,
 ) -> AppResult<HttpResponse> {
-    let before = query
-        .before
-        .as_deref()
-        .map(|b| parse_update_id("before", b))
-        .transpose()?;
+    let (order, cursor, permalink) = page_request(&query)?;
     respond::cached(&req, &room, HTML, || async {
         let mut conn = room.db.acquire().await?;
         let story = published_story(&mut conn, &slug).await?;
-        let rows =
-            db::updates::page_newest_first(&mut conn, story.id, before, UPDATES_PER_PAGE + 1)
-                .await?;
-        let older_page =
-            (rows.len() as i64 > UPDATES_PER_PAGE).then(|| rows[UPDATES_PER_PAGE as usize - 1].id);
-        let updates = rows
+        let start = match (cursor, permalink) {
+            (Some(id), _) => PageStart::Past(id),
+            (None, Some(id)) => {
+                match db::updates::position(&mut conn, story.id, id, order).await? {
+                    Some(position) => {
+                        PageStart::Skip(position / UPDATES_PER_PAGE * UPDATES_PER_PAGE)
+                    }
+                    None => PageStart::First,
+                }
+            }
+            (None, None) => PageStart::First,
+        };
+        let mut rows =
+            db::updates::page(&mut conn, story.id, order, start, UPDATES_PER_PAGE + 1).await?;
+        let has_more = rows.len() as i64 > UPDATES_PER_PAGE;
+        rows.truncate(UPDATES_PER_PAGE as usize);
+        let oldest_first = order == UpdateOrder::OldestFirst;
+        let next_page = has_more.then(|| {
+            let last = rows.last().map_or(0, |r| r.id);
+            let base = format!("/news/{}", story.slug);
+            if oldest_first {
+                format!("{base}?order=oldest&after={last}")
+            } else {
+                format!("{base}?before={last}")
+            }
+        });
+        let updates: Vec<UpdateView> = rows
             .into_iter()
-            .take(UPDATES_PER_PAGE as usize)
             .map(|row| UpdateView::new(&story.slug, row))
             .collect();
+        let key_events = key_events(&mut conn, &story, &updates).await?;
+        let pinned = pinned(&mut conn, &story).await?;
+        let coverage_start = db::updates::page(
+            &mut conn,
+            story.id,
+            UpdateOrder::OldestFirst,
+            PageStart::First,
+            1,
+        )
+        .await?
+        .first()
+        .map(|u| u.posted_at.to_rfc3339());
         let page = StoryPage {
             topics: db::topics::for_story(&mut conn, story.id).await?,
             related: db::stories::related(&mut conn, story.id, RELATED_STORIES).await?,
+            latest_update_id: db::updates::latest_id(&mut conn, story.id).await?,
+            json_ld: story_json_ld(&story, &updates, &room.site_url, coverage_start),
             body: SafeHtml::from_stored(story.body_html.clone()),
+            site_url: room.site_url.to_string(),
+            first_page: start == PageStart::First,
             story,
             updates,
-            older_page,
+            key_events,
+            pinned,
+            oldest_first,
+            next_page,
         };
         Ok(page.render()?)
     })
     .await
+}
+
+/// Every key event of the story, linked in-page when it is on this page and
+/// to the page that holds it otherwise.
+async fn key_events(
+    conn: &mut db::Connection,
+    story: &StoryRow,
+    on_page: &[UpdateView],
+) -> AppResult<Vec<KeyEvent>> {
+    let rows = db::updates::key_events(conn, story.id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let anchor = format!("#update-{}", row.id);
+            let href = if on_page.iter().any(|u| u.id == row.id) {
+                anchor
+            } else {
+                format!("/news/{}?update={}{anchor}", story.slug, row.id)
+            };
+            KeyEvent {
+                posted_at: row.posted_at,
+                summary: row.summary,
+                href,
+            }
+        })
+        .collect())
+}
+
+/// The pinned update, if any, and whether it is long enough to start collapsed.
+async fn pinned(
+    conn: &mut db::Connection,
+    story: &StoryRow,
+) -> AppResult<Option<(UpdateView, bool)>> {
+    let Some(id) = story.pinned_update_id else {
+        return Ok(None);
+    };
+    let row = db::updates::find_live(conn, story.id, id).await?;
+    Ok(row.map(|row| {
+        let collapsed = row.body_md.len() > PINNED_COLLAPSE_BYTES;
+        (UpdateView::new(&story.slug, row), collapsed)
+    }))
 }
 
 /// The published story with this slug; drafts are as good as missing to readers.

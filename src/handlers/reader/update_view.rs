@@ -25,6 +25,8 @@ pub struct UpdateView {
     pub posted_at: DateTime<Utc>,
     pub kind: UpdateKind,
     pub html: SafeHtml,
+    /// Plain-text first words, for lists and structured data.
+    pub summary: String,
     pub author: String,
     pub key_event: bool,
     /// Where a picket report comes from.
@@ -53,6 +55,7 @@ impl UpdateView {
             posted_at: row.posted_at,
             kind,
             html: SafeHtml::from_stored(row.body_html),
+            summary: row.summary,
             author: row.author,
             key_event: row.key_event,
             place: if kind == UpdateKind::Picket {

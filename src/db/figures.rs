@@ -1,0 +1,36 @@
+//! Figures as data: the number, what and source carried by `figures` updates.
+
+use chrono::{DateTime, Utc};
+
+use super::Connection;
+
+/// One figure, as a `figures` update reported it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FigureRow {
+    /// The update that reported it, for its permalink.
+    pub id: i64,
+    pub posted_at: DateTime<Utc>,
+    pub number: i64,
+    /// What was counted ("operations cancelled").
+    pub what: String,
+    pub place: Option<String>,
+    pub source: String,
+}
+
+/// Every figure of a story that has not been deleted, ordered by
+/// (what, place, posted_at, id): each series together, oldest first.
+pub async fn for_story(conn: &mut Connection, story_id: i64) -> sqlx::Result<Vec<FigureRow>> {
+    // Validation gives every figures update a number, a what and a source;
+    // the COALESCEs only keep a hand-edited row from failing the whole story.
+    sqlx::query_as(
+        "SELECT id, posted_at, figure_number AS number, COALESCE(figure_what, '') AS what,
+                place, COALESCE(figure_source, '') AS source
+         FROM updates
+         WHERE story_id = ? AND kind = 'figures' AND figure_number IS NOT NULL
+           AND deleted_at IS NULL
+         ORDER BY what, place, posted_at, id",
+    )
+    .bind(story_id)
+    .fetch_all(conn)
+    .await
+}

@@ -1,0 +1,222 @@
+//! `/news/{slug}/figures.json` and `/news/{slug}/figures.csv`: a story's
+//! figures as data, for a data desk or another site to reuse.
+
+use actix_web::http::header::{
+    self, ContentDisposition, DispositionParam, DispositionType, HeaderValue, TryIntoHeaderValue,
+};
+use actix_web::{HttpRequest, HttpResponse, web};
+use anyhow::Context;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::series::{Change, Series};
+use super::{story_series, update_path};
+use crate::Newsroom;
+use crate::db::figures::FigureRow;
+use crate::error::AppResult;
+use crate::handlers::reader::story::published_story;
+use crate::handlers::respond;
+
+/// Media type of `figures.json`.
+const JSON: &str = "application/json";
+/// Media type of `figures.csv` (RFC 4180, with its optional charset).
+const CSV: &str = "text/csv; charset=utf-8";
+const CSV_HEADER: [&str; 7] = [
+    "time",
+    "what",
+    "place",
+    "number",
+    "source",
+    "update_id",
+    "permalink",
+];
+
+/// `figures.json`: every series with its points, latest figure and change.
+#[derive(Serialize)]
+struct Document<'a> {
+    story: &'a str,
+    series: Vec<SeriesDocument<'a>>,
+}
+
+#[derive(Serialize)]
+struct SeriesDocument<'a> {
+    what: &'a str,
+    place: Option<&'a str>,
+    /// The source of the latest figure, the one that stands.
+    source: &'a str,
+    points: Vec<Point<'a>>,
+    latest: Point<'a>,
+    change: Option<Change>,
+}
+
+#[derive(Serialize)]
+struct Point<'a> {
+    update_id: i64,
+    /// RFC 3339 in UTC, as chrono writes it.
+    time: DateTime<Utc>,
+    number: i64,
+    source: &'a str,
+    /// The absolute URL of the update that reported the figure.
+    permalink: String,
+}
+
+/// `GET /news/{slug}/figures.json`: a story's figures as JSON.
+pub async fn figures_json(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let response = respond::cached(&req, &room, JSON, || async {
+        let (slug, series) = load(&room, &slug).await?;
+        let document = Document {
+            story: &slug,
+            series: series
+                .iter()
+                .map(|s| series_document(&room, &slug, s))
+                .collect(),
+        };
+        Ok(serde_json::to_string_pretty(&document).context("writing figures JSON")?)
+    })
+    .await?;
+    Ok(shareable(response))
+}
+
+/// `GET /news/{slug}/figures.csv`: a story's figures, one row per figure.
+pub async fn figures_csv(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let mut response = respond::cached(&req, &room, CSV, || async {
+        let (slug, series) = load(&room, &slug).await?;
+        Ok(csv(&room, &slug, &series))
+    })
+    .await?;
+    // Reached only for a published story, so the name is a well-formed slug.
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Inline,
+        parameters: vec![DispositionParam::Filename(format!("{slug}-figures.csv"))],
+    };
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        disposition
+            .try_into_value()
+            .context("naming the CSV file")?,
+    );
+    Ok(shareable(response))
+}
+
+/// The published story's slug and its figures; 404 for any other slug.
+async fn load(room: &Newsroom, slug: &str) -> AppResult<(String, Vec<Series>)> {
+    let mut conn = room
+        .db
+        .acquire()
+        .await
+        .context("connecting to the database")?;
+    let story = published_story(&mut conn, slug).await?;
+    let series = story_series(&mut conn, story.id).await?;
+    Ok((story.slug, series))
+}
+
+/// Lets pages on other sites fetch the data: it is public, and sent without
+/// cookies, so allowing every origin exposes nothing.
+fn shareable(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+fn series_document<'a>(room: &Newsroom, slug: &str, series: &'a Series) -> SeriesDocument<'a> {
+    let point = |figure: &'a FigureRow| Point {
+        update_id: figure.id,
+        time: figure.posted_at,
+        number: figure.number,
+        source: &figure.source,
+        permalink: permalink(room, slug, figure.id),
+    };
+    SeriesDocument {
+        what: series.what(),
+        place: series.place(),
+        source: &series.latest().source,
+        points: series.points().iter().map(point).collect(),
+        latest: point(series.latest()),
+        change: series.change(),
+    }
+}
+
+fn permalink(room: &Newsroom, slug: &str, id: i64) -> String {
+    format!("{}{}", room.site_url, update_path(slug, id))
+}
+
+/// The CSV document: the header, then every figure, series by series.
+fn csv(room: &Newsroom, slug: &str, series: &[Series]) -> String {
+    let mut out = String::new();
+    push_record(&mut out, &CSV_HEADER);
+    for figure in series.iter().flat_map(Series::points) {
+        push_record(
+            &mut out,
+            &[
+                // The same form as the JSON's times, so both agree to the byte.
+                &figure
+                    .posted_at
+                    .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+                &figure.what,
+                figure.place.as_deref().unwrap_or(""),
+                &figure.number.to_string(),
+                &figure.source,
+                &figure.id.to_string(),
+                &permalink(room, slug, figure.id),
+            ],
+        );
+    }
+    out
+}
+
+/// Appends one RFC 4180 record: fields joined by commas, ended by CRLF.
+fn push_record(out: &mut String, fields: &[&str]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, field);
+    }
+    out.push_str("\r\n");
+}
+
+/// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a
+/// line break, with each quote doubled.
+fn push_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[&str]) -> String {
+        let mut out = String::new();
+        push_record(&mut out, fields);
+        out
+    }
+
+    #[test]
+    fn plain_fields_are_written_as_they_are() {
+        assert_eq!(record(&["4000", "beds", ""]), "4000,beds,\r\n");
+    }
+
+    #[test]
+    fn commas_quotes_and_line_breaks_are_quoted() {
+        assert_eq!(
+            record(&["beds, \"closed\"", "two\nlines", "x"]),
+            "\"beds, \"\"closed\"\"\",\"two\nlines\",x\r\n"
+        );
+    }
+}

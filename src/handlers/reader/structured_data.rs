@@ -1,0 +1,63 @@
+//! JSON-LD for search engines: `LiveBlogPosting` for live stories (with their
+//! recent updates), `NewsArticle` for the rest.
+
+use serde_json::{Value, json};
+
+use super::UpdateView;
+use crate::content::SafeHtml;
+use crate::db::stories::StoryRow;
+
+/// The publisher named in structured data and Open Graph tags.
+pub const SITE_NAME: &str = "Calder Valley Courier";
+
+/// Updates listed in `liveBlogUpdate`: the recent ones, as search engines expect.
+const LIVE_BLOG_UPDATES: usize = 20;
+
+/// The story's JSON-LD block. `updates` are the page's updates, newest first.
+pub fn story_json_ld(
+    story: &StoryRow,
+    updates: &[UpdateView],
+    site_url: &str,
+    coverage_start: Option<String>,
+) -> SafeHtml {
+    let url = format!("{site_url}/news/{}", story.slug);
+    let mut data = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": story.headline,
+        "description": story.standfirst,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": story.published_at.to_rfc3339(),
+        "dateModified": story.updated_at.to_rfc3339(),
+        "author": { "@type": "Person", "name": story.byline },
+        "publisher": { "@type": "Organization", "name": SITE_NAME },
+    });
+    if story.live_state != "none" {
+        data["@type"] = json!("LiveBlogPosting");
+        data["coverageStartTime"] =
+            json!(coverage_start.unwrap_or_else(|| story.published_at.to_rfc3339()));
+        if story.live_state == "ended" {
+            data["coverageEndTime"] = json!(story.updated_at.to_rfc3339());
+        }
+        let entries: Vec<Value> = updates
+            .iter()
+            .take(LIVE_BLOG_UPDATES)
+            .map(|u| update_entry(u, &url))
+            .collect();
+        data["liveBlogUpdate"] = json!(entries);
+    }
+    SafeHtml::json_ld(&data)
+}
+
+fn update_entry(update: &UpdateView, story_url: &str) -> Value {
+    json!({
+        "@type": "BlogPosting",
+        "headline": format!("{}: {}", update.kind.label(), update.summary),
+        "url": format!("{story_url}#update-{}", update.id),
+        "datePublished": update.posted_at.to_rfc3339(),
+        "dateModified": update.edited_at.unwrap_or(update.posted_at).to_rfc3339(),
+        "author": { "@type": "Person", "name": update.author },
+        "articleBody": update.summary,
+    })
+}
