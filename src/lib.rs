@@ -57,9 +57,19 @@ impl Newsroom {
         })
     }
 
+    /// Everything that follows a committed write to a story: cached pages are
+    /// dropped, open pages are told (when an update changed), feed hubs pinged.
+    pub async fn story_changed(&self, story_id: i64, event: Option<LiveEvent>) {
+        self.pages.clear();
+        if let Some(event) = event {
+            self.announce(story_id, event).await;
+        }
+        self.feeds_changed(story_id);
+    }
+
     /// Tells the story's open pages about a committed change. Rendering fails
     /// only on a database error; the write stands and pages catch up on reload.
-    pub async fn announce(&self, story_id: i64, event: LiveEvent) {
+    async fn announce(&self, story_id: i64, event: LiveEvent) {
         match handlers::live::render_message(self, event).await {
             Ok(html) => self.live.send(story_id, LiveMessage::new(event, &html)),
             Err(error) => tracing::warn!("could not announce {event:?}: {error:#}"),

@@ -87,11 +87,11 @@ impl LiveHub {
     /// Sends to every open page of the story; never waits for any of them.
     pub fn send(&self, story_id: i64, message: LiveMessage) {
         let mut channels = self.channels.lock().expect("live hub lock");
-        if let Some(sender) = channels.get(&story_id) {
-            if sender.send(Arc::new(message)).is_err() {
-                // Nobody is listening any more: free the channel.
-                channels.remove(&story_id);
-            }
+        if let Some(sender) = channels.get(&story_id)
+            && sender.send(Arc::new(message)).is_err()
+        {
+            // Nobody is listening any more: free the channel.
+            channels.remove(&story_id);
         }
     }
 

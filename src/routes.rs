@@ -80,6 +80,7 @@ fn admin_routes() -> actix_web::Scope {
             "/stories/{slug}/end-live",
             web::post().to(story_desk::end_live),
         )
+        .route("/stories/{slug}/pin", web::post().to(story_desk::pin))
         .route("/updates/{id}/edit", web::get().to(updates::edit_page))
         .route("/updates/{id}/edit", web::post().to(updates::save_edit))
         .route("/updates/{id}/delete", web::get().to(updates::delete_page))

@@ -42,7 +42,8 @@
   }
 
   function showWaiting() {
-    while (waiting.length) insert(waiting.shift(), true);
+    // Oldest first, each on top: the newest ends up first.
+    while (waiting.length) insert(waiting.pop(), true);
     announce();
   }
 

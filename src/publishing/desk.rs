@@ -68,7 +68,7 @@ pub async fn save_story(
     };
     db::audit::record(&mut tx, Some(editor_id), action, draft.slug.as_str(), now).await?;
     tx.commit().await.context("committing story")?;
-    room.pages.clear();
+    room.story_changed(saved.id, None).await;
     Ok(Ok(()))
 }
 
@@ -92,6 +92,27 @@ pub async fn end_live_coverage(
     tx.commit()
         .await
         .context("committing end of live coverage")?;
+    room.story_changed(story.id, None).await;
+    Ok(())
+}
+
+/// Pins one of the story's updates above its stream, or unpins (`None`).
+pub async fn pin_update(
+    room: &Newsroom,
+    story: &StoryRow,
+    update_id: Option<i64>,
+    editor_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut tx = room.db.begin().await.context("starting transaction")?;
+    db::stories::set_pinned_update(&mut tx, story.id, update_id).await?;
+    let (action, subject) = match update_id {
+        Some(id) => ("pinned update", format!("{}#update-{id}", story.slug)),
+        None => ("unpinned update", story.slug.clone()),
+    };
+    db::audit::record(&mut tx, Some(editor_id), action, &subject, now).await?;
+    tx.commit().await.context("committing pin")?;
+    // A pin changes the page, not the feeds.
     room.pages.clear();
     Ok(())
 }
@@ -131,8 +152,8 @@ pub async fn edit_update(
     )
     .await?;
     tx.commit().await.context("committing edit")?;
-    room.pages.clear();
-    room.announce(story_id, LiveEvent::Edited(update_id)).await;
+    room.story_changed(story_id, Some(LiveEvent::Edited(update_id)))
+        .await;
     Ok(Ok(()))
 }
 
@@ -153,7 +174,7 @@ pub async fn delete_update(
         db::audit::record(&mut tx, Some(editor_id), "deleted update", &subject, now).await?;
     }
     tx.commit().await.context("committing delete")?;
-    room.pages.clear();
-    room.announce(story.id, LiveEvent::Deleted(update_id)).await;
+    room.story_changed(story.id, Some(LiveEvent::Deleted(update_id)))
+        .await;
     Ok(())
 }

@@ -6,7 +6,9 @@ mod desk;
 mod stories;
 mod updates;
 
-pub use desk::{SaveRefused, delete_update, edit_update, end_live_coverage, save_story};
+pub use desk::{
+    SaveRefused, delete_update, edit_update, end_live_coverage, pin_update, save_story,
+};
 pub use stories::{
     StoryChange, StoryTimes, WrittenStory, headline_lookup, write_links, write_story,
 };

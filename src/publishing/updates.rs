@@ -173,8 +173,7 @@ pub async fn publish_update_as(
     let subject = format!("{slug}#update-{id}");
     db::audit::record(&mut tx, editor_id, "published update", &subject, Utc::now()).await?;
     tx.commit().await.context("committing update")?;
-    room.pages.clear();
-    room.announce(story_id, LiveEvent::Published(id)).await;
-    room.feeds_changed(story_id);
+    room.story_changed(story_id, Some(LiveEvent::Published(id)))
+        .await;
     Ok(Ok(id))
 }

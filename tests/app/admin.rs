@@ -583,3 +583,48 @@ async fn editor_add_reads_the_password_from_standard_input() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[actix_web::test]
+async fn an_update_can_be_pinned_and_unpinned() {
+    let app = TestApp::spawn().await;
+    let desk = app.sign_in("sarah").await;
+    let slug = desk.create_story("Strike day", "Body.").await;
+    desk.publish_update(
+        &slug,
+        &[
+            ("body", "Advice to patients: use 111"),
+            ("kind", "update"),
+            ("time", ""),
+        ],
+    )
+    .await;
+    let id = app
+        .get_page(&format!("/news/{slug}"))
+        .await
+        .attrs("article.update", "data-update-id")
+        .remove(0);
+    let pin = format!("/admin/stories/{slug}/pin");
+    assert_eq!(
+        desk.post(&pin, &[("update_id", &id)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get_page(&format!("/news/{slug}")).await;
+    assert_eq!(
+        page.texts(".pinned summary"),
+        ["Pinned Advice to patients: use 111"]
+    );
+    assert_eq!(
+        desk.post(&pin, &[("update_id", "")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.get_page(&format!("/news/{slug}"))
+            .await
+            .texts(".pinned")
+            .is_empty()
+    );
+    assert_eq!(
+        desk.post(&pin, &[("update_id", "999")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

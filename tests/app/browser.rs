@@ -110,7 +110,7 @@ async fn a_reader_follows_a_story_from_the_front_page_and_sees_its_updates() {
         .find(Locator::Css(".live-now .story-card h3 a"))
         .await
         .unwrap();
-    first_story.click().await.unwrap();
+    browser.navigating(first_story.click()).await;
     let url = browser.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/news/junior-doctors-strike-live");
     assert!(
@@ -127,5 +127,307 @@ async fn a_reader_follows_a_story_from_the_front_page_and_sees_its_updates() {
     assert!(updates.len() >= 15, "{} updates visible", updates.len());
     assert!(browser.text_of("article.update").await.contains("17:30"));
     browser.screenshot("story-page").await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Waits up to 5 s for `condition` (a JavaScript expression) to be true.
+async fn wait_for(browser: &Browser, condition: &str) {
+    let script = format!("return Boolean({condition});");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if browser.client.execute(&script, vec![]).await.unwrap() == json!(true) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {condition}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_new_update_appears_on_an_open_page_without_a_reload() {
+    let app = TestApp::with_demo_content().await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url("/news/junior-doctors-strike-live"))
+        .await
+        .unwrap();
+    // The page is open and subscribed before the update is published.
+    wait_for(
+        &browser,
+        "document.querySelector('.update-stream[data-live]')",
+    )
+    .await;
+    wait_for_subscriber(&app).await;
+    let update = crate::helpers::plain_update("Pickets at HRI are breaking up for the day");
+    let id = app
+        .publish("junior-doctors-strike-live", update, chrono::Utc::now())
+        .await;
+    wait_for(
+        &browser,
+        &format!("document.querySelector('.update-stream > #update-{id}')"),
+    )
+    .await;
+    let first = browser
+        .client
+        .execute(
+            "return document.querySelector('.update-stream article').id",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        first,
+        json!(format!("update-{id}")),
+        "the new update is at the top"
+    );
+    let status = browser.text_of(".live-status").await;
+    assert_eq!(
+        status, "1 new update",
+        "screen readers hear the count, not the text"
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+#[actix_web::test]
+async fn a_reader_scrolled_down_gets_a_new_updates_button_instead() {
+    let app = TestApp::with_demo_content().await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url("/news/junior-doctors-strike-live"))
+        .await
+        .unwrap();
+    wait_for_subscriber(&app).await;
+    browser
+        .client
+        .execute(
+            "document.querySelector('.update-stream article:nth-child(10)').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let reading = "return document.querySelector('.update-stream article:nth-child(10)').getBoundingClientRect().top";
+    let before: f64 =
+        serde_json::from_value(browser.client.execute(reading, vec![]).await.unwrap()).unwrap();
+    for n in 0..2 {
+        let update = crate::helpers::plain_update(&format!("Scrolled-past update {n}"));
+        app.publish("junior-doctors-strike-live", update, chrono::Utc::now())
+            .await;
+    }
+    wait_for(&browser, "!document.querySelector('.new-updates').hidden").await;
+    wait_for(
+        &browser,
+        "document.querySelector('.new-updates').textContent === '2 new updates'",
+    )
+    .await;
+    assert!(browser.client.title().await.unwrap().starts_with("(2) "));
+    let after: f64 =
+        serde_json::from_value(browser.client.execute(reading, vec![]).await.unwrap()).unwrap();
+    assert_eq!(before, after, "nothing moved under the reader's eyes");
+    browser.screenshot("new-updates-button").await;
+    browser
+        .client
+        .find(Locator::Css(".new-updates"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&browser, "document.querySelectorAll('.update-stream article')[1].textContent.includes('Scrolled-past update 0')").await;
+    wait_for(&browser, "!document.title.startsWith('(')").await;
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Waits until an open page has subscribed to the demo story's live stream.
+async fn wait_for_subscriber(app: &TestApp) {
+    let story = app.story("junior-doctors-strike-live").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while app.room.live.subscribers(story.id) == 0 {
+        assert!(Instant::now() < deadline, "the page never subscribed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+impl Browser {
+    /// The form control whose visible `<label>` reads `label`, as a person finds it.
+    async fn field(&self, label: &str) -> fantoccini::elements::Element {
+        let xpath = format!("//label[normalize-space()='{label}']");
+        let label_element = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|_| panic!("no label {label}"));
+        let id = label_element
+            .attr("for")
+            .await
+            .unwrap()
+            .expect("label has a for");
+        self.client.find(Locator::Id(&id)).await.unwrap()
+    }
+
+    async fn fill(&self, label: &str, text: &str) {
+        let field = self.field(label).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn choose(&self, label: &str, option_text: &str) {
+        self.field(label)
+            .await
+            .select_by_label(option_text)
+            .await
+            .unwrap();
+    }
+
+    /// Clicks a button that submits a form, and waits for the next page.
+    async fn press(&self, button: &str) {
+        let xpath = format!("//button[normalize-space()='{button}']");
+        let element = self.client.find(Locator::XPath(&xpath)).await.unwrap();
+        self.navigating(element.click()).await;
+    }
+
+    /// Runs `action`, which leaves the page, and waits until the next page has loaded.
+    async fn navigating(
+        &self,
+        action: impl std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    ) {
+        self.client
+            .execute("window.stillTheOldPage = true", vec![])
+            .await
+            .unwrap();
+        action.await.unwrap();
+        wait_for(
+            self,
+            "!window.stillTheOldPage && document.readyState === 'complete'",
+        )
+        .await;
+    }
+
+    async fn follow(&self, link: &str) {
+        self.client
+            .find(Locator::LinkText(link))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+}
+
+#[actix_web::test]
+async fn an_editor_signs_in_writes_a_story_and_publishes_every_kind_of_update() {
+    let app = TestApp::spawn().await;
+    app.create_editor("sarah").await;
+    let browser = Browser::start().await;
+    browser.client.goto(&app.url("/admin")).await.unwrap();
+
+    browser.fill("Username", "sarah").await;
+    browser.fill("Password", "wrong password").await;
+    browser.press("Sign in").await;
+    assert!(
+        browser
+            .text_of(".field-error")
+            .await
+            .contains("do not match")
+    );
+    assert_eq!(
+        browser
+            .field("Username")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("sarah")
+    );
+
+    browser
+        .fill("Password", crate::editor_session::PASSWORD)
+        .await;
+    browser.press("Sign in").await;
+    browser.follow("New story").await;
+    browser
+        .fill("Headline", "Second day of pickets at Calderdale")
+        .await;
+    browser
+        .fill("Standfirst", "Doctors return to the picket line.")
+        .await;
+    browser
+        .fill("Body", "Pickets gathered again this morning.")
+        .await;
+    browser.fill("Topics", "Doctors' strike, Calderdale").await;
+    browser.press("Save").await;
+
+    // (kind, text, the kind's own fields by label)
+    type KindCase<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let kinds: [KindCase; 4] = [
+        ("Update", "Good morning from the desk.", &[]),
+        (
+            "Picket line",
+            "Around forty doctors at the gates.",
+            &[("Place", "Calderdale Royal Hospital")],
+        ),
+        (
+            "Statement",
+            "The trust says services are coping.",
+            &[("Who", "Calderdale and Huddersfield NHS Foundation Trust")],
+        ),
+        (
+            "Figures",
+            "New cancellation numbers.",
+            &[
+                ("Number", "4000"),
+                ("What", "operations cancelled"),
+                ("Source", "NHS England"),
+            ],
+        ),
+    ];
+    for (kind, text, fields) in kinds {
+        browser.choose("Kind", kind).await;
+        browser.fill("Update", text).await;
+        for (label, value) in fields {
+            browser.fill(label, value).await;
+        }
+        browser.press("Publish update").await;
+        assert_eq!(
+            browser
+                .field("Update")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(""),
+            "form is empty again"
+        );
+    }
+    browser.follow("View").await;
+    assert_eq!(
+        browser.client.current_url().await.unwrap().path(),
+        "/news/second-day-of-pickets-at-calderdale"
+    );
+    let labels = browser
+        .client
+        .find_all(Locator::Css("article.update .kind-label"))
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    for label in labels {
+        // Compared in lower case: the stylesheet shows labels in capitals.
+        seen.push(label.text().await.unwrap().to_lowercase());
+    }
+    assert_eq!(seen, ["figures", "statement", "picket line", "update"]);
+    assert!(
+        browser
+            .text_of(".figure")
+            .await
+            .contains("4,000 operations cancelled")
+    );
+    assert_eq!(browser.text_of(".live-badge").await, "LIVE");
+    browser.screenshot("editor-published-updates").await;
     browser.client.clone().close().await.unwrap();
 }

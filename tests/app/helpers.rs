@@ -180,3 +180,39 @@ pub fn story_file(headline: &str, body: &str) -> String {
          topics = [\"Doctors' strike\"]\npublished = 2016-01-12T07:30:00Z\n+++\n{body}\n"
     )
 }
+
+/// A plain live update by "Live desk", ready to adjust with struct update syntax.
+pub fn plain_update(body: &str) -> newsdesk::domain::UpdateInput {
+    newsdesk::domain::UpdateInput {
+        body: body.into(),
+        kind: "update".into(),
+        author: "Live desk".into(),
+        ..Default::default()
+    }
+}
+
+impl TestApp {
+    /// A stored story, by slug.
+    pub async fn story(&self, slug: &str) -> newsdesk::db::stories::StoryRow {
+        let mut conn = self.room.db.acquire().await.unwrap();
+        newsdesk::db::stories::find_by_slug(&mut conn, slug)
+            .await
+            .unwrap()
+            .expect("story exists")
+    }
+
+    /// Publishes an update through the same function the desk uses; returns its id.
+    pub async fn publish(
+        &self,
+        slug: &str,
+        update: newsdesk::domain::UpdateInput,
+        posted_at: chrono::DateTime<chrono::Utc>,
+    ) -> i64 {
+        let story = self.story(slug).await;
+        let draft = update.validate().expect("a valid update");
+        newsdesk::publishing::publish_update(&self.room, story.id, &draft, posted_at)
+            .await
+            .expect("published")
+            .expect("no missing READ MORE target")
+    }
+}

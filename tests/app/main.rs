@@ -4,7 +4,11 @@
 mod admin;
 mod browser;
 mod editor_session;
+mod feeds;
+mod figures;
 mod helpers;
 mod html_validity;
 mod import;
+mod live;
 mod reader;
+mod websub;

@@ -34,6 +34,12 @@ pub struct StoryDeskPage {
     pub notice: Option<&'static str>,
 }
 
+impl StoryDeskPage {
+    pub fn is_pinned(&self, update: &UpdateView) -> bool {
+        self.story.pinned_update_id == Some(update.id)
+    }
+}
+
 pub async fn find_story(room: &Newsroom, slug: &str) -> AppResult<StoryRow> {
     let mut conn = room.db.acquire().await?;
     db::stories::find_by_slug(&mut conn, slug)
@@ -154,5 +160,41 @@ pub async fn end_live(
     };
     let story = find_story(&room, &slug).await?;
     publishing::end_live_coverage(&room, &story, editor.id, Utc::now()).await?;
+    Ok(see_other(&desk))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PinForm {
+    /// The update to pin; empty to unpin.
+    #[serde(default)]
+    update_id: String,
+}
+
+/// `POST /admin/stories/{slug}/pin`: pins an update above the stream, or unpins.
+pub async fn pin(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    slug: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let desk = format!("/admin/stories/{slug}");
+    let editor = match admit_post(&req, &room, &body, &desk).await? {
+        Admission::Editor(editor) => editor,
+        Admission::SignInAgain(response) => return Ok(response),
+    };
+    let story = find_story(&room, &slug).await?;
+    let form: PinForm = parse_form(&body)?;
+    let update_id = match form.update_id.trim() {
+        "" => None,
+        id => {
+            let id = crate::handlers::reader::story::parse_update_id("update_id", id)?;
+            let mut conn = room.db.acquire().await?;
+            db::updates::find_live(&mut conn, story.id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Some(id)
+        }
+    };
+    publishing::pin_update(&room, &story, update_id, editor.id, Utc::now()).await?;
     Ok(see_other(&desk))
 }

@@ -1,5 +1,5 @@
-//! What every feed shares: its head (title, links, WebSub hub), writing it out
-//! as RSS or Atom, and making stored HTML fit to leave the site.
+//! What every feed shares: its head (title, links, WebSub hub), and writing
+//! it out as RSS or Atom.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 
+use super::markup::xml_chars_only;
 use super::{ATOM, RSS, absolute};
 use crate::Newsroom;
 use crate::error::AppResult;
@@ -170,35 +171,4 @@ pub fn write_atom(feed: &atom::Feed) -> AppResult<Dated> {
         body: xml_chars_only(body),
         last_modified: feed.updated.to_utc(),
     })
-}
-
-/// Drops the characters XML 1.0 forbids anywhere, even escaped (control
-/// characters other than tab and newlines, U+FFFE, U+FFFF): one pasted into an
-/// update would otherwise make the whole feed unreadable to every reader.
-pub fn xml_chars_only(mut xml: String) -> String {
-    xml.retain(|c| {
-        matches!(c, '\t' | '\n' | '\r') || !(c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}')
-    });
-    xml
-}
-
-/// Stored HTML made fit for a feed reader, which has no idea what `/news/x`
-/// is relative to: site-relative `href` and `src` values get the site's URL.
-/// A plain search is enough because this HTML came out of our sanitiser, which
-/// writes every attribute as `name="value"`; protocol-relative `//host` links
-/// are left alone.
-pub fn absolute_html(room: &Newsroom, html: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some(at) = rest.find("=\"/") {
-        let (before, after) = rest.split_at(at + 2);
-        out.push_str(before);
-        let is_url = before.ends_with(" href=\"") || before.ends_with(" src=\"");
-        if is_url && !after.starts_with("//") {
-            out.push_str(&room.site_url);
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
 }

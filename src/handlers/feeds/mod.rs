@@ -10,6 +10,7 @@
 use crate::Newsroom;
 
 mod document;
+mod markup;
 pub mod sitemap;
 pub mod stories;
 pub mod updates;

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Duration, Utc};
 
-use super::document::xml_chars_only;
+use super::markup::xml_chars_only;
 use super::{PUBLICATION, XML};
 use crate::Newsroom;
 use crate::db::{self, stories::StorySummary};

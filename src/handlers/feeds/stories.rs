@@ -6,9 +6,9 @@ use atom_syndication as atom;
 use chrono::{DateTime, Utc};
 
 use super::document::{
-    FeedHead, absolute_html, alternate, atom_feed, creator, html_content, person, write_atom,
-    write_rss,
+    FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
+use super::markup::absolute_html;
 use super::{ATOM, PUBLICATION, RSS, absolute, paths};
 use crate::Newsroom;
 use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
@@ -93,7 +93,7 @@ async fn load(
         stories.push(FeedStory {
             topics: db::topics::for_story(conn, story.id).await?,
             url: absolute(room, &paths::story(&story.slug)),
-            html: absolute_html(room, &story.body_html),
+            html: absolute_html(&room.site_url, &story.body_html),
             story,
         });
     }

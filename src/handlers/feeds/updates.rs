@@ -10,9 +10,9 @@ use atom_syndication::extension::{Extension, ExtensionMap};
 use chrono::{DateTime, Utc};
 
 use super::document::{
-    FeedHead, absolute_html, alternate, atom_feed, creator, html_content, person, write_atom,
-    write_rss,
+    FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
+use super::markup::{absolute_html, escape_attribute};
 use super::{ATOM, RSS, absolute, paths};
 use crate::Newsroom;
 use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRow};
@@ -132,7 +132,7 @@ fn rss_item(room: &Newsroom, slug: &str, update: UpdateRow) -> rss::Item {
             permalink: true,
         }),
         pub_date: Some(update.posted_at.to_rfc2822()),
-        content: Some(absolute_html(room, &update.body_html)),
+        content: Some(absolute_html(&room.site_url, &update.body_html)),
         dublin_core_ext: Some(creator(&update.author)),
         ..rss::Item::default()
     }
@@ -147,7 +147,10 @@ fn atom_entry(room: &Newsroom, slug: &str, update: UpdateRow) -> atom::Entry {
         updated: changed_at(&update).fixed_offset(),
         published: Some(update.posted_at.fixed_offset()),
         authors: vec![person(&update.author)],
-        content: Some(html_content(absolute_html(room, &update.body_html))),
+        content: Some(html_content(absolute_html(
+            &room.site_url,
+            &update.body_html,
+        ))),
         ..atom::Entry::default()
     }
 }
@@ -161,7 +164,7 @@ fn tombstones(room: &Newsroom, slug: &str, deleted: &[DeletedUpdate]) -> Extensi
             attrs: BTreeMap::from([
                 (
                     "ref".to_owned(),
-                    attribute_value(&permalink(room, slug, d.id)),
+                    escape_attribute(&permalink(room, slug, d.id)),
                 ),
                 ("when".to_owned(), d.deleted_at.to_rfc3339()),
             ]),
@@ -172,22 +175,6 @@ fn tombstones(room: &Newsroom, slug: &str, deleted: &[DeletedUpdate]) -> Extensi
         TOMBSTONES.to_owned(),
         BTreeMap::from([("deleted-entry".to_owned(), entries)]),
     )])
-}
-
-/// atom_syndication writes extension attributes verbatim (unlike every other
-/// value it writes), so they are escaped here.
-fn attribute_value(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// "Picket line: Pickets are gathering at the main entrance…": the kind and

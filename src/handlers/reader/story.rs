@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::super::respond::{self, HTML};
 use super::UpdateView;
+use super::figures::{FiguresPanel, figures_panel};
 use super::structured_data::{SITE_NAME, story_json_ld};
 use crate::Newsroom;
 use crate::content::SafeHtml;
@@ -60,6 +61,7 @@ pub struct StoryPage {
     pub related: Vec<StorySummary>,
     pub json_ld: SafeHtml,
     pub site_url: String,
+    pub figures: FiguresPanel,
 }
 
 impl StoryPage {
@@ -175,6 +177,7 @@ pub async fn story_page(
             related: db::stories::related(&mut conn, story.id, RELATED_STORIES).await?,
             latest_update_id: db::updates::latest_id(&mut conn, story.id).await?,
             json_ld: story_json_ld(&story, &updates, &room.site_url, coverage_start),
+            figures: figures_panel(&mut conn, &story).await?,
             body: SafeHtml::from_stored(story.body_html.clone()),
             site_url: room.site_url.to_string(),
             first_page: start == PageStart::First,

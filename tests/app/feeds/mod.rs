@@ -11,9 +11,7 @@ mod updates;
 use std::collections::BTreeMap;
 
 use awc::http::StatusCode;
-use chrono::{DateTime, Utc};
-use newsdesk::db::{self, stories::StoryRow, updates::UpdateRow};
-use newsdesk::domain::UpdateInput;
+use newsdesk::db::{self, updates::UpdateRow};
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
@@ -33,41 +31,29 @@ pub const XML: &str = "application/xml; charset=utf-8";
 pub async fn fetch_feed(app: &TestApp, path: &str, content_type: &str) -> feed_rs::model::Feed {
     let page = app.get_page(path).await;
     assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-    assert_eq!(page.header("content-type").as_deref(), Some(content_type), "{path}");
-    feed_rs::parser::parse(page.body.as_bytes()).unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
-}
-
-pub async fn story(app: &TestApp, slug: &str) -> StoryRow {
-    let mut conn = app.room.db.acquire().await.unwrap();
-    db::stories::find_by_slug(&mut conn, slug).await.unwrap().expect("story exists")
+    assert_eq!(
+        page.header("content-type").as_deref(),
+        Some(content_type),
+        "{path}"
+    );
+    feed_rs::parser::parse(page.body.as_bytes())
+        .unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
 }
 
 /// The story's live updates as stored, newest first.
 pub async fn stored_updates(app: &TestApp, slug: &str) -> Vec<UpdateRow> {
-    let id = story(app, slug).await.id;
+    let id = app.story(slug).await.id;
     let mut conn = app.room.db.acquire().await.unwrap();
-    db::updates::page_newest_first(&mut conn, id, None, 1_000).await.unwrap()
-}
-
-/// Publishes a plain update on story `slug` the way the editors' desk does; returns its id.
-pub async fn publish(app: &TestApp, slug: &str, body: &str, posted_at: DateTime<Utc>) -> i64 {
-    let story_id = story(app, slug).await.id;
-    let input = UpdateInput {
-        body: body.to_owned(),
-        kind: "update".to_owned(),
-        author: "Priya Shah, Reporter".to_owned(),
-        ..UpdateInput::default()
-    };
-    let draft = input.validate().expect("a valid update");
-    newsdesk::publishing::publish_update(&app.room, story_id, &draft, posted_at)
-        .await
-        .expect("update stored")
-        .expect("no missing read-more")
+    db::updates::newest(&mut conn, id, 1_000).await.unwrap()
 }
 
 /// A story file like `story_file`'s, but a draft.
 pub fn draft_file(headline: &str, body: &str) -> String {
-    crate::helpers::story_file(headline, body).replacen("published =", "status = \"draft\"\npublished =", 1)
+    crate::helpers::story_file(headline, body).replacen(
+        "published =",
+        "status = \"draft\"\npublished =",
+        1,
+    )
 }
 
 /// A story's permalink, or one of its updates', as feeds give it.
@@ -80,7 +66,10 @@ pub fn permalink(slug: &str, update_id: Option<i64>) -> String {
 
 /// The `href` of the feed's (or entry's) link with relation `rel`.
 pub fn link_href(links: &[feed_rs::model::Link], rel: &str) -> Option<String> {
-    links.iter().find(|l| l.rel.as_deref() == Some(rel)).map(|l| l.href.clone())
+    links
+        .iter()
+        .find(|l| l.rel.as_deref() == Some(rel))
+        .map(|l| l.href.clone())
 }
 
 /// One element of an XML document: its name, attributes and text.
@@ -97,7 +86,10 @@ pub fn xml_elements(xml: &str) -> Vec<XmlElement> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let (mut elements, mut open) = (Vec::<XmlElement>::new(), Vec::<usize>::new());
     loop {
-        let text = match reader.read_event().unwrap_or_else(|e| panic!("malformed XML: {e}\n{xml}")) {
+        let text = match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("malformed XML: {e}\n{xml}"))
+        {
             Event::Start(start) => {
                 push_element(&mut elements, &open, &start);
                 open.push(elements.len() - 1);
@@ -115,7 +107,9 @@ pub fn xml_elements(xml: &str) -> Vec<XmlElement> {
             Event::CData(data) => data.decode().unwrap().into_owned(),
             Event::GeneralRef(reference) => match reference.resolve_char_ref().unwrap() {
                 Some(c) => c.to_string(),
-                None => resolve_predefined_entity(&reference.decode().unwrap()).expect("known entity").to_owned(),
+                None => resolve_predefined_entity(&reference.decode().unwrap())
+                    .expect("known entity")
+                    .to_owned(),
             },
             Event::Eof => break,
             _ => continue,
@@ -124,12 +118,18 @@ pub fn xml_elements(xml: &str) -> Vec<XmlElement> {
             elements[at].text.push_str(&text);
         }
     }
-    assert!(open.is_empty() && !elements.is_empty(), "unclosed or missing root element");
+    assert!(
+        open.is_empty() && !elements.is_empty(),
+        "unclosed or missing root element"
+    );
     elements
 }
 
 fn push_element(elements: &mut Vec<XmlElement>, open: &[usize], start: &BytesStart) {
-    assert!(!open.is_empty() || elements.is_empty(), "a second root element: {start:?}");
+    assert!(
+        !open.is_empty() || elements.is_empty(),
+        "a second root element: {start:?}"
+    );
     elements.push(element(start));
 }
 
@@ -138,15 +138,26 @@ fn element(start: &BytesStart) -> XmlElement {
         .attributes()
         .map(|a| {
             let a = a.expect("well-formed attribute");
-            let value = a.normalized_value(XmlVersion::Explicit1_0).expect("attribute value").into_owned();
+            let value = a
+                .normalized_value(XmlVersion::Explicit1_0)
+                .expect("attribute value")
+                .into_owned();
             (String::from_utf8(a.key.as_ref().to_vec()).unwrap(), value)
         })
         .collect();
     let name = String::from_utf8(start.name().as_ref().to_vec()).unwrap();
-    XmlElement { name, attrs, text: String::new() }
+    XmlElement {
+        name,
+        attrs,
+        text: String::new(),
+    }
 }
 
 /// Texts of the elements named `name`.
 pub fn texts_of(elements: &[XmlElement], name: &str) -> Vec<String> {
-    elements.iter().filter(|e| e.name == name).map(|e| e.text.trim().to_owned()).collect()
+    elements
+        .iter()
+        .filter(|e| e.name == name)
+        .map(|e| e.text.trim().to_owned())
+        .collect()
 }

@@ -33,7 +33,7 @@ pub fn label_id(series: &Series) -> String {
 pub fn sparkline(series: &Series) -> SafeHtml {
     let points = plot(series.points());
     let mut svg = format!(
-        r#"<svg class="figures-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{}" focusable="false">"#,
+        r#"<svg class="figures-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{}">"#,
         label_id(series)
     );
     let base = HEIGHT - PAD;

@@ -25,5 +25,5 @@ async fn story_series(conn: &mut db::Connection, story_id: i64) -> anyhow::Resul
 
 /// Where update `id` is on its story's page.
 fn update_path(slug: &str, id: i64) -> String {
-    format!("/news/{slug}#update-{id}")
+    format!("/news/{slug}?update={id}#update-{id}")
 }

@@ -127,7 +127,10 @@ mod tests {
         );
         assert_eq!(
             attrs(&html, ".figures-update a", "href"),
-            ["/news/strike-live#update-9", "/news/strike-live#update-4"]
+            [
+                "/news/strike-live?update=9#update-9",
+                "/news/strike-live?update=4#update-4"
+            ]
         );
         // Each chart is named by the escaped HTML text it points at.
         assert_eq!(

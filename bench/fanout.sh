@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Fan-out benchmark: N Server-Sent Events clients on the demo live story, one
+# update published through the admin form, the time until every client has it
+# and the server's resident memory per client. Loopback only.
+#
+#   bench/fanout.sh                 # N = 1000, then 10000
+#   COUNTS="100 2000" bench/fanout.sh
+#
+# Each N gets a freshly started server, so one run's freed memory cannot hide
+# the next run's growth.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=${PORT:-18471}
+COUNTS=${COUNTS:-1000 10000}
+SLUG=junior-doctors-strike-live
+
+echo "building release binaries (a clean build takes several minutes on 2 cores)" >&2
+cargo build --release --bin newsdesk --example fanout
+
+# Every client is an open file on both sides; one process may hold at most the
+# hard limit (20,000 here), which is enough for 10,000 clients in one process.
+ulimit -n "$(ulimit -Hn)"
+
+TMP=$(mktemp -d)
+SERVER_PID=
+# SIGTERM lets actix finish in-flight requests; give it 10 s, then SIGKILL.
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
+    fi
+}
+trap 'stop_server; rm -rf "$TMP"' EXIT
+
+DB="sqlite://$TMP/bench.db"
+export BENCH_PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+echo "$BENCH_PASSWORD" | target/release/newsdesk editor add bench --database "$DB" --content content >/dev/null
+
+start_server() {
+    target/release/newsdesk serve --bind "127.0.0.1:$PORT" --database "$DB" --content content \
+        >>"$TMP/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        curl -fsS -m 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    echo "server did not answer /healthz within 10 s:" >&2
+    cat "$TMP/server.log" >&2
+    exit 1
+}
+
+results=()
+for n in $COUNTS; do
+    start_server
+    echo "N=$n" >&2
+    results+=("$(timeout 300 target/release/examples/fanout --addr "127.0.0.1:$PORT" \
+        --slug "$SLUG" --clients "$n" --server-pid "$SERVER_PID")")
+    stop_server
+done
+
+printf '\n%8s %9s %9s %9s %11s %9s\n' clients "p50 ms" "p99 ms" "max ms" KiB/client "POST ms"
+for row in "${results[@]}"; do
+    # shellcheck disable=SC2086 # the row is tab-separated numbers
+    printf '%8s %9s %9s %9s %11s %9s\n' $row
+done

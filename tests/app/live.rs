@@ -1,0 +1,360 @@
+//! Live coverage: `/news/{slug}/events` (SSE), `/news/{slug}/updates?after=`,
+//! pagination, key events, structured data.
+
+use std::time::Duration;
+
+use awc::http::StatusCode;
+use chrono::{TimeZone, Utc};
+use futures_util::StreamExt;
+use newsdesk::publishing;
+
+use crate::helpers::{TestApp, plain_update};
+
+const STORY: &str = "junior-doctors-strike-live";
+
+/// An open `text/event-stream` response, read frame by frame.
+struct EventStream {
+    body: std::pin::Pin<
+        Box<
+            dyn futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>,
+        >,
+    >,
+    buffer: String,
+}
+
+/// One SSE frame's fields.
+#[derive(Debug, Default)]
+struct Frame {
+    id: Option<String>,
+    event: Option<String>,
+    data: String,
+}
+
+impl TestApp {
+    async fn open_events(&self, slug: &str, last_event_id: Option<&str>) -> EventStream {
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .finish();
+        let mut request = client.get(self.url(&format!("/news/{slug}/events")));
+        if let Some(id) = last_event_id {
+            request = request.insert_header(("Last-Event-ID", id));
+        }
+        let response = request.send().await.expect("stream opens");
+        assert_eq!(response.status(), StatusCode::OK);
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert_eq!(content_type, "text/event-stream");
+        EventStream {
+            body: Box::pin(response),
+            buffer: String::new(),
+        }
+    }
+}
+
+impl EventStream {
+    /// The next frame that carries an event (comments and retry lines skipped).
+    async fn next_event(&mut self) -> Frame {
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let raw: String = self.buffer.drain(..end + 2).collect();
+                let mut frame = Frame::default();
+                let mut data = Vec::new();
+                for line in raw.lines() {
+                    match line.split_once(": ") {
+                        Some(("id", v)) => frame.id = Some(v.to_owned()),
+                        Some(("event", v)) => frame.event = Some(v.to_owned()),
+                        Some(("data", v)) => data.push(v.to_owned()),
+                        _ => {}
+                    }
+                }
+                if frame.event.is_some() {
+                    frame.data = data.join("\n");
+                    return frame;
+                }
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(5), self.body.next())
+                .await
+                .expect("an event within 5 s")
+                .expect("stream still open")
+                .expect("chunk read");
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+}
+
+fn at(hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2016, 1, 12, hour, minute, 0).unwrap()
+}
+
+#[actix_web::test]
+async fn a_published_update_reaches_an_open_page() {
+    let app = TestApp::with_demo_content().await;
+    let mut events = app.open_events(STORY, None).await;
+    let id = app
+        .publish(STORY, plain_update("Pickets are *singing* now"), at(18, 0))
+        .await;
+    let frame = events.next_event().await;
+    assert_eq!(frame.event.as_deref(), Some("update"));
+    assert_eq!(frame.id, Some(id.to_string()));
+    assert!(
+        frame.data.contains(&format!(r#"id="update-{id}""#)),
+        "{}",
+        frame.data
+    );
+    assert!(frame.data.contains("<em>singing</em>"));
+}
+
+#[actix_web::test]
+async fn last_event_id_replays_exactly_the_missed_updates_in_order() {
+    let app = TestApp::with_demo_content().await;
+    let seen = app
+        .publish(STORY, plain_update("Seen before the drop"), at(18, 0))
+        .await;
+    let missed_1 = app
+        .publish(STORY, plain_update("Missed one"), at(18, 1))
+        .await;
+    let missed_2 = app
+        .publish(STORY, plain_update("Missed two"), at(18, 2))
+        .await;
+    let mut events = app.open_events(STORY, Some(&seen.to_string())).await;
+    let first = events.next_event().await;
+    let second = events.next_event().await;
+    assert_eq!(
+        (first.id, second.id),
+        (Some(missed_1.to_string()), Some(missed_2.to_string()))
+    );
+    assert!(first.data.contains("Missed one") && second.data.contains("Missed two"));
+    // And the stream goes on live after the replay, without repeating it.
+    let live = app
+        .publish(STORY, plain_update("Live again"), at(18, 3))
+        .await;
+    assert_eq!(events.next_event().await.id, Some(live.to_string()));
+}
+
+#[actix_web::test]
+async fn edits_and_deletes_reach_open_pages() {
+    let app = TestApp::with_demo_content().await;
+    let id = app.publish(STORY, plain_update("Frist"), at(18, 0)).await;
+    let story = app.story(STORY).await;
+    let mut events = app.open_events(STORY, None).await;
+    let draft = plain_update("First").validate().unwrap();
+    let mut conn = app.room.db.acquire().await.unwrap();
+    let editor = newsdesk::db::editors::insert(&mut conn, "ed", "x", Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    publishing::edit_update(
+        &app.room,
+        story.id,
+        id,
+        &draft,
+        at(18, 0),
+        editor,
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let edit = events.next_event().await;
+    assert_eq!(
+        (edit.event.as_deref(), edit.id),
+        (Some("edit"), Some(id.to_string()))
+    );
+    assert!(edit.data.contains("First") && edit.data.contains("edited"));
+    publishing::delete_update(&app.room, &story, id, editor, Utc::now())
+        .await
+        .unwrap();
+    let delete = events.next_event().await;
+    assert_eq!(
+        (delete.event.as_deref(), delete.data),
+        (Some("delete"), id.to_string())
+    );
+}
+
+#[actix_web::test]
+async fn the_fragment_endpoint_returns_only_newer_updates_newest_first() {
+    let app = TestApp::with_demo_content().await;
+    let before = app
+        .publish(STORY, plain_update("Already shown"), at(18, 0))
+        .await;
+    let one = app.publish(STORY, plain_update("New one"), at(18, 1)).await;
+    let two = app.publish(STORY, plain_update("New two"), at(18, 2)).await;
+    let page = app
+        .get_page(&format!("/news/{STORY}/updates?after={before}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.attrs("article.update", "id"),
+        [format!("update-{two}"), format!("update-{one}")]
+    );
+    let none = app
+        .get_page(&format!("/news/{STORY}/updates?after={two}"))
+        .await;
+    assert_eq!((none.status, none.body.trim()), (StatusCode::OK, ""));
+}
+
+#[actix_web::test]
+async fn bad_live_requests_get_clear_errors() {
+    let app = TestApp::with_demo_content().await;
+    let page = app
+        .get_page(&format!("/news/{STORY}/updates?after=abc"))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("after must be an update number"));
+    let page = app
+        .get_with(
+            &format!("/news/{STORY}/events"),
+            &[("Last-Event-ID", "abc")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("Last-Event-ID must be an update number"));
+    assert_eq!(
+        app.get_page("/news/nope/updates?after=1").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_page("/news/nope/events").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_page(&format!("/news/{STORY}?order=sideways"))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+/// A live story with 120 updates, every 30th a key event.
+async fn long_live_blog(app: &TestApp) -> Vec<i64> {
+    let dir = crate::helpers::content_dir(&[(
+        "long-blog.md",
+        &crate::helpers::story_file("Long blog", "Body."),
+    )]);
+    app.import(dir.path()).await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..120u32 {
+        let update = newsdesk::domain::UpdateInput {
+            key_event: n % 30 == 0,
+            ..plain_update(&format!("Update number {n}"))
+        };
+        ids.push(
+            app.publish(
+                "long-blog",
+                update,
+                at(8, 0) + chrono::Duration::minutes(n.into()),
+            )
+            .await,
+        );
+    }
+    ids
+}
+
+#[actix_web::test]
+async fn long_live_blogs_are_paged_and_permalinks_find_their_page() {
+    let app = TestApp::spawn().await;
+    let ids = long_live_blog(&app).await;
+    let first = app.get_page("/news/long-blog").await;
+    let shown = first.attrs("article.update", "data-update-id");
+    assert_eq!(shown.len(), 50);
+    assert_eq!(shown[0], ids[119].to_string());
+    let older = first.attrs(".pagination a", "href");
+    assert_eq!(older, [format!("/news/long-blog?before={}", ids[70])]);
+
+    let third = app
+        .get_page(&format!("/news/long-blog?before={}", ids[20]))
+        .await;
+    assert_eq!(third.attrs("article.update", "data-update-id").len(), 20);
+    assert!(
+        third
+            .texts(".pagination")
+            .iter()
+            .all(|t| !t.contains("Older updates"))
+    );
+
+    let beyond = app
+        .get_page(&format!("/news/long-blog?before={}", ids[0]))
+        .await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert_eq!(beyond.attrs("article.update", "id").len(), 0);
+    assert_eq!(beyond.texts(".no-updates"), ["No updates on this page."]);
+
+    // Key events span every page; those elsewhere link to the page that holds them.
+    let key_links = first.attrs(".key-events a", "href");
+    assert_eq!(key_links.len(), 4);
+    let oldest_key = key_links.last().unwrap();
+    assert_eq!(
+        oldest_key,
+        &format!("/news/long-blog?update={0}#update-{0}", ids[0])
+    );
+    let landing = app.get_page(oldest_key.split('#').next().unwrap()).await;
+    assert!(
+        landing
+            .attrs("article.update", "id")
+            .contains(&format!("update-{}", ids[0]))
+    );
+}
+
+#[actix_web::test]
+async fn readers_can_catch_up_oldest_first() {
+    let app = TestApp::spawn().await;
+    let ids = long_live_blog(&app).await;
+    let page = app.get_page("/news/long-blog?order=oldest").await;
+    let shown = page.attrs("article.update", "data-update-id");
+    assert_eq!((shown[0].clone(), shown.len()), (ids[0].to_string(), 50));
+    assert_eq!(
+        page.attrs(".pagination a", "href").last().unwrap(),
+        &format!("/news/long-blog?order=oldest&after={}", ids[49])
+    );
+    // Only the live end of the newest-first page takes live updates.
+    assert!(
+        page.attrs(".update-stream[data-live]", "data-events")
+            .is_empty()
+    );
+    let newest = app.get_page("/news/long-blog").await;
+    assert_eq!(
+        newest.attrs(".update-stream", "data-after"),
+        [ids[119].to_string()]
+    );
+}
+
+#[actix_web::test]
+async fn structured_data_describes_a_live_blog_and_its_updates() {
+    let app = TestApp::with_demo_content().await;
+    let page = app.get_page(&format!("/news/{STORY}")).await;
+    let json: serde_json::Value =
+        serde_json::from_str(&page.texts("script[type='application/ld+json']")[0]).unwrap();
+    assert_eq!(json["@type"], "LiveBlogPosting");
+    assert_eq!(json["coverageStartTime"], "2016-01-12T07:45:00+00:00");
+    let updates = json["liveBlogUpdate"].as_array().unwrap();
+    assert_eq!(updates.len(), 20);
+    assert!(
+        updates[0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("https://news.example/news/{STORY}#update-"))
+    );
+    assert_eq!(
+        page.attrs("meta[property='og:url']", "content"),
+        [format!("https://news.example/news/{STORY}")]
+    );
+
+    let article = app.get_page("/news/earlier-strike-called-off").await;
+    let json: serde_json::Value =
+        serde_json::from_str(&article.texts("script[type='application/ld+json']")[0]).unwrap();
+    assert_eq!(json["@type"], "NewsArticle");
+}
+
+#[actix_web::test]
+async fn the_pinned_update_sits_above_the_stream() {
+    let app = TestApp::with_demo_content().await;
+    let page = app.get_page(&format!("/news/{STORY}")).await;
+    let pinned = page.texts(".pinned summary");
+    assert_eq!(pinned.len(), 1);
+    assert!(pinned[0].starts_with("Pinned"), "{pinned:?}");
+}
