@@ -1,5 +1,6 @@
 //! `AppError`, `AppResult`, and the error pages.
 
+use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
@@ -16,6 +17,14 @@ pub enum AppError {
     /// An admin page was asked for without a session: sign in, then come back to the path.
     #[error("sign in required")]
     SignInRequired(String),
+    /// An admin form arrived after its session expired. The form was kept;
+    /// `page` is the sign-in page that brings the editor back to it, and
+    /// `cookie` the CSRF cookie of its sign-in form.
+    #[error("session expired")]
+    SessionExpired {
+        page: String,
+        cookie: Box<Cookie<'static>>,
+    },
     /// A one-time link that was already used.
     #[error("{0}")]
     Gone(&'static str),
@@ -55,6 +64,7 @@ impl ResponseError for AppError {
             AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::SessionExpired { .. } => StatusCode::UNAUTHORIZED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +76,13 @@ impl ResponseError for AppError {
                 .insert_header(("Location", format!("/admin/login?{query}")))
                 .finish();
         }
+        if let AppError::SessionExpired { page, cookie } = self {
+            return HttpResponse::Unauthorized()
+                .cookie((**cookie).clone())
+                .content_type("text/html; charset=utf-8")
+                .insert_header(("Cache-Control", "no-store"))
+                .body(page.clone());
+        }
         let (title, message): (&str, String) = match self {
             AppError::NotFound => (
                 "Page not found",
@@ -75,7 +92,9 @@ impl ResponseError for AppError {
             AppError::BadRequest(m) => ("Bad request", m.clone()),
             AppError::Forbidden(m) => ("Forbidden", (*m).to_owned()),
             AppError::Gone(m) => ("Link no longer valid", (*m).to_owned()),
-            AppError::SignInRequired(_) => unreachable!("answered with a redirect above"),
+            AppError::SignInRequired(_) | AppError::SessionExpired { .. } => {
+                unreachable!("answered with a redirect above")
+            }
             AppError::TooManyRequests(seconds) => (
                 "Too many attempts",
                 format!(

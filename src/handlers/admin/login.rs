@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::session::{Admission, admit_post, session_cookie, start_session};
+use super::session::{check_csrf, current_editor, session_cookie, start_session};
 use crate::Newsroom;
 use crate::auth::{self, new_token, same_secret, token_hash};
 use crate::db;
@@ -175,7 +175,9 @@ pub async fn sign_out(
     room: web::Data<Newsroom>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    if let Admission::Editor(_) = admit_post(&req, &room, &body, "/admin").await? {
+    // Signed out already (expired): nothing to end, and nothing worth keeping.
+    if let Some(editor) = current_editor(&req, &room).await? {
+        check_csrf(&editor, &body)?;
         let token = req
             .cookie(super::session::SESSION_COOKIE)
             .map(|c| c.value().to_owned())
@@ -211,12 +213,8 @@ pub async fn restore_form<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// The sign-in page shown when a form arrives after its session expired.
-pub fn sign_in_again_page(
-    req: &HttpRequest,
-    room: &Newsroom,
-    next: &str,
-) -> AppResult<HttpResponse> {
+/// The sign-in page answering a form that arrived after its session expired.
+pub fn sign_in_again(req: &HttpRequest, room: &Newsroom, next: &str) -> AppError {
     let csrf = login_csrf(req);
     let page = LoginPage {
         csrf_token: &csrf,
@@ -227,7 +225,13 @@ pub fn sign_in_again_page(
             "Your session expired before that was saved. Your text is kept: sign in again and you will get the form back as you left it.",
         ),
     };
-    render_login(room, StatusCode::UNAUTHORIZED, page)
+    match page.render() {
+        Ok(page) => AppError::SessionExpired {
+            page,
+            cookie: Box::new(login_csrf_cookie(room, &csrf)),
+        },
+        Err(error) => error.into(),
+    }
 }
 
 #[derive(Template)]

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
@@ -103,29 +103,26 @@ struct CsrfField {
     csrf_token: String,
 }
 
-/// What an admin POST may do next.
-pub enum Admission {
-    /// Signed in with a valid CSRF token.
-    Editor(Editor),
-    /// The session has expired: the form was kept and this sign-in page asks
-    /// for the password, then brings the editor back to the form, filled.
-    SignInAgain(HttpResponse),
-}
-
-/// The gate of every admin POST. `form_page` is the page the form lives on,
-/// where a kept form is given back after signing in again.
+/// The gate of every admin POST: a signed-in editor with the session's CSRF
+/// token. Without a session the form is kept, and the error is a sign-in page
+/// that brings the editor back to it, filled. `form_page` is the page the
+/// form lives on.
 pub async fn admit_post(
     req: &HttpRequest,
     room: &Newsroom,
     body: &[u8],
     form_page: &str,
-) -> AppResult<Admission> {
+) -> AppResult<Editor> {
     let Some(editor) = current_editor(req, room).await? else {
         let restore = super::login::keep_form(room, form_page, body).await?;
-        return Ok(Admission::SignInAgain(super::login::sign_in_again_page(
-            req, room, &restore,
-        )?));
+        return Err(super::login::sign_in_again(req, room, &restore));
     };
+    check_csrf(&editor, body)?;
+    Ok(editor)
+}
+
+/// Refuses a form whose CSRF token is not this editor's session's.
+pub fn check_csrf(editor: &Editor, body: &[u8]) -> AppResult<()> {
     let field: CsrfField = serde_urlencoded::from_bytes(body).unwrap_or(CsrfField {
         csrf_token: String::new(),
     });
@@ -134,7 +131,7 @@ pub async fn admit_post(
             "This form has expired or did not come from this site. Go back, reload the page and try again.",
         ));
     }
-    Ok(Admission::Editor(editor))
+    Ok(())
 }
 
 /// Parses a urlencoded admin form; a malformed body is the client's fault.

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::forms::StoryForm;
 use super::login::restore_form;
-use super::session::{Admission, Editor, admit_post, parse_form};
+use super::session::{Editor, admit_post, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::content::{SafeHtml, render_markdown};
@@ -129,10 +129,7 @@ pub async fn create_story(
     room: web::Data<Newsroom>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let editor = match admit_post(&req, &room, &body, req.path()).await? {
-        Admission::Editor(editor) => editor,
-        Admission::SignInAgain(response) => return Ok(response),
-    };
+    let editor = admit_post(&req, &room, &body, req.path()).await?;
     let form: StoryForm = parse_form(&body)?;
     save(
         &room,
@@ -148,10 +145,7 @@ pub async fn update_story(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let editor = match admit_post(&req, &room, &body, req.path()).await? {
-        Admission::Editor(editor) => editor,
-        Admission::SignInAgain(response) => return Ok(response),
-    };
+    let editor = admit_post(&req, &room, &body, req.path()).await?;
     let mut form: StoryForm = parse_form(&body)?;
     // The slug is the story's address: an edit never changes it.
     form.slug = slug.into_inner();

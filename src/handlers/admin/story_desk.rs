@@ -8,7 +8,7 @@ use chrono::Utc;
 
 use super::forms::UpdateForm;
 use super::login::restore_form;
-use super::session::{Admission, Editor, admit_post, parse_form};
+use super::session::{Editor, admit_post, parse_form};
 use super::stories::{RESTORED, RestoreQuery};
 use super::{admin_html, see_other};
 use crate::Newsroom;
@@ -105,10 +105,7 @@ pub async fn publish(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let desk = format!("/admin/stories/{slug}");
-    let editor = match admit_post(&req, &room, &body, &desk).await? {
-        Admission::Editor(editor) => editor,
-        Admission::SignInAgain(response) => return Ok(response),
-    };
+    let editor = admit_post(&req, &room, &body, &desk).await?;
     let story = find_story(&room, &slug).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = Utc::now();
@@ -154,10 +151,7 @@ pub async fn end_live(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let desk = format!("/admin/stories/{slug}");
-    let editor = match admit_post(&req, &room, &body, &desk).await? {
-        Admission::Editor(editor) => editor,
-        Admission::SignInAgain(response) => return Ok(response),
-    };
+    let editor = admit_post(&req, &room, &body, &desk).await?;
     let story = find_story(&room, &slug).await?;
     publishing::end_live_coverage(&room, &story, editor.id, Utc::now()).await?;
     Ok(see_other(&desk))
@@ -178,10 +172,7 @@ pub async fn pin(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let desk = format!("/admin/stories/{slug}");
-    let editor = match admit_post(&req, &room, &body, &desk).await? {
-        Admission::Editor(editor) => editor,
-        Admission::SignInAgain(response) => return Ok(response),
-    };
+    let editor = admit_post(&req, &room, &body, &desk).await?;
     let story = find_story(&room, &slug).await?;
     let form: PinForm = parse_form(&body)?;
     let update_id = match form.update_id.trim() {

@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use super::forms::UpdateForm;
 use super::login::restore_form;
-use super::session::{Admission, Editor, admit_post, parse_form};
+use super::session::{Editor, admit_post, parse_form};
 use super::stories::{RESTORED, RestoreQuery};
 use super::story_desk::validate;
 use super::{admin_html, see_other};
@@ -90,10 +90,7 @@ pub async fn save_edit(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let editor = match admit_post(&req, &room, &body, req.path()).await? {
-        Admission::Editor(editor) => editor,
-        Admission::SignInAgain(response) => return Ok(response),
-    };
+    let editor = admit_post(&req, &room, &body, req.path()).await?;
     let (story, update) = find_update(&room, *id).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = Utc::now();
@@ -157,10 +154,7 @@ pub async fn delete(
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let editor = match admit_post(&req, &room, &body, req.path()).await? {
-        Admission::Editor(editor) => editor,
-        Admission::SignInAgain(response) => return Ok(response),
-    };
+    let editor = admit_post(&req, &room, &body, req.path()).await?;
     let (story, _) = find_update(&room, *id).await?;
     publishing::delete_update(&room, &story, *id, editor.id, Utc::now()).await?;
     Ok(see_other(&format!("/admin/stories/{}", story.slug)))
