@@ -200,8 +200,33 @@ pub async fn keep_form(room: &Newsroom, form_page: &str, body: &[u8]) -> AppResu
     Ok(format!("{form_page}?restore={token}"))
 }
 
+/// `?restore=TOKEN`: the form page is asked to give back a kept form.
+#[derive(Deserialize)]
+pub struct RestoreQuery {
+    pub restore: Option<String>,
+}
+
+const RESTORED: &str =
+    "Your session had expired; here is the form as you left it. Check it and save again.";
+
+/// The form kept under `?restore=` for this page, with a notice saying so;
+/// `fresh` (and no notice) when there is none.
+pub async fn restored_or<T: serde::de::DeserializeOwned>(
+    room: &Newsroom,
+    form_page: &str,
+    query: &RestoreQuery,
+    fresh: T,
+) -> AppResult<(T, Option<&'static str>)> {
+    if let Some(token) = &query.restore
+        && let Some(form) = restore_form(room, form_page, token).await?
+    {
+        return Ok((form, Some(RESTORED)));
+    }
+    Ok((fresh, None))
+}
+
 /// Takes back a kept form for `form_page`, if the token is one.
-pub async fn restore_form<T: serde::de::DeserializeOwned>(
+async fn restore_form<T: serde::de::DeserializeOwned>(
     room: &Newsroom,
     form_page: &str,
     token: &str,

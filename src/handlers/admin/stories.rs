@@ -5,10 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
-use serde::Deserialize;
 
 use super::forms::StoryForm;
-use super::login::restore_form;
+use super::login::{RestoreQuery, restored_or};
 use super::session::{Editor, admit_post, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
@@ -32,14 +31,6 @@ pub struct StoryFormPage {
     pub conflict: Option<StoryRow>,
 }
 
-#[derive(Deserialize)]
-pub struct RestoreQuery {
-    pub restore: Option<String>,
-}
-
-pub const RESTORED: &str =
-    "Your session had expired; here is the form as you left it. Check it and save again.";
-
 impl StoryFormPage {
     fn new(editor: Editor, form: StoryForm, action_url: String, is_new: bool) -> StoryFormPage {
         StoryFormPage {
@@ -59,21 +50,6 @@ impl StoryFormPage {
     }
 }
 
-/// A restored form when `?restore=` names one kept for this page, else `fresh`.
-async fn form_or_restored(
-    room: &Newsroom,
-    page: &str,
-    query: &RestoreQuery,
-    fresh: StoryForm,
-) -> AppResult<(StoryForm, Option<&'static str>)> {
-    if let Some(token) = &query.restore
-        && let Some(form) = restore_form(room, page, token).await?
-    {
-        return Ok((form, Some(RESTORED)));
-    }
-    Ok((fresh, None))
-}
-
 /// `GET /admin/stories/new`.
 pub async fn new_story_page(
     req: HttpRequest,
@@ -81,7 +57,7 @@ pub async fn new_story_page(
     room: web::Data<Newsroom>,
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
-    let (form, notice) = form_or_restored(
+    let (form, notice) = restored_or(
         &room,
         req.path(),
         &query,
@@ -111,7 +87,7 @@ pub async fn edit_story_page(
         .map(|t| t.name)
         .collect();
     drop(conn);
-    let (form, notice) = form_or_restored(
+    let (form, notice) = restored_or(
         &room,
         req.path(),
         &query,

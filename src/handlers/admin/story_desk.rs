@@ -7,9 +7,8 @@ use askama::Template;
 use chrono::Utc;
 
 use super::forms::UpdateForm;
-use super::login::restore_form;
+use super::login::{RestoreQuery, restored_or};
 use super::session::{Editor, admit_post, parse_form};
-use super::stories::{RESTORED, RestoreQuery};
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow};
@@ -78,6 +77,19 @@ async fn render(
     Ok(admin_html(status, page.render()?))
 }
 
+/// The gate of the desk page's forms: the editor, the story, and the desk
+/// page's path (where a kept form comes back).
+async fn admit_desk_post(
+    req: &HttpRequest,
+    room: &Newsroom,
+    slug: &str,
+    body: &[u8],
+) -> AppResult<(Editor, StoryRow, String)> {
+    let desk = format!("/admin/stories/{slug}");
+    let editor = admit_post(req, room, body, &desk).await?;
+    Ok((editor, find_story(room, slug).await?, desk))
+}
+
 /// `GET /admin/stories/{slug}`.
 pub async fn story_desk(
     req: HttpRequest,
@@ -87,13 +99,7 @@ pub async fn story_desk(
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
     let story = find_story(&room, &slug).await?;
-    let (form, notice) = match &query.restore {
-        Some(token) => match restore_form(&room, req.path(), token).await? {
-            Some(form) => (form, Some(RESTORED)),
-            None => (UpdateForm::blank(), None),
-        },
-        None => (UpdateForm::blank(), None),
-    };
+    let (form, notice) = restored_or(&room, req.path(), &query, UpdateForm::blank()).await?;
     render(&room, editor, story, form, FieldErrors::default(), notice).await
 }
 
@@ -104,9 +110,7 @@ pub async fn publish(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let desk = format!("/admin/stories/{slug}");
-    let editor = admit_post(&req, &room, &body, &desk).await?;
-    let story = find_story(&room, &slug).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = Utc::now();
     let (draft, posted_at) = match validate(&form, &editor, now) {
@@ -150,9 +154,7 @@ pub async fn end_live(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let desk = format!("/admin/stories/{slug}");
-    let editor = admit_post(&req, &room, &body, &desk).await?;
-    let story = find_story(&room, &slug).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
     publishing::end_live_coverage(&room, &story, editor.id, Utc::now()).await?;
     Ok(see_other(&desk))
 }
@@ -171,9 +173,7 @@ pub async fn pin(
     slug: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let desk = format!("/admin/stories/{slug}");
-    let editor = admit_post(&req, &room, &body, &desk).await?;
-    let story = find_story(&room, &slug).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
     let form: PinForm = parse_form(&body)?;
     let update_id = match form.update_id.trim() {
         "" => None,

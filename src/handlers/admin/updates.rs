@@ -6,9 +6,8 @@ use askama::Template;
 use chrono::Utc;
 
 use super::forms::UpdateForm;
-use super::login::restore_form;
+use super::login::{RestoreQuery, restored_or};
 use super::session::{Editor, admit_post, parse_form};
-use super::stories::{RESTORED, RestoreQuery};
 use super::story_desk::validate;
 use super::{admin_html, see_other};
 use crate::Newsroom;
@@ -63,14 +62,8 @@ pub async fn edit_page(
 ) -> AppResult<HttpResponse> {
     let (story, update) = find_update(&room, *id).await?;
     let body_md = update.body_md.clone();
-    let mut form = UpdateForm::from_update(&UpdateView::new(&story.slug, update), &body_md);
-    let mut notice = None;
-    if let Some(token) = &query.restore
-        && let Some(kept) = restore_form(&room, req.path(), token).await?
-    {
-        form = kept;
-        notice = Some(RESTORED);
-    }
+    let stored = UpdateForm::from_update(&UpdateView::new(&story.slug, update), &body_md);
+    let (form, notice) = restored_or(&room, req.path(), &query, stored).await?;
     let page = UpdateEditPage {
         editor,
         story,
