@@ -176,7 +176,8 @@ struct Editor {
 impl Editor {
     /// Signs in through the login form, as `tests/app/editor_session.rs` does.
     async fn sign_in(args: &Args) -> anyhow::Result<Editor> {
-        let client = awc::Client::default();
+        // Redirects are not followed: the session cookie comes with the 303.
+        let client = awc::Client::builder().max_redirects(0).finish();
         let base = format!("http://{}", args.addr);
         let (login_cookie, login_page) = get(&client, &format!("{base}/admin/login"), "").await?;
         let login_csrf = cookie(&login_cookie, "newsdesk_login_csrf")?;

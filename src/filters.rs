@@ -49,7 +49,10 @@ pub fn long_date<T: UtcTime>(time: T, _: &dyn Values) -> Result<String> {
 /// "2016-01-12T08:10:00+00:00": for `<time datetime>` and structured data.
 #[askama::filter_fn]
 pub fn rfc3339<T: UtcTime>(time: T, _: &dyn Values) -> Result<String> {
-    Ok(time.utc().to_rfc3339())
+    // Whole seconds: HTML's `datetime` allows at most three fraction digits.
+    Ok(time
+        .utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
 }
 
 /// "4,000": a count with thousands separators, as readers expect.

@@ -109,6 +109,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_slow_reader_never_holds_up_the_sender_and_a_gone_one_is_freed() {
+        let hub = LiveHub::default();
+        let mut slow = hub.subscribe(1);
+        let mut keeping_up = hub.subscribe(1);
+        for id in 0..(BUFFER as i64 * 2) {
+            hub.send(1, LiveMessage::new(LiveEvent::Published(id), "<p>x</p>"));
+            assert_eq!(
+                keeping_up.try_recv().unwrap().event,
+                LiveEvent::Published(id)
+            );
+        }
+        // The slow one finds out it fell behind; the stream then ends it.
+        assert!(matches!(
+            slow.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(_))
+        ));
+        drop((slow, keeping_up));
+        hub.send(1, LiveMessage::new(LiveEvent::Published(999), ""));
+        assert_eq!(hub.subscribers(1), 0);
+        assert!(
+            hub.channels.lock().unwrap().is_empty(),
+            "the story's channel is freed"
+        );
+    }
+
+    #[test]
     fn multi_line_html_becomes_one_data_line_each() {
         let message = LiveMessage::new(LiveEvent::Published(7), "<p>a</p>\n<p>b</p>");
         assert_eq!(

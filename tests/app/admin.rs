@@ -628,3 +628,58 @@ async fn an_update_can_be_pinned_and_unpinned() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[actix_web::test]
+async fn every_admin_post_needs_a_session_and_its_csrf_token() {
+    let app = TestApp::with_demo_content().await;
+    let desk = app.sign_in("sarah").await;
+    let slug = "junior-doctors-strike-live";
+    let update = app
+        .get_page(&format!("/news/{slug}"))
+        .await
+        .attrs("article.update", "data-update-id")
+        .remove(0);
+    let routes = [
+        "/admin/stories/new".to_owned(),
+        format!("/admin/stories/{slug}/edit"),
+        format!("/admin/stories/{slug}/updates"),
+        format!("/admin/stories/{slug}/end-live"),
+        format!("/admin/stories/{slug}/pin"),
+        format!("/admin/updates/{update}/edit"),
+        format!("/admin/updates/{update}/delete"),
+        "/admin/logout".to_owned(),
+    ];
+    let fields = [
+        ("headline", "Changed"),
+        ("body", "Changed"),
+        ("kind", "update"),
+        ("update_id", update.as_str()),
+    ];
+    let before = app.get_page(&format!("/news/{slug}")).await.body;
+    for route in &routes {
+        let mut wrong = fields.to_vec();
+        wrong.push(("csrf_token", "forged"));
+        for attempt in [fields.to_vec(), wrong] {
+            let page = app.post_form(route, &desk.cookie, &attempt).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{route}");
+        }
+        let signed_out = app.post_form(route, "", &fields).await;
+        let expected = if route == "/admin/logout" {
+            StatusCode::SEE_OTHER
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(signed_out.status, expected, "{route} signed out");
+    }
+    app.room.pages.clear();
+    assert_eq!(
+        app.get_page(&format!("/news/{slug}")).await.body,
+        before,
+        "nothing changed"
+    );
+    assert_eq!(
+        desk.get("/admin").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+}

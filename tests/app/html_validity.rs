@@ -26,11 +26,31 @@ async fn every_page_passes_the_nu_html_checker() {
         "/search?q=picket",
         "/news/missing",
     ];
+    let desk = app.sign_in("sarah").await;
+    let desk_pages = [
+        "/admin",
+        "/admin/stories/new",
+        "/admin/stories/junior-doctors-strike-live",
+        "/admin/stories/junior-doctors-strike-live/edit",
+    ];
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
-    for (i, path) in pages.iter().enumerate() {
+    let mut bodies = Vec::new();
+    for path in pages {
+        bodies.push(app.get_page(path).await.body);
+    }
+    for path in desk_pages {
+        bodies.push(desk.get(path).await.body);
+    }
+    // A form sent back with errors, as an editor sees it.
+    let failed = desk
+        .post("/admin/stories/new", &[("headline", ""), ("slug", "Bad!")])
+        .await;
+    bodies.push(failed.body);
+    bodies.push(app.get_page("/admin/login").await.body);
+    for (i, body) in bodies.iter().enumerate() {
         let file = dir.path().join(format!("page-{i}.html"));
-        std::fs::write(&file, app.get_page(path).await.body).unwrap();
+        std::fs::write(&file, body).unwrap();
         files.push(file);
     }
     let jar = vnu_jar();
