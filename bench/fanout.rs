@@ -60,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let rss_before = resident_kib(args.server_pid)?;
+    let connecting = Instant::now();
     let mut streams = Vec::with_capacity(args.clients);
     while streams.len() < args.clients {
         let batch = BATCH.min(args.clients - streams.len());
@@ -72,9 +73,12 @@ async fn main() -> anyhow::Result<()> {
         for stream in opened {
             streams.push(stream.with_context(|| format!("client {}", streams.len()))?);
         }
-        eprint!("\rsubscribed {}/{}", streams.len(), args.clients);
     }
-    eprintln!();
+    eprintln!(
+        "{} clients subscribed in {:.1?}",
+        args.clients,
+        connecting.elapsed()
+    );
     let rss_after = resident_kib(args.server_pid)?;
 
     // Each client waits in its own task, so it is woken (and timed) the moment

@@ -10,6 +10,7 @@
 # the next run's growth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 PORT=${PORT:-18471}
 COUNTS=${COUNTS:-1000 10000}
@@ -47,19 +48,14 @@ start_server() {
     target/release/newsdesk serve --bind "127.0.0.1:$PORT" --database "$DB" --content content \
         >>"$TMP/server.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 100); do
-        curl -fsS -m 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return
-        sleep 0.1
-    done
-    echo "server did not answer /healthz within 10 s:" >&2
-    cat "$TMP/server.log" >&2
-    exit 1
+    wait_for "http://127.0.0.1:$PORT/healthz" || { cat "$TMP/server.log" >&2; exit 1; }
 }
 
 results=()
 for n in $COUNTS; do
     start_server
     echo "N=$n" >&2
+    warn_if_busy
     results+=("$(timeout 300 target/release/examples/fanout --addr "127.0.0.1:$PORT" \
         --slug "$SLUG" --clients "$n" --server-pid "$SERVER_PID")")
     stop_server

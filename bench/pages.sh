@@ -6,6 +6,7 @@
 #   bench/pages.sh      # 2 threads, 100 connections, 10 s each
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 PORT=${PORT:-18481}
 NGINX_PORT=${NGINX_PORT:-18482}
@@ -29,15 +30,6 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-wait_for() {
-    for _ in $(seq 100); do
-        curl -fsS -m 1 -o /dev/null "$1" 2>/dev/null && return
-        sleep 0.1
-    done
-    echo "$1 did not answer within 10 s" >&2
-    exit 1
-}
 
 target/release/newsdesk serve --bind "127.0.0.1:$PORT" --database "sqlite://$TMP/bench.db" \
     --content content >"$TMP/newsdesk.log" 2>&1 &
@@ -83,6 +75,7 @@ rows=()
 for server in newsdesk:$PORT nginx:$NGINX_PORT; do
     name=${server%%:*}
     echo "wrk → $name" >&2
+    warn_if_busy
     timeout 60 "${WRK[@]}" "http://127.0.0.1:${server#*:}$PAGE" >"$TMP/$name.wrk"
     if grep -q -e 'Non-2xx' -e 'Socket errors' "$TMP/$name.wrk"; then
         cat "$TMP/$name.wrk" >&2

@@ -27,9 +27,27 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         listener.local_addr()?
     );
     offer_setup_link(&room).await?;
-    http_server(room, listener)?
-        .await
-        .context("running HTTP server")
+    let server = http_server(room.clone(), listener)?;
+    let handle = server.handle();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        // Live streams never finish by themselves; end them so the graceful
+        // stop waits only for real requests. Pages reconnect elsewhere or later.
+        room.live.close_all();
+        handle.stop(true).await;
+    });
+    server.await.context("running HTTP server")
+}
+
+/// Resolves on SIGINT (Ctrl+C) or SIGTERM.
+async fn shutdown_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
 }
 
 /// With no editor account yet, prints a one-time link to create the first

@@ -95,6 +95,8 @@ pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Ser
             )
             .configure(routes::routes)
     })
+    // `serve` handles SIGINT/SIGTERM itself: it must end the live streams first.
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)

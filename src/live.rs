@@ -95,6 +95,12 @@ impl LiveHub {
         }
     }
 
+    /// Ends every open stream (at shutdown): dropping the senders closes the
+    /// channels, and each stream ends when it sees that.
+    pub fn close_all(&self) {
+        self.channels.lock().expect("live hub lock").clear();
+    }
+
     /// Pages currently subscribed to a story.
     pub fn subscribers(&self, story_id: i64) -> usize {
         let channels = self.channels.lock().expect("live hub lock");

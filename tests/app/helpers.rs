@@ -121,6 +121,16 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// The status of a GET, or `None` when nothing answers (yet).
+    pub async fn try_get(&self, path: &str) -> Option<StatusCode> {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .ok()
+            .map(|r| r.status())
+    }
+
     pub async fn get_page(&self, path: &str) -> Page {
         self.get_with(path, &[]).await
     }

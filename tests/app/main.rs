@@ -10,5 +10,6 @@ mod helpers;
 mod html_validity;
 mod import;
 mod live;
+mod process;
 mod reader;
 mod websub;
