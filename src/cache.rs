@@ -5,8 +5,9 @@
 //! before a write from being stored after it.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{OnceLock, RwLock};
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
@@ -32,6 +33,8 @@ pub struct CachedPage {
     pub last_modified: Option<DateTime<Utc>>,
     /// The `Cache-Control` header it is served with.
     pub cache_control: &'static str,
+    /// The gzip variant, made on the first request that accepts it.
+    gzipped: OnceLock<Bytes>,
 }
 
 impl CachedPage {
@@ -45,7 +48,23 @@ impl CachedPage {
             content_type,
             last_modified: None,
             cache_control: REVALIDATE,
+            gzipped: OnceLock::new(),
         }
+    }
+
+    /// The body gzipped, compressed once and then shared by every request.
+    pub fn gzipped(&self) -> &Bytes {
+        self.gzipped.get_or_init(|| {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(&self.body).expect("writing to memory");
+            Bytes::from(encoder.finish().expect("writing to memory"))
+        })
+    }
+
+    /// The ETag of the gzip variant: a different representation needs its own tag.
+    pub fn gzip_etag(&self) -> String {
+        format!("{}-gzip\"", self.etag.trim_end_matches('"'))
     }
 
     /// The same page with a `Last-Modified` time and its own `Cache-Control`.

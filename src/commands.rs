@@ -1,11 +1,12 @@
 //! The `newsdesk` commands, each called by `main` after parsing.
 
 use std::io::{BufRead, IsTerminal};
-use std::net::TcpListener;
+use std::net::{TcpListener, ToSocketAddrs};
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
+use tokio::net::TcpSocket;
 
 use crate::config::Config;
 use crate::{Newsroom, auth, content, db, http_server};
@@ -19,8 +20,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let report = content::import::import_dir(&room, &config.content, false).await?;
         tracing::info!("imported {}: {report}", config.content.display());
     }
-    let listener =
-        TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+    let listener = bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
     println!(
         "newsdesk is serving {} on http://{}",
         room.site_url,
@@ -38,6 +38,26 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         handle.stop(true).await;
     });
     server.await.context("running HTTP server")
+}
+
+/// Accept queue length: the OS default (128) drops connections when every open
+/// page reconnects at once after a restart; 4096 is Linux's usual ceiling.
+const ACCEPT_BACKLOG: u32 = 4096;
+
+/// Binds the HTTP listener with a long accept queue.
+fn bind(address: &str) -> anyhow::Result<TcpListener> {
+    let address = address
+        .to_socket_addrs()?
+        .next()
+        .context("the address resolves to nothing")?;
+    let socket = if address.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    Ok(socket.listen(ACCEPT_BACKLOG)?.into_std()?)
 }
 
 /// Resolves on SIGINT (Ctrl+C) or SIGTERM.

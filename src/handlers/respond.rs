@@ -101,8 +101,15 @@ where
     Ok(page)
 }
 
-/// 304 when the reader already has this version, the page otherwise.
+/// 304 when the reader already has this version, the page otherwise,
+/// gzipped from the cache when the client accepts it.
 fn conditional(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
+    let gzip = accepts_gzip(req);
+    let etag = if gzip {
+        page.gzip_etag()
+    } else {
+        page.etag.clone()
+    };
     let unchanged = not_modified(req, page);
     let mut response = if unchanged {
         HttpResponse::NotModified()
@@ -110,7 +117,8 @@ fn conditional(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::ETAG, page.etag.clone()))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::VARY, "Accept-Encoding"))
         .insert_header((header::CACHE_CONTROL, page.cache_control));
     if let Some(modified) = page.last_modified {
         response.insert_header((
@@ -120,11 +128,36 @@ fn conditional(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
     }
     if unchanged {
         response.finish()
+    } else if gzip {
+        // Already encoded: the compression middleware passes it through.
+        response
+            .content_type(page.content_type)
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(page.gzipped().clone())
     } else {
         response
             .content_type(page.content_type)
             .body(page.body.clone())
     }
+}
+
+/// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    let Some(accepted) = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    accepted.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| {
+            p.replace(' ', "").starts_with("q=0") && !p.contains(|c: char| ('1'..='9').contains(&c))
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
 }
 
 /// Whether the request's validators match the page. `If-None-Match` decides
@@ -136,7 +169,8 @@ fn not_modified(req: &HttpRequest, page: &CachedPage) -> bool {
         return tags.to_str().is_ok_and(|tags| {
             tags.split(',')
                 .map(str::trim)
-                .any(|t| t == "*" || t.trim_start_matches("W/") == page.etag)
+                .map(|t| t.trim_start_matches("W/"))
+                .any(|t| t == "*" || t == page.etag || t == page.gzip_etag())
         });
     }
     let since = headers
