@@ -101,7 +101,7 @@ pub async fn add_editor(config: &Config, username: &str) -> anyhow::Result<()> {
     auth::check_new_password(&password).map_err(|m| anyhow::anyhow!("password: {m}"))?;
     let hash = auth::hash_password(&password)?;
     let room = Newsroom::open(config).await?;
-    let mut tx = room.db.begin().await?;
+    let mut tx = db::write_tx(&room.db).await?;
     let Some(id) = db::editors::insert(&mut tx, username, &hash, Utc::now()).await? else {
         bail!("an editor called “{username}” already exists");
     };

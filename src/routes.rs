@@ -48,7 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Largest admin form accepted, in bytes: room for a 200 KB Markdown body
 /// (refused with a message next to the field) plus the other fields; beyond
 /// it the request is answered 413 without being read.
-const MAX_ADMIN_FORM_BYTES: usize = 512 * 1024;
+const MAX_ADMIN_FORM_BYTES: usize = 3 * crate::domain::MAX_MARKDOWN_BYTES + 64 * 1024;
 
 fn admin_routes() -> actix_web::Scope {
     use crate::handlers::admin::{dashboard, login, stories, story_desk, updates};

@@ -95,6 +95,11 @@
     events.addEventListener("update", (e) => parse(e.data).forEach(arrived));
     events.addEventListener("edit", (e) => parse(e.data).forEach(replace));
     events.addEventListener("delete", (e) => removed(e.data));
+    // Too far behind to catch up update by update: load the page afresh.
+    events.addEventListener("reload", () => {
+      events.close();
+      window.location.reload();
+    });
     // The browser reconnects by itself, sending Last-Event-ID; only if it
     // gives up for good do we fall back to polling.
     events.addEventListener("error", () => {

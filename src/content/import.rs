@@ -3,18 +3,20 @@
 //! was. Stories are upserted by slug and updates by their time, so importing
 //! twice changes nothing.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
 
 use super::front_matter::line_of_key;
 use super::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
 use crate::Newsroom;
 use crate::db;
 use crate::domain::{FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput};
-use crate::publishing::{self, StoryChange, StoryTimes, UpdateTimes};
+use crate::publishing::{self, StoryChange, StoryTimes, UpdateTimes, WrittenStory};
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -61,6 +63,8 @@ fn list(errors: &[ContentError]) -> String {
 
 /// A content file that passed every check, ready to write.
 struct CheckedStory {
+    /// SHA-256 of the file: an unchanged file is not written again.
+    sha256: String,
     parsed: ParsedStory,
     draft: StoryDraft,
     updates: Vec<(ParsedUpdate, UpdateDraft)>,
@@ -149,6 +153,7 @@ fn check_file(file: &Path, text: &str) -> Result<CheckedStory, Vec<ContentError>
     }
     match draft {
         Some(draft) if errors.is_empty() => Ok(CheckedStory {
+            sha256: hex_sha256(text),
             parsed,
             draft,
             updates,
@@ -201,70 +206,104 @@ fn missing_story_error(story: &ParsedStory, missing: &MissingStory) -> ContentEr
     }
 }
 
-/// Writes every checked story in one transaction; any refused link rolls it all back.
+fn hex_sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes every changed file's story in one transaction; any refused link
+/// rolls it all back. Files unchanged since their last import are skipped, so
+/// what editors changed at the desk stays.
 async fn write_all(room: &Newsroom, stories: &[CheckedStory]) -> Result<ImportReport, ImportError> {
-    let mut tx = room
-        .db
-        .begin()
+    let mut tx = db::write_tx(&room.db)
         .await
         .context("starting import transaction")?;
-    let overrides = stories
+    let mut report = ImportReport::default();
+    let mut changed = Vec::with_capacity(stories.len());
+    for story in stories {
+        let last = db::content_files::hash_of(&mut tx, story.draft.slug.as_str())
+            .await
+            .context("reading imported file hashes")?;
+        if last.as_deref() == Some(story.sha256.as_str()) {
+            report.stories_unchanged += 1;
+            report.updates_unchanged += story.updates.len();
+        } else {
+            changed.push(story);
+        }
+    }
+    let overrides = changed
         .iter()
         .map(|s| (s.draft.slug.to_string(), s.draft.headline.clone()));
     let headlines = publishing::headline_lookup(&mut tx, overrides).await?;
-    let mut report = ImportReport::default();
     let mut errors = Vec::new();
-    let mut written = Vec::with_capacity(stories.len());
-    for story in stories {
-        let times = StoryTimes {
-            published_at: story.parsed.published,
-            updated_at: story.parsed.updated.unwrap_or(story.parsed.published),
-        };
-        let stored = match publishing::write_story(&mut tx, &story.draft, times, &headlines).await?
-        {
-            Ok(stored) => stored,
-            Err(missing) => {
-                errors.push(missing_story_error(&story.parsed, &missing));
-                continue;
-            }
-        };
-        match stored.change {
-            StoryChange::Created => report.stories_created += 1,
-            StoryChange::Updated => report.stories_updated += 1,
-            StoryChange::Unchanged => report.stories_unchanged += 1,
+    let mut written = Vec::with_capacity(changed.len());
+    for story in changed {
+        match write_one(&mut tx, story, &headlines, &mut report).await? {
+            Ok(stored) => written.push((stored, story)),
+            Err(mut found) => errors.append(&mut found),
         }
-        for (parsed, draft) in &story.updates {
-            let times = UpdateTimes {
-                posted_at: parsed.time,
-                edited_at: None,
-            };
-            let key = parsed.time.to_rfc3339();
-            match publishing::write_update(&mut tx, stored.id, draft, times, Some(&key), &headlines)
-                .await?
-            {
-                Ok(change) => {
-                    report.count_update(change);
-                    if parsed.front.pinned {
-                        let id = change.id();
-                        db::stories::set_pinned_update(&mut tx, stored.id, Some(id))
-                            .await
-                            .context("pinning")?;
-                    }
-                }
-                Err(missing) => errors.push(missing_story_error(&story.parsed, &missing)),
-            }
-        }
-        written.push((stored.id, stored.read_more));
     }
     if !errors.is_empty() {
         return Err(ImportError::Content(errors));
     }
     // Now that every story of the batch exists, links between them can be recorded.
-    for (id, targets) in &written {
-        publishing::write_links(&mut tx, *id, targets).await?;
+    let now = chrono::Utc::now();
+    for (stored, story) in &written {
+        publishing::write_links(&mut tx, stored.id, &stored.read_more).await?;
+        db::content_files::record(&mut tx, story.draft.slug.as_str(), &story.sha256, now)
+            .await
+            .context("recording imported file hashes")?;
     }
     tx.commit().await.context("committing import")?;
     Ok(report)
+}
+
+/// Writes one file's story and its updates, counting what changed.
+async fn write_one(
+    tx: &mut db::Connection,
+    story: &CheckedStory,
+    headlines: &HashMap<String, String>,
+    report: &mut ImportReport,
+) -> anyhow::Result<Result<WrittenStory, Vec<ContentError>>> {
+    let times = StoryTimes {
+        published_at: story.parsed.published,
+        updated_at: story.parsed.updated.unwrap_or(story.parsed.published),
+    };
+    let stored = match publishing::write_story(tx, &story.draft, times, headlines).await? {
+        Ok(stored) => stored,
+        Err(missing) => return Ok(Err(vec![missing_story_error(&story.parsed, &missing)])),
+    };
+    match stored.change {
+        StoryChange::Created => report.stories_created += 1,
+        StoryChange::Updated => report.stories_updated += 1,
+        StoryChange::Unchanged => report.stories_unchanged += 1,
+    }
+    let mut errors = Vec::new();
+    for (parsed, draft) in &story.updates {
+        let times = UpdateTimes {
+            posted_at: parsed.time,
+            edited_at: None,
+        };
+        let key = parsed.time.to_rfc3339();
+        match publishing::write_update(tx, stored.id, draft, times, Some(&key), headlines).await? {
+            Ok(change) => {
+                report.count_update(change);
+                if parsed.front.pinned {
+                    db::stories::set_pinned_update(tx, stored.id, Some(change.id()))
+                        .await
+                        .context("pinning")?;
+                }
+            }
+            Err(missing) => errors.push(missing_story_error(&story.parsed, &missing)),
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(stored)
+    } else {
+        Err(errors)
+    })
 }
 
 impl ImportReport {

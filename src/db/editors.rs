@@ -92,7 +92,23 @@ pub async fn find_session(
     .await
 }
 
-/// Ends a session (sign-out), and clears out every expired one on the way.
+/// The editor of a session that exists but has expired: whose form to keep.
+pub async fn expired_session_editor(
+    conn: &mut Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT editor_id FROM sessions WHERE token_hash = ? AND expires_at <= ?")
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+}
+
+/// How long an expired session is remembered, so a form sent on it can be kept.
+const EXPIRED_SESSIONS_KEPT_DAYS: i64 = 7;
+
+/// Ends a session (sign-out), and clears out long-expired ones on the way.
 pub async fn delete_session(
     conn: &mut Connection,
     token_hash: &str,
@@ -100,7 +116,7 @@ pub async fn delete_session(
 ) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
         .bind(token_hash)
-        .bind(now)
+        .bind(now - chrono::Duration::days(EXPIRED_SESSIONS_KEPT_DAYS))
         .execute(conn)
         .await?;
     Ok(())
@@ -148,16 +164,26 @@ pub async fn use_setup_token(
     Ok(done.rows_affected() == 1)
 }
 
-/// Keeps a form body submitted without a valid session.
+/// How long a kept form waits for its editor to sign in again.
+const SAVED_FORMS_KEPT_HOURS: i64 = 24;
+
+/// Keeps a form an editor submitted after their session expired (and forgets
+/// forms nobody came back for).
 pub async fn save_form(
     conn: &mut Connection,
     token_hash: &str,
+    editor_id: i64,
     path: &str,
     body: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO saved_forms (token_hash, path, body, saved_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("DELETE FROM saved_forms WHERE saved_at <= ?")
+        .bind(now - chrono::Duration::hours(SAVED_FORMS_KEPT_HOURS))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO saved_forms (token_hash, editor_id, path, body, saved_at) VALUES (?, ?, ?, ?, ?)")
         .bind(token_hash)
+        .bind(editor_id)
         .bind(path)
         .bind(body)
         .bind(now)
@@ -166,13 +192,17 @@ pub async fn save_form(
     Ok(())
 }
 
-/// Takes back a saved form (path and body), removing it.
+/// Takes back one of this editor's kept forms (its path and body), removing it.
 pub async fn take_saved_form(
     conn: &mut Connection,
     token_hash: &str,
+    editor_id: i64,
 ) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as("DELETE FROM saved_forms WHERE token_hash = ? RETURNING path, body")
-        .bind(token_hash)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(
+        "DELETE FROM saved_forms WHERE token_hash = ? AND editor_id = ? RETURNING path, body",
+    )
+    .bind(token_hash)
+    .bind(editor_id)
+    .fetch_optional(conn)
+    .await
 }

@@ -5,6 +5,7 @@
 //! and every statement is exercised by the integration tests.
 
 pub mod audit;
+pub mod content_files;
 pub mod editors;
 pub mod feeds;
 pub mod figures;
@@ -22,6 +23,13 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use sqlx::SqliteConnection as Connection;
+
+/// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at the
+/// start, so two writers queue on the busy timeout instead of the second one
+/// failing when its read turns into a write.
+pub async fn write_tx(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
 
 /// Opens (creating if missing) the database and brings its schema up to date.
 ///

@@ -186,14 +186,17 @@ pub async fn related(
     .await
 }
 
-/// The first update makes a story live; every update bumps its updated time.
-pub async fn mark_live(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
+/// The first update makes a story live; every update makes `now` its updated
+/// time. Going live is a new version, so a story form loaded before it
+/// cannot silently set the story back to "not live".
+pub async fn mark_live(conn: &mut Connection, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE stories SET live_state = CASE live_state WHEN 'none' THEN 'live' ELSE live_state END,
+        "UPDATE stories SET version = version + (live_state = 'none'),
+                live_state = CASE live_state WHEN 'none' THEN 'live' ELSE live_state END,
                 updated_at = MAX(updated_at, ?)
          WHERE id = ?",
     )
-    .bind(at)
+    .bind(now)
     .bind(id)
     .execute(conn)
     .await?;

@@ -112,19 +112,21 @@ pub async fn newest(
     .await
 }
 
-/// Updates published after update `after_id` (by id, the order they were
-/// published in), oldest first: what an open page has not seen yet.
+/// The first `limit` updates published after update `after_id` (by id, the
+/// order they were published in), oldest first: what an open page has not seen.
 pub async fn published_after(
     conn: &mut Connection,
     story_id: i64,
     after_id: i64,
+    limit: i64,
 ) -> sqlx::Result<Vec<UpdateRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM updates
-         WHERE story_id = ? AND id > ? AND deleted_at IS NULL ORDER BY id"
+         WHERE story_id = ? AND id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?"
     )))
     .bind(story_id)
     .bind(after_id)
+    .bind(limit)
     .fetch_all(conn)
     .await
 }

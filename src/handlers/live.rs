@@ -37,7 +37,8 @@ pub async fn updates_after(
     let after = parse_update_id("after", &query.after)?;
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, &slug).await?;
-    let rows = db::updates::published_after(&mut conn, story.id, after).await?;
+    // A page far behind catches up over several polls; no request renders a whole blog.
+    let rows = db::updates::published_after(&mut conn, story.id, after, CATCH_UP).await?;
     let mut html = String::new();
     for row in rows.into_iter().rev() {
         UpdateFragment {
@@ -66,6 +67,14 @@ pub async fn render_message(room: &Newsroom, event: LiveEvent) -> anyhow::Result
     .render()?)
 }
 
+#[derive(Deserialize)]
+pub struct ResumeQuery {
+    after: Option<String>,
+}
+
+/// Most updates sent to a page catching up in one go.
+const CATCH_UP: i64 = 100;
+
 /// Seconds between heartbeat comments, which keep proxies from closing an idle stream.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
@@ -75,13 +84,18 @@ pub async fn events(
     req: HttpRequest,
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
+    query: web::Query<ResumeQuery>,
 ) -> AppResult<HttpResponse> {
-    let last_seen = match req.headers().get("Last-Event-ID") {
-        Some(value) => Some(parse_update_id(
+    // A reconnecting browser sends Last-Event-ID; a page opening its first
+    // stream says with `?after=` which update it was rendered with, so nothing
+    // published in between is missed.
+    let last_seen = match (req.headers().get("Last-Event-ID"), &query.after) {
+        (Some(value), _) => Some(parse_update_id(
             "Last-Event-ID",
             value.to_str().unwrap_or("?"),
         )?),
-        None => None,
+        (None, Some(after)) => Some(parse_update_id("after", after)?),
+        (None, None) => None,
     };
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, &slug).await?;
@@ -90,7 +104,15 @@ pub async fn events(
     let mut opening = VecDeque::from([Bytes::from_static(b"retry: 3000\n: connected\n\n")]);
     let mut replayed_up_to = 0;
     if let Some(after) = last_seen {
-        for row in db::updates::published_after(&mut conn, story.id, after).await? {
+        let missed = db::updates::published_after(&mut conn, story.id, after, CATCH_UP + 1).await?;
+        if missed.len() as i64 > CATCH_UP {
+            // Too far behind to replay: the page reloads instead.
+            return Ok(HttpResponse::Ok()
+                .content_type("text/event-stream")
+                .insert_header(("Cache-Control", "no-cache"))
+                .body("event: reload\ndata: too far behind\n\n"));
+        }
+        for row in missed {
             replayed_up_to = row.id;
             let html = UpdateFragment {
                 update: &UpdateView::new(&story.slug, row),

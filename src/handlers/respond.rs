@@ -91,7 +91,7 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AppResult<CachedPage>>,
 {
-    let key = req.uri().to_string();
+    let key = cache_key(req);
     if let Some(page) = room.pages.get(&key) {
         return Ok(page);
     }
@@ -99,6 +99,25 @@ where
     let page = Arc::new(render().await?);
     room.pages.insert(key, page.clone(), generation);
     Ok(page)
+}
+
+/// Query parameters that change a cached page; any other is ignored by the
+/// handlers, so it must not make a new cache entry either (or anyone could
+/// flush the cache with `?x=1`, `?x=2`…).
+const PAGE_PARAMETERS: [&str; 4] = ["order", "before", "after", "update"];
+
+/// The path and the page-changing parameters, in the order given.
+fn cache_key(req: &HttpRequest) -> String {
+    let kept: Vec<&str> = req
+        .query_string()
+        .split('&')
+        .filter(|pair| PAGE_PARAMETERS.contains(&pair.split('=').next().unwrap_or_default()))
+        .collect();
+    if kept.is_empty() {
+        req.path().to_owned()
+    } else {
+        format!("{}?{}", req.path(), kept.join("&"))
+    }
 }
 
 /// 304 when the reader already has this version, the page otherwise,

@@ -19,6 +19,8 @@ pub enum SaveRefused {
     /// Someone saved since this editor loaded the form: here is their version.
     Conflict(Box<StoryRow>),
     MissingReadMore(MissingStory),
+    /// The story being edited does not exist.
+    Gone,
 }
 
 /// Creates a story (`loaded_version` None) or saves over the version the
@@ -30,10 +32,13 @@ pub async fn save_story(
     editor_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<(), SaveRefused>> {
-    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let mut tx = db::write_tx(&room.db)
+        .await
+        .context("starting transaction")?;
     let existing = db::stories::find_by_slug(&mut tx, draft.slug.as_str()).await?;
     let published_at = match (&existing, loaded_version) {
         (Some(_), None) => return Ok(Err(SaveRefused::SlugTaken)),
+        (None, Some(_)) => return Ok(Err(SaveRefused::Gone)),
         (Some(current), Some(version)) if current.version != version => {
             return Ok(Err(SaveRefused::Conflict(Box::new(current.clone()))));
         }
@@ -79,7 +84,7 @@ pub async fn end_live_coverage(
     editor_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let mut tx = room.db.begin().await?;
+    let mut tx = db::write_tx(&room.db).await?;
     db::stories::end_live(&mut tx, story.id, now).await?;
     db::audit::record(
         &mut tx,
@@ -104,7 +109,9 @@ pub async fn pin_update(
     editor_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let mut tx = db::write_tx(&room.db)
+        .await
+        .context("starting transaction")?;
     db::stories::set_pinned_update(&mut tx, story.id, update_id).await?;
     let (action, subject) = match update_id {
         Some(id) => ("pinned update", format!("{}#update-{id}", story.slug)),
@@ -128,7 +135,9 @@ pub async fn edit_update(
     editor_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<(), MissingStory>> {
-    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let mut tx = db::write_tx(&room.db)
+        .await
+        .context("starting transaction")?;
     let (slug, old) = db::updates::with_story_slug(&mut tx, update_id)
         .await?
         .context("update to edit")?;
@@ -165,7 +174,9 @@ pub async fn delete_update(
     editor_id: i64,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let mut tx = db::write_tx(&room.db)
+        .await
+        .context("starting transaction")?;
     if db::updates::mark_deleted(&mut tx, update_id, now).await? {
         if story.pinned_update_id == Some(update_id) {
             db::stories::set_pinned_update(&mut tx, story.id, None).await?;

@@ -156,7 +156,9 @@ pub async fn publish_update_as(
     posted_at: DateTime<Utc>,
     editor_id: Option<i64>,
 ) -> anyhow::Result<Result<i64, MissingStory>> {
-    let mut tx = room.db.begin().await.context("starting transaction")?;
+    let mut tx = db::write_tx(&room.db)
+        .await
+        .context("starting transaction")?;
     let headlines = super::headline_lookup(&mut tx, []).await?;
     let times = UpdateTimes {
         posted_at,
@@ -166,7 +168,7 @@ pub async fn publish_update_as(
         Ok(change) => change.id(),
         Err(missing) => return Ok(Err(missing)),
     };
-    db::stories::mark_live(&mut tx, story_id, posted_at)
+    db::stories::mark_live(&mut tx, story_id, Utc::now())
         .await
         .context("marking story live")?;
     let slug = db::stories::slug_of(&mut tx, story_id).await?;

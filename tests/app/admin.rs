@@ -198,7 +198,7 @@ async fn story_validation_errors_sit_next_to_fields_and_keep_the_text() {
     let page = desk.post("/admin/stories/new", &fields).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.texts("#body-error")[0].contains("200 KB"));
-    let huge = "x".repeat(600 * 1024);
+    let huge = "x".repeat(800 * 1024);
     let fields = [("headline", "Huger"), ("body", huge.as_str())];
     assert_eq!(
         desk.post("/admin/stories/new", &fields).await.status,
@@ -552,6 +552,14 @@ async fn ending_live_coverage_marks_the_story_ended() {
         ["Live coverage ended"]
     );
     assert!(app.get_page("/").await.texts(".live-now").is_empty());
+    // A restart re-imports content/; an unchanged file does not undo the desk.
+    let report = app.import(&crate::helpers::demo_content()).await.unwrap();
+    assert_eq!(report.stories_updated, 0, "{report}");
+    let public = app.get_page("/news/junior-doctors-strike-live").await;
+    assert_eq!(
+        public.texts(".story-header .ended-badge"),
+        ["Live coverage ended"]
+    );
 }
 
 #[actix_web::test]
@@ -681,5 +689,24 @@ async fn every_admin_post_needs_a_session_and_its_csrf_token() {
         desk.get("/admin").await.status,
         StatusCode::OK,
         "still signed in"
+    );
+}
+
+#[actix_web::test]
+async fn a_long_body_in_any_alphabet_fits_under_the_size_limit() {
+    let app = TestApp::spawn().await;
+    let desk = app.sign_in("sarah").await;
+    // 190 KB of UTF-8 that URL-encoding triples on the wire.
+    let body = "é".repeat(95 * 1024);
+    let fields = [
+        ("headline", "Long Welsh story"),
+        ("body", body.as_str()),
+        ("status", "published"),
+        ("live", "none"),
+        ("action", "save"),
+    ];
+    assert_eq!(
+        desk.post("/admin/stories/new", &fields).await.status,
+        StatusCode::SEE_OTHER
     );
 }

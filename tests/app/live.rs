@@ -337,7 +337,7 @@ async fn structured_data_describes_a_live_blog_and_its_updates() {
         updates[0]["url"]
             .as_str()
             .unwrap()
-            .starts_with(&format!("https://news.example/news/{STORY}#update-"))
+            .starts_with(&format!("https://news.example/news/{STORY}?update="))
     );
     assert_eq!(
         page.attrs("meta[property='og:url']", "content"),

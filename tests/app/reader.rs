@@ -195,7 +195,7 @@ async fn search_finds_stories_and_updates() {
     assert!(
         links
             .iter()
-            .any(|l| l.starts_with("/news/junior-doctors-strike-live#update-")),
+            .any(|l| l.starts_with("/news/junior-doctors-strike-live?update=")),
         "{links:?}"
     );
     let odd = app.get_page("/search?q=%22unbalanced%20AND%20(").await;

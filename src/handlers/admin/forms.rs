@@ -110,7 +110,8 @@ impl UpdateForm {
             time: update
                 .posted_at
                 .with_timezone(&SITE_TIME_ZONE)
-                .format("%Y-%m-%d %H:%M")
+                // With seconds: a correction must not move the update within its minute.
+                .format("%Y-%m-%d %H:%M:%S")
                 .to_string(),
         }
     }

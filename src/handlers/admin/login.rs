@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::session::{check_csrf, current_editor, session_cookie, start_session};
+use super::session::{Editor, check_csrf, current_editor, session_cookie, start_session};
 use crate::Newsroom;
 use crate::auth::{self, new_token, same_secret, token_hash};
 use crate::db;
@@ -46,7 +46,8 @@ pub struct NextQuery {
 
 /// Where to go after signing in: only a path inside the admin, never another site.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/admin") && !next.contains("//") {
+    let plain = !next.contains("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    if next.starts_with("/admin") && plain {
         next
     } else {
         "/admin"
@@ -191,12 +192,36 @@ pub async fn sign_out(
         .finish())
 }
 
-/// Keeps a form posted without a session; returns the page that gives it back.
-pub async fn keep_form(room: &Newsroom, form_page: &str, body: &[u8]) -> AppResult<String> {
-    let token = new_token();
+/// Keeps a form posted on an expired session, for its editor; returns the
+/// page that gives it back. Without an expired session (no cookie, or a
+/// forged one) nothing is kept: the form page itself is where to go.
+pub async fn keep_form(
+    req: &HttpRequest,
+    room: &Newsroom,
+    form_page: &str,
+    body: &[u8],
+) -> AppResult<String> {
+    let Some(cookie) = req.cookie(super::session::SESSION_COOKIE) else {
+        return Ok(form_page.to_owned());
+    };
     let mut conn = room.db.acquire().await?;
+    let now = Utc::now();
+    let Some(editor_id) =
+        db::editors::expired_session_editor(&mut conn, &token_hash(cookie.value()), now).await?
+    else {
+        return Ok(form_page.to_owned());
+    };
+    let token = new_token();
     let body = String::from_utf8_lossy(body);
-    db::editors::save_form(&mut conn, &token_hash(&token), form_page, &body, Utc::now()).await?;
+    db::editors::save_form(
+        &mut conn,
+        &token_hash(&token),
+        editor_id,
+        form_page,
+        &body,
+        now,
+    )
+    .await?;
     Ok(format!("{form_page}?restore={token}"))
 }
 
@@ -212,27 +237,29 @@ const RESTORED: &str =
 /// The form kept under `?restore=` for this page, with a notice saying so;
 /// `fresh` (and no notice) when there is none.
 pub async fn restored_or<T: serde::de::DeserializeOwned>(
+    editor: &Editor,
     room: &Newsroom,
     form_page: &str,
     query: &RestoreQuery,
     fresh: T,
 ) -> AppResult<(T, Option<&'static str>)> {
     if let Some(token) = &query.restore
-        && let Some(form) = restore_form(room, form_page, token).await?
+        && let Some(form) = restore_form(editor, room, form_page, token).await?
     {
         return Ok((form, Some(RESTORED)));
     }
     Ok((fresh, None))
 }
 
-/// Takes back a kept form for `form_page`, if the token is one.
+/// Takes back this editor's kept form for `form_page`, if the token is one.
 async fn restore_form<T: serde::de::DeserializeOwned>(
+    editor: &Editor,
     room: &Newsroom,
     form_page: &str,
     token: &str,
 ) -> AppResult<Option<T>> {
     let mut conn = room.db.acquire().await?;
-    match db::editors::take_saved_form(&mut conn, &token_hash(token)).await? {
+    match db::editors::take_saved_form(&mut conn, &token_hash(token), editor.id).await? {
         Some((path, body)) if path == form_page => Ok(serde_urlencoded::from_str(&body).ok()),
         _ => Ok(None),
     }
@@ -345,7 +372,7 @@ pub async fn create_first_editor(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))??;
     let now = Utc::now();
-    let mut tx = room.db.begin().await?;
+    let mut tx = db::write_tx(&room.db).await?;
     if !db::editors::use_setup_token(&mut tx, &token_hash(&token), now).await? {
         return Err(AppError::Gone(USED_LINK));
     }

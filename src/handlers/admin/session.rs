@@ -114,7 +114,7 @@ pub async fn admit_post(
     form_page: &str,
 ) -> AppResult<Editor> {
     let Some(editor) = current_editor(req, room).await? else {
-        let restore = super::login::keep_form(room, form_page, body).await?;
+        let restore = super::login::keep_form(req, room, form_page, body).await?;
         return Err(super::login::sign_in_again(req, room, &restore));
     };
     check_csrf(&editor, body)?;

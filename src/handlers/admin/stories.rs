@@ -58,6 +58,7 @@ pub async fn new_story_page(
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
     let (form, notice) = restored_or(
+        &editor,
         &room,
         req.path(),
         &query,
@@ -88,6 +89,7 @@ pub async fn edit_story_page(
         .collect();
     drop(conn);
     let (form, notice) = restored_or(
+        &editor,
         &room,
         req.path(),
         &query,
@@ -153,6 +155,7 @@ async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpRespons
     };
     match publishing::save_story(room, &draft, loaded_version, page.editor.id, Utc::now()).await? {
         Ok(()) => Ok(see_other(&format!("/admin/stories/{}", draft.slug))),
+        Err(SaveRefused::Gone) => Err(AppError::NotFound),
         Err(SaveRefused::SlugTaken) => {
             page.errors.add(
                 "slug",

@@ -99,7 +99,8 @@ pub async fn story_desk(
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
     let story = find_story(&room, &slug).await?;
-    let (form, notice) = restored_or(&room, req.path(), &query, UpdateForm::blank()).await?;
+    let (form, notice) =
+        restored_or(&editor, &room, req.path(), &query, UpdateForm::blank()).await?;
     render(&room, editor, story, form, FieldErrors::default(), notice).await
 }
 

@@ -63,7 +63,7 @@ pub async fn edit_page(
     let (story, update) = find_update(&room, *id).await?;
     let body_md = update.body_md.clone();
     let stored = UpdateForm::from_update(&UpdateView::new(&story.slug, update), &body_md);
-    let (form, notice) = restored_or(&room, req.path(), &query, stored).await?;
+    let (form, notice) = restored_or(&editor, &room, req.path(), &query, stored).await?;
     let page = UpdateEditPage {
         editor,
         story,

@@ -45,7 +45,7 @@ pub mod paths {
 
     /// A live update's permalink on its story's page.
     pub fn update(slug: &str, id: i64) -> String {
-        format!("/news/{slug}#update-{id}")
+        format!("/news/{slug}?update={id}#update-{id}")
     }
 
     /// RSS of a story's live updates.

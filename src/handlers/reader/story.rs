@@ -180,7 +180,7 @@ pub async fn story_page(
             figures: figures_panel(&mut conn, &story).await?,
             body: SafeHtml::from_stored(story.body_html.clone()),
             site_url: room.site_url.to_string(),
-            first_page: start == PageStart::First,
+            first_page: matches!(start, PageStart::First | PageStart::Skip(0)),
             story,
             updates,
             key_events,

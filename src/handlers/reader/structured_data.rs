@@ -54,7 +54,7 @@ fn update_entry(update: &UpdateView, story_url: &str) -> Value {
     json!({
         "@type": "BlogPosting",
         "headline": format!("{}: {}", update.kind.label(), update.summary),
-        "url": format!("{story_url}#update-{}", update.id),
+        "url": format!("{story_url}?update={0}#update-{0}", update.id),
         "datePublished": update.posted_at.to_rfc3339(),
         "dateModified": update.edited_at.unwrap_or(update.posted_at).to_rfc3339(),
         "author": { "@type": "Person", "name": update.author },

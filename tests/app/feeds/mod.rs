@@ -59,7 +59,7 @@ pub fn draft_file(headline: &str, body: &str) -> String {
 /// A story's permalink, or one of its updates', as feeds give it.
 pub fn permalink(slug: &str, update_id: Option<i64>) -> String {
     match update_id {
-        Some(id) => format!("{SITE}/news/{slug}#update-{id}"),
+        Some(id) => format!("{SITE}/news/{slug}?update={id}#update-{id}"),
         None => format!("{SITE}/news/{slug}"),
     }
 }

@@ -88,6 +88,7 @@ async fn a_new_update_gives_its_feeds_a_new_etag_and_last_modified() {
             page.header("last-modified").unwrap(),
         ));
     }
+    // Backdated to the strike day: the feeds changed now, whatever the update's time.
     app.publish(
         LIVE,
         plain_update("Talks are to resume tomorrow."),
@@ -99,10 +100,11 @@ async fn a_new_update_gives_its_feeds_a_new_etag_and_last_modified() {
         let by_tag = app.get_with(path, &[("If-None-Match", &etag)]).await;
         assert_eq!(by_tag.status, StatusCode::OK, "{path}");
         assert_ne!(by_tag.header("etag"), Some(etag), "{path}");
-        assert_eq!(
-            by_tag.header("last-modified").as_deref(),
-            Some("Tue, 12 Jan 2016 19:00:00 GMT"),
-            "{path}"
+        let new_modified = by_tag.header("last-modified").unwrap();
+        let as_date = |text: &str| chrono::DateTime::parse_from_rfc2822(text).unwrap();
+        assert!(
+            as_date(&new_modified) > as_date(&modified),
+            "{path}: {new_modified} after {modified}"
         );
         let by_date = app
             .get_with(path, &[("If-Modified-Since", &modified)])
