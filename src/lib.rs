@@ -28,6 +28,7 @@ use sqlx::SqlitePool;
 
 use crate::cache::PageCache;
 use crate::config::Config;
+use crate::error::AppError;
 use crate::live::{LiveEvent, LiveHub, LiveMessage};
 
 /// Everything a request or a write needs: the database, the page cache, the
@@ -86,6 +87,11 @@ pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Ser
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(room.clone()))
+            // Malformed URLs get the site's own error pages, not plain text.
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                AppError::BadRequest(format!("The address has a malformed query: {error}")).into()
+            }))
             .wrap(Compress::default())
             .wrap(
                 DefaultHeaders::new()

@@ -2,6 +2,8 @@
 
 use actix_web::web;
 
+use crate::error::AppError;
+
 use crate::handlers::{assets, feeds, health, live, reader};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -54,7 +56,13 @@ fn admin_routes() -> actix_web::Scope {
     use crate::handlers::admin::{dashboard, login, stories, story_desk, updates};
     web::scope("/admin")
         .app_data(web::PayloadConfig::new(MAX_ADMIN_FORM_BYTES))
-        .app_data(web::FormConfig::default().limit(16 * 1024))
+        .app_data(
+            web::FormConfig::default()
+                .limit(16 * 1024)
+                .error_handler(|error, _| {
+                    AppError::BadRequest(format!("The form could not be read: {error}")).into()
+                }),
+        )
         .route("", web::get().to(dashboard::dashboard))
         .route("/login", web::get().to(login::login_page))
         .route("/login", web::post().to(login::sign_in))

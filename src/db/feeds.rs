@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Connection;
-use super::stories::{StoryRow, StorySummary};
+use super::stories::{STORY_COLUMNS, StoryRow, StorySummary};
 
 /// A live update taken down, as an Atom tombstone names it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,14 +19,12 @@ pub async fn published_stories(
     topic_id: Option<i64>,
     limit: i64,
 ) -> sqlx::Result<Vec<StoryRow>> {
-    sqlx::query_as(
-        "SELECT id, slug, headline, standfirst, byline, body_md, body_html, status, live_state,
-                published_at, updated_at, version, pinned_update_id
-         FROM stories
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {STORY_COLUMNS} FROM stories
          WHERE status = 'published'
            AND (?1 IS NULL OR id IN (SELECT story_id FROM story_topics WHERE topic_id = ?1))
-         ORDER BY published_at DESC, id DESC LIMIT ?2",
-    )
+         ORDER BY published_at DESC, id DESC LIMIT ?2"
+    )))
     .bind(topic_id)
     .bind(limit)
     .fetch_all(conn)

@@ -20,6 +20,8 @@ pub struct StoryRow {
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     pub pinned_update_id: Option<i64>,
+    /// When live coverage was ended at the desk.
+    pub live_ended_at: Option<DateTime<Utc>>,
 }
 
 /// What lists of stories show: front page, topic pages, feeds.
@@ -49,12 +51,15 @@ pub struct StoryWrite<'a> {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The columns of a [`StoryRow`], for every query that reads one.
+pub const STORY_COLUMNS: &str =
+    "id, slug, headline, standfirst, byline, body_md, body_html, status,
+    live_state, published_at, updated_at, version, pinned_update_id, live_ended_at";
+
 pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<StoryRow>> {
-    sqlx::query_as(
-        "SELECT id, slug, headline, standfirst, byline, body_md, body_html, status, live_state,
-                published_at, updated_at, version, pinned_update_id
-         FROM stories WHERE slug = ?",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {STORY_COLUMNS} FROM stories WHERE slug = ?"
+    )))
     .bind(slug)
     .fetch_optional(conn)
     .await

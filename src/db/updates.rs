@@ -356,3 +356,13 @@ pub async fn find_live(
     .fetch_optional(conn)
     .await
 }
+
+/// Replaces only the rendered body (a linked story's headline changed).
+pub async fn set_body_html(conn: &mut Connection, id: i64, html: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE updates SET body_html = ? WHERE id = ?")
+        .bind(html)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

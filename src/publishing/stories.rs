@@ -110,7 +110,7 @@ pub async fn write_story(
                 .await
                 .context("updating story")?;
             if old.headline != row.headline {
-                follow_headline_change(conn, old.id, headlines).await?;
+                follow_headline_change(conn, old.id, &old.slug, headlines).await?;
             }
             (old.id, StoryChange::Updated)
         }
@@ -163,18 +163,25 @@ pub async fn write_links(
         .context("saving READ MORE links")
 }
 
-/// Re-renders every story that links to `story_id`, so its read-more text shows the new headline.
+/// Re-renders every story and live update that links to the story, so their
+/// read-more text shows its new headline.
 async fn follow_headline_change(
     conn: &mut Connection,
     story_id: i64,
+    slug: &str,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<()> {
+    // A source's targets all existed when it was saved and stories are never
+    // deleted, so a missing target here would be a bug: keep the old HTML.
+    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
     for (source_id, body_md) in db::links::sources_of(conn, story_id).await? {
-        // A source's targets all existed when it was saved and stories are never
-        // deleted, so a missing target here would be a bug: keep the old HTML.
-        let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
         if let Ok(rendered) = render_markdown(&body_md, &lookup) {
             db::stories::set_body_html(conn, source_id, rendered.html.as_str()).await?;
+        }
+    }
+    for (update_id, body_md) in db::links::updates_linking_to(conn, slug).await? {
+        if let Ok(rendered) = render_markdown(&body_md, &lookup) {
+            db::updates::set_body_html(conn, update_id, rendered.html.as_str()).await?;
         }
     }
     Ok(())

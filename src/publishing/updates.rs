@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::Newsroom;
-use crate::content::{MissingStory, render_markdown};
+use crate::content::{MissingStory, RenderedMarkdown, render_markdown};
 use crate::db::{self, Connection, updates::UpdateWrite};
 use crate::domain::{KindDetails, Slug, UpdateDraft};
 use crate::live::LiveEvent;
@@ -32,16 +32,22 @@ impl UpdateChange {
     }
 }
 
-/// Renders an update and builds the row to store; refuses a `READ MORE:` to a missing story.
-fn render_row<'a>(
+/// Renders an update's Markdown; refuses a `READ MORE:` to a missing story.
+fn render(
+    draft: &UpdateDraft,
+    headlines: &HashMap<String, String>,
+) -> Result<RenderedMarkdown, MissingStory> {
+    render_markdown(&draft.body_md, &|s: &Slug| {
+        headlines.get(s.as_str()).cloned()
+    })
+}
+
+/// The row to store for a rendered update.
+fn update_row<'a>(
     draft: &'a UpdateDraft,
     posted_at: DateTime<Utc>,
-    headlines: &HashMap<String, String>,
-    rendered: &'a mut (String, String),
-) -> Result<UpdateWrite<'a>, MissingStory> {
-    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
-    let markdown = render_markdown(&draft.body_md, &lookup)?;
-    *rendered = (markdown.html.into_string(), markdown.summary);
+    rendered: &'a RenderedMarkdown,
+) -> UpdateWrite<'a> {
     let (place, who, number, what, source) = match &draft.details {
         KindDetails::Update => (None, None, None, None, None),
         KindDetails::Picket { place } => (Some(place.as_str()), None, None, None, None),
@@ -59,12 +65,12 @@ fn render_row<'a>(
             Some(source.as_str()),
         ),
     };
-    Ok(UpdateWrite {
+    UpdateWrite {
         posted_at,
         kind: draft.details.kind().as_str(),
         body_md: &draft.body_md,
-        body_html: &rendered.0,
-        summary: &rendered.1,
+        body_html: rendered.html.as_str(),
+        summary: &rendered.summary,
         author: &draft.author,
         key_event: draft.key_event,
         place,
@@ -72,7 +78,7 @@ fn render_row<'a>(
         figure_number: number,
         figure_what: what,
         figure_source: source,
-    })
+    }
 }
 
 /// Stores one update: inserts it, or rewrites the one imported under the same
@@ -85,11 +91,11 @@ pub async fn write_update(
     import_key: Option<&str>,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<Result<UpdateChange, MissingStory>> {
-    let mut rendered = Default::default();
-    let row = match render_row(draft, times.posted_at, headlines, &mut rendered) {
-        Ok(row) => row,
+    let rendered = match render(draft, headlines) {
+        Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
+    let row = update_row(draft, times.posted_at, &rendered);
     let existing = match import_key {
         Some(key) => db::updates::find_imported(conn, story_id, key).await?,
         None => None,
@@ -108,10 +114,24 @@ pub async fn write_update(
                 .context("inserting update")?,
         ),
     };
-    db::search::index_update(conn, story_id, change.id(), &draft.body_md)
+    index_and_link(conn, story_id, change.id(), draft, &rendered).await?;
+    Ok(Ok(change))
+}
+
+/// Keeps the search index and the update's READ MORE links in step with it.
+async fn index_and_link(
+    conn: &mut Connection,
+    story_id: i64,
+    update_id: i64,
+    draft: &UpdateDraft,
+    rendered: &RenderedMarkdown,
+) -> anyhow::Result<()> {
+    db::search::index_update(conn, story_id, update_id, &draft.body_md)
         .await
         .context("indexing update")?;
-    Ok(Ok(change))
+    db::links::replace_from_update(conn, update_id, &rendered.read_more)
+        .await
+        .context("saving READ MORE links")
 }
 
 /// Rewrites update `update_id` with an editor's correction.
@@ -123,17 +143,15 @@ pub async fn rewrite_update(
     times: UpdateTimes,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<Result<(), MissingStory>> {
-    let mut rendered = Default::default();
-    let row = match render_row(draft, times.posted_at, headlines, &mut rendered) {
-        Ok(row) => row,
+    let rendered = match render(draft, headlines) {
+        Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
+    let row = update_row(draft, times.posted_at, &rendered);
     db::updates::rewrite(conn, update_id, &row, times.edited_at)
         .await
         .context("rewriting update")?;
-    db::search::index_update(conn, story_id, update_id, &draft.body_md)
-        .await
-        .context("indexing update")?;
+    index_and_link(conn, story_id, update_id, draft, &rendered).await?;
     Ok(Ok(()))
 }
 

@@ -710,3 +710,12 @@ async fn a_long_body_in_any_alphabet_fits_under_the_size_limit() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[actix_web::test]
+async fn malformed_admin_addresses_get_the_sites_error_pages() {
+    let app = TestApp::spawn().await;
+    let desk = app.sign_in("sarah").await;
+    let page = desk.get("/admin/updates/not-a-number/edit").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(page.texts("h1"), ["Page not found"]);
+}

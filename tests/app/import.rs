@@ -126,3 +126,34 @@ async fn a_headline_change_reaches_every_read_more_link() {
         ["New headline"]
     );
 }
+
+#[actix_web::test]
+async fn a_headline_change_reaches_read_more_links_in_live_updates() {
+    let app = TestApp::spawn().await;
+    let update = "\n\n+++ update\ntime = 2016-01-12T08:00:00Z\nkind = \"update\"\nauthor = \"Desk\"\n+++\nREAD MORE: [x](/news/target)\n";
+    let source = story_file("Source", "Body.") + update;
+    // The source sorts before its target: the link is recorded all the same.
+    let dir = content_dir(&[
+        ("a-source.md", &source),
+        ("target.md", &story_file("Old headline", "Target.")),
+    ]);
+    app.import(dir.path()).await.unwrap();
+    assert_eq!(
+        app.get_page("/news/a-source")
+            .await
+            .texts(".update .read-more a"),
+        ["Old headline"]
+    );
+    std::fs::write(
+        dir.path().join("target.md"),
+        story_file("New headline", "Target."),
+    )
+    .unwrap();
+    app.import(dir.path()).await.unwrap();
+    assert_eq!(
+        app.get_page("/news/a-source")
+            .await
+            .texts(".update .read-more a"),
+        ["New headline"]
+    );
+}

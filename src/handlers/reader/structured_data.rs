@@ -38,7 +38,8 @@ pub fn story_json_ld(
         data["coverageStartTime"] =
             json!(coverage_start.unwrap_or_else(|| story.published_at.to_rfc3339()));
         if story.live_state == "ended" {
-            data["coverageEndTime"] = json!(story.updated_at.to_rfc3339());
+            let ended = story.live_ended_at.unwrap_or(story.updated_at);
+            data["coverageEndTime"] = json!(ended.to_rfc3339());
         }
         let entries: Vec<Value> = updates
             .iter()
