@@ -56,65 +56,22 @@ pub async fn write_story(
     times: StoryTimes,
     headlines: &HashMap<String, String>,
 ) -> anyhow::Result<Result<WrittenStory, MissingStory>> {
-    let rendered = match render_markdown(&draft.body_md, &|s: &Slug| {
-        headlines.get(s.as_str()).cloned()
-    }) {
+    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
+    let rendered = match render_markdown(&draft.body_md, &lookup) {
         Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
-    let row = StoryWrite {
-        slug: draft.slug.as_str(),
-        headline: &draft.headline,
-        standfirst: &draft.standfirst,
-        byline: &draft.byline,
-        body_md: &draft.body_md,
-        body_html: rendered.html.as_str(),
-        status: draft.status.as_str(),
-        live_state: draft.live.as_str(),
-        published_at: times.published_at,
-        updated_at: times.updated_at,
-    };
-    let existing = db::stories::find_by_slug(conn, row.slug)
-        .await
-        .context("loading story")?;
-    let mut topic_ids = Vec::with_capacity(draft.topics.len());
-    for (slug, name) in &draft.topics {
-        topic_ids.push(
-            db::topics::upsert(conn, slug.as_str(), name)
-                .await
-                .context("saving topic")?,
-        );
+    let row = story_row(draft, times, rendered.html.as_str());
+    let topic_ids = upsert_topics(conn, draft).await?;
+    let (id, change) = insert_or_update(conn, &row, &topic_ids, headlines).await?;
+    if change == StoryChange::Unchanged {
+        let read_more = rendered.read_more;
+        return Ok(Ok(WrittenStory {
+            id,
+            change,
+            read_more,
+        }));
     }
-    let (id, change) = match existing {
-        None => (
-            db::stories::insert(conn, &row)
-                .await
-                .context("inserting story")?,
-            StoryChange::Created,
-        ),
-        Some(old) => {
-            let old_topics: Vec<i64> = db::topics::for_story(conn, old.id)
-                .await?
-                .iter()
-                .map(|t| t.id)
-                .collect();
-            if old_topics == topic_ids && stored_as(&old) == row {
-                let change = StoryChange::Unchanged;
-                return Ok(Ok(WrittenStory {
-                    id: old.id,
-                    change,
-                    read_more: rendered.read_more,
-                }));
-            }
-            db::stories::update(conn, old.id, &row)
-                .await
-                .context("updating story")?;
-            if old.headline != row.headline {
-                follow_headline_change(conn, old.id, &old.slug, headlines).await?;
-            }
-            (old.id, StoryChange::Updated)
-        }
-    };
     db::topics::set_for_story(conn, id, &topic_ids)
         .await
         .context("filing story under topics")?;
@@ -128,6 +85,69 @@ pub async fn write_story(
         change,
         read_more: rendered.read_more,
     }))
+}
+
+/// Inserts the story, or updates it when it differs from what is stored
+/// (following a headline change to every page that links to it).
+async fn insert_or_update(
+    conn: &mut Connection,
+    row: &StoryWrite<'_>,
+    topic_ids: &[i64],
+    headlines: &HashMap<String, String>,
+) -> anyhow::Result<(i64, StoryChange)> {
+    let Some(old) = db::stories::find_by_slug(conn, row.slug)
+        .await
+        .context("loading story")?
+    else {
+        let id = db::stories::insert(conn, row)
+            .await
+            .context("inserting story")?;
+        return Ok((id, StoryChange::Created));
+    };
+    let old_topics: Vec<i64> = db::topics::for_story(conn, old.id)
+        .await?
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    if old_topics == topic_ids && stored_as(&old) == *row {
+        return Ok((old.id, StoryChange::Unchanged));
+    }
+    db::stories::update(conn, old.id, row)
+        .await
+        .context("updating story")?;
+    if old.headline != row.headline {
+        follow_headline_change(conn, old.id, &old.slug, headlines).await?;
+    }
+    Ok((old.id, StoryChange::Updated))
+}
+
+/// The columns to store for a draft rendered to `body_html`.
+fn story_row<'a>(draft: &'a StoryDraft, times: StoryTimes, body_html: &'a str) -> StoryWrite<'a> {
+    StoryWrite {
+        slug: draft.slug.as_str(),
+        headline: &draft.headline,
+        standfirst: &draft.standfirst,
+        byline: &draft.byline,
+        body_md: &draft.body_md,
+        body_html,
+        status: draft.status.as_str(),
+        live_state: draft.live.as_str(),
+        published_at: times.published_at,
+        updated_at: times.updated_at,
+    }
+}
+
+/// Creates (or renames) the draft's topics; their ids in the editor's order.
+async fn upsert_topics(conn: &mut Connection, draft: &StoryDraft) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(draft.topics.len());
+    for (slug, name) in &draft.topics {
+        ids.push(
+            db::topics::upsert(conn, slug.as_str(), name)
+                .await
+                .context("saving topic")?,
+        );
+    }
+    Ok(ids)
 }
 
 fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {

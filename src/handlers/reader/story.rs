@@ -130,38 +130,8 @@ pub async fn story_page(
     respond::cached(&req, &room, HTML, || async {
         let mut conn = room.db.acquire().await?;
         let story = published_story(&mut conn, &slug).await?;
-        let start = match (cursor, permalink) {
-            (Some(id), _) => PageStart::Past(id),
-            (None, Some(id)) => {
-                match db::updates::position(&mut conn, story.id, id, order).await? {
-                    Some(position) => {
-                        PageStart::Skip(position / UPDATES_PER_PAGE * UPDATES_PER_PAGE)
-                    }
-                    None => PageStart::First,
-                }
-            }
-            (None, None) => PageStart::First,
-        };
-        let mut rows =
-            db::updates::page(&mut conn, story.id, order, start, UPDATES_PER_PAGE + 1).await?;
-        let has_more = rows.len() as i64 > UPDATES_PER_PAGE;
-        rows.truncate(UPDATES_PER_PAGE as usize);
-        let oldest_first = order == UpdateOrder::OldestFirst;
-        let next_page = has_more.then(|| {
-            let last = rows.last().map_or(0, |r| r.id);
-            let base = format!("/news/{}", story.slug);
-            if oldest_first {
-                format!("{base}?order=oldest&after={last}")
-            } else {
-                format!("{base}?before={last}")
-            }
-        });
-        let updates: Vec<UpdateView> = rows
-            .into_iter()
-            .map(|row| UpdateView::new(&story.slug, row))
-            .collect();
-        let key_events = key_events(&mut conn, &story, &updates).await?;
-        let pinned = pinned(&mut conn, &story).await?;
+        let start = page_start(&mut conn, story.id, order, cursor, permalink).await?;
+        let (updates, next_page) = updates_page(&mut conn, &story, order, start).await?;
         let coverage_start = db::updates::page(
             &mut conn,
             story.id,
@@ -178,19 +148,62 @@ pub async fn story_page(
             latest_update_id: db::updates::latest_id(&mut conn, story.id).await?,
             json_ld: story_json_ld(&story, &updates, &room.site_url, coverage_start),
             figures: figures_panel(&mut conn, &story).await?,
+            key_events: key_events(&mut conn, &story, &updates).await?,
+            pinned: pinned(&mut conn, &story).await?,
             body: SafeHtml::from_stored(story.body_html.clone()),
             site_url: room.site_url.to_string(),
             first_page: matches!(start, PageStart::First | PageStart::Skip(0)),
+            oldest_first: order == UpdateOrder::OldestFirst,
             story,
             updates,
-            key_events,
-            pinned,
-            oldest_first,
             next_page,
         };
         Ok(page.render()?)
     })
     .await
+}
+
+/// Where the page starts: past the cursor, at the page holding a permalinked
+/// update (the first page if it is gone), or at the beginning.
+async fn page_start(
+    conn: &mut db::Connection,
+    story_id: i64,
+    order: UpdateOrder,
+    cursor: Option<i64>,
+    permalink: Option<i64>,
+) -> AppResult<PageStart> {
+    Ok(match (cursor, permalink) {
+        (Some(id), _) => PageStart::Past(id),
+        (None, Some(id)) => match db::updates::position(conn, story_id, id, order).await? {
+            Some(position) => PageStart::Skip(position / UPDATES_PER_PAGE * UPDATES_PER_PAGE),
+            None => PageStart::First,
+        },
+        (None, None) => PageStart::First,
+    })
+}
+
+/// One page of updates, and the link to the next page when there is one.
+async fn updates_page(
+    conn: &mut db::Connection,
+    story: &StoryRow,
+    order: UpdateOrder,
+    start: PageStart,
+) -> AppResult<(Vec<UpdateView>, Option<String>)> {
+    let mut rows = db::updates::page(conn, story.id, order, start, UPDATES_PER_PAGE + 1).await?;
+    let has_more = rows.len() as i64 > UPDATES_PER_PAGE;
+    rows.truncate(UPDATES_PER_PAGE as usize);
+    let next_page = has_more.then(|| {
+        let last = rows.last().map_or(0, |r| r.id);
+        match order {
+            UpdateOrder::OldestFirst => format!("/news/{}?order=oldest&after={last}", story.slug),
+            UpdateOrder::NewestFirst => format!("/news/{}?before={last}", story.slug),
+        }
+    });
+    let updates = rows
+        .into_iter()
+        .map(|row| UpdateView::new(&story.slug, row))
+        .collect();
+    Ok((updates, next_page))
 }
 
 /// Every key event of the story, linked in-page when it is on this page and
