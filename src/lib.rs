@@ -29,7 +29,7 @@ use sqlx::SqlitePool;
 use crate::cache::PageCache;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::live::{LiveEvent, LiveHub, LiveMessage};
+use crate::live::{LiveChange, LiveHub};
 
 /// Everything a request or a write needs: the database, the page cache, the
 /// live hub and the site's public URL. Cheap to clone.
@@ -60,20 +60,24 @@ impl Newsroom {
 
     /// Everything that follows a committed write to a story: cached pages are
     /// dropped, open pages are told (when an update changed), feed hubs pinged.
-    pub async fn story_changed(&self, story_id: i64, event: Option<LiveEvent>) {
+    pub async fn story_changed(&self, story_id: i64, change: Option<LiveChange>) {
         self.pages.clear();
-        if let Some(event) = event {
-            self.announce(story_id, event).await;
+        if let Some(change) = change {
+            self.announce(story_id, change).await;
         }
         self.feeds_changed(story_id);
     }
 
     /// Tells the story's open pages about a committed change. Rendering fails
     /// only on a database error; the write stands and pages catch up on reload.
-    async fn announce(&self, story_id: i64, event: LiveEvent) {
-        match handlers::live::render_message(self, event).await {
-            Ok(html) => self.live.send(story_id, LiveMessage::new(event, &html)),
-            Err(error) => tracing::warn!("could not announce {event:?}: {error:#}"),
+    async fn announce(&self, story_id: i64, change: LiveChange) {
+        let message = match self.db.acquire().await {
+            Ok(mut conn) => handlers::live::render_message(&mut conn, change).await,
+            Err(error) => Err(error.into()),
+        };
+        match message {
+            Ok(message) => self.live.send(story_id, message),
+            Err(error) => tracing::warn!("could not announce {change:?}: {error:#}"),
         }
     }
 }

@@ -28,6 +28,16 @@ impl LiveEvent {
         id
     }
 
+    /// The event recorded under `name` (see [`LiveEvent::name`]) for an update.
+    pub fn from_name(name: &str, update_id: i64) -> Option<LiveEvent> {
+        match name {
+            "update" => Some(LiveEvent::Published(update_id)),
+            "edit" => Some(LiveEvent::Edited(update_id)),
+            "delete" => Some(LiveEvent::Deleted(update_id)),
+            _ => None,
+        }
+    }
+
     /// The SSE event name.
     pub fn name(self) -> &'static str {
         match self {
@@ -38,17 +48,27 @@ impl LiveEvent {
     }
 }
 
+/// A committed change open pages are told about, with its place in the
+/// story's order of changes (`db::live_changes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveChange {
+    pub seq: i64,
+    pub event: LiveEvent,
+}
+
 /// One event ready to send, already encoded as a `text/event-stream` frame:
 /// serialised once, the same bytes go to every subscriber.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveMessage {
+    pub seq: i64,
     pub event: LiveEvent,
     pub frame: Bytes,
 }
 
 impl LiveMessage {
-    /// Encodes an event whose data is the update's HTML (its id, for a delete).
-    pub fn new(event: LiveEvent, html: &str) -> LiveMessage {
+    /// Encodes a change whose data is the update's HTML (its id, for a delete).
+    pub fn new(change: LiveChange, html: &str) -> LiveMessage {
+        let LiveChange { seq, event } = change;
         let id = event.update_id();
         let mut frame = format!("id: {id}\nevent: {}\n", event.name());
         let data = if html.is_empty() {
@@ -63,6 +83,7 @@ impl LiveMessage {
         }
         frame.push('\n');
         LiveMessage {
+            seq,
             event,
             frame: Bytes::from(frame),
         }
@@ -120,7 +141,16 @@ mod tests {
         let mut slow = hub.subscribe(1);
         let mut keeping_up = hub.subscribe(1);
         for id in 0..(BUFFER as i64 * 2) {
-            hub.send(1, LiveMessage::new(LiveEvent::Published(id), "<p>x</p>"));
+            hub.send(
+                1,
+                LiveMessage::new(
+                    LiveChange {
+                        seq: id,
+                        event: LiveEvent::Published(id),
+                    },
+                    "<p>x</p>",
+                ),
+            );
             assert_eq!(
                 keeping_up.try_recv().unwrap().event,
                 LiveEvent::Published(id)
@@ -132,7 +162,16 @@ mod tests {
             Err(broadcast::error::TryRecvError::Lagged(_))
         ));
         drop((slow, keeping_up));
-        hub.send(1, LiveMessage::new(LiveEvent::Published(999), ""));
+        hub.send(
+            1,
+            LiveMessage::new(
+                LiveChange {
+                    seq: 999,
+                    event: LiveEvent::Published(999),
+                },
+                "",
+            ),
+        );
         assert_eq!(hub.subscribers(1), 0);
         assert!(
             hub.channels.lock().unwrap().is_empty(),
@@ -142,12 +181,24 @@ mod tests {
 
     #[test]
     fn multi_line_html_becomes_one_data_line_each() {
-        let message = LiveMessage::new(LiveEvent::Published(7), "<p>a</p>\n<p>b</p>");
+        let message = LiveMessage::new(
+            LiveChange {
+                seq: 1,
+                event: LiveEvent::Published(7),
+            },
+            "<p>a</p>\n<p>b</p>",
+        );
         assert_eq!(
             message.frame,
             "id: 7\nevent: update\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
         );
-        let deleted = LiveMessage::new(LiveEvent::Deleted(7), "");
+        let deleted = LiveMessage::new(
+            LiveChange {
+                seq: 2,
+                event: LiveEvent::Deleted(7),
+            },
+            "",
+        );
         assert_eq!(deleted.frame, "id: 7\nevent: delete\ndata: 7\n\n");
     }
 }

@@ -10,6 +10,7 @@ pub mod editors;
 pub mod feeds;
 pub mod figures;
 pub mod links;
+pub mod live_changes;
 pub mod search;
 pub mod stories;
 pub mod topics;

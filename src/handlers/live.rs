@@ -20,7 +20,7 @@ use super::reader::{UpdateFragment, UpdateView};
 use crate::Newsroom;
 use crate::db;
 use crate::error::AppResult;
-use crate::live::{LiveEvent, LiveMessage};
+use crate::live::{LiveChange, LiveEvent, LiveMessage};
 
 #[derive(Deserialize)]
 pub struct AfterQuery {
@@ -52,73 +52,103 @@ pub async fn updates_after(
         .body(html))
 }
 
-/// The HTML an event carries: the update's fragment, or nothing for a delete.
-pub async fn render_message(room: &Newsroom, event: LiveEvent) -> anyhow::Result<String> {
-    if let LiveEvent::Deleted(_) = event {
-        return Ok(String::new());
+/// A change as the message that tells pages about it: the update's current
+/// HTML, or a delete when it is (by now) deleted.
+pub async fn render_message(
+    conn: &mut db::Connection,
+    change: LiveChange,
+) -> anyhow::Result<LiveMessage> {
+    let id = change.event.update_id();
+    let deleted = LiveMessage::new(
+        LiveChange {
+            event: LiveEvent::Deleted(id),
+            ..change
+        },
+        "",
+    );
+    if matches!(change.event, LiveEvent::Deleted(_)) || db::updates::is_deleted(conn, id).await? {
+        return Ok(deleted);
     }
-    let mut conn = room.db.acquire().await?;
-    let (slug, row) = db::updates::with_story_slug(&mut conn, event.update_id())
+    let (slug, row) = db::updates::with_story_slug(conn, id)
         .await?
         .context("announced update is missing")?;
-    Ok(UpdateFragment {
+    let html = UpdateFragment {
         update: &UpdateView::new(&slug, row),
     }
-    .render()?)
+    .render()?;
+    Ok(LiveMessage::new(change, &html))
 }
 
 #[derive(Deserialize)]
 pub struct ResumeQuery {
-    after: Option<String>,
+    /// The story's latest change when the page was rendered (`db::live_changes`).
+    since: Option<String>,
 }
 
-/// Most updates sent to a page catching up in one go.
+/// Most changes replayed to a page catching up; further behind, it reloads.
 const CATCH_UP: i64 = 100;
 
 /// Seconds between heartbeat comments, which keep proxies from closing an idle stream.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-/// `GET /news/{slug}/events`: Server-Sent Events for one story. A reconnecting
-/// page sends `Last-Event-ID` and first gets every update published since.
+/// `GET /news/{slug}/events`: Server-Sent Events for one story. A page opens
+/// its first stream with `?since=` (the changes its HTML already shows); a
+/// reconnecting one sends `Last-Event-ID`. Either way it first gets every
+/// change it missed: new updates, edits and deletions.
 pub async fn events(
     req: HttpRequest,
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
     query: web::Query<ResumeQuery>,
 ) -> AppResult<HttpResponse> {
-    // A reconnecting browser sends Last-Event-ID; a page opening its first
-    // stream says with `?after=` which update it was rendered with, so nothing
-    // published in between is missed.
-    let last_seen = match (req.headers().get("Last-Event-ID"), &query.after) {
-        (Some(value), _) => Some(parse_update_id(
+    let last_event = match req.headers().get("Last-Event-ID") {
+        Some(value) => Some(parse_update_id(
             "Last-Event-ID",
             value.to_str().unwrap_or("?"),
         )?),
-        (None, Some(after)) => Some(parse_update_id("after", after)?),
-        (None, None) => None,
+        None => None,
     };
+    let since = query
+        .since
+        .as_deref()
+        .map(|s| parse_update_id("since", s))
+        .transpose()?;
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, &slug).await?;
-    // Subscribe before reading the replay, so nothing published in between is lost.
+    // Subscribe before reading the replay, so nothing committed in between is lost.
     let receiver = room.live.subscribe(story.id);
+    let resume = match (last_event, since) {
+        (Some(update_id), _) => {
+            Some(db::live_changes::resume_point(&mut conn, story.id, update_id).await?)
+        }
+        (None, since) => since,
+    };
     let mut opening = VecDeque::from([Bytes::from_static(b"retry: 3000\n: connected\n\n")]);
-    let mut replayed_up_to = 0;
-    if let Some(after) = last_seen {
-        let missed = db::updates::published_after(&mut conn, story.id, after, CATCH_UP + 1).await?;
+    let mut replayed_up_to = resume.unwrap_or(i64::MIN);
+    if let Some(resume) = resume {
+        let missed = db::live_changes::after(&mut conn, story.id, resume, CATCH_UP + 1).await?;
         if missed.len() as i64 > CATCH_UP {
-            // Too far behind to replay: the page reloads instead.
             return Ok(HttpResponse::Ok()
                 .content_type("text/event-stream")
                 .insert_header(("Cache-Control", "no-cache"))
                 .body("event: reload\ndata: too far behind\n\n"));
         }
         for row in missed {
-            replayed_up_to = row.id;
-            let html = UpdateFragment {
-                update: &UpdateView::new(&story.slug, row),
-            }
-            .render()?;
-            opening.push_back(LiveMessage::new(LiveEvent::Published(replayed_up_to), &html).frame);
+            let Some(event) = LiveEvent::from_name(&row.event, row.update_id) else {
+                continue;
+            };
+            replayed_up_to = row.seq;
+            opening.push_back(
+                render_message(
+                    &mut conn,
+                    LiveChange {
+                        seq: row.seq,
+                        event,
+                    },
+                )
+                .await?
+                .frame,
+            );
         }
     }
     drop(conn);

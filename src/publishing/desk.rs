@@ -160,9 +160,9 @@ pub async fn edit_update(
         now,
     )
     .await?;
+    let change = super::record_change(&mut tx, story_id, LiveEvent::Edited(update_id)).await?;
     tx.commit().await.context("committing edit")?;
-    room.story_changed(story_id, Some(LiveEvent::Edited(update_id)))
-        .await;
+    room.story_changed(story_id, Some(change)).await;
     Ok(Ok(()))
 }
 
@@ -177,15 +177,17 @@ pub async fn delete_update(
     let mut tx = db::write_tx(&room.db)
         .await
         .context("starting transaction")?;
+    let mut change = None;
     if db::updates::mark_deleted(&mut tx, update_id, now).await? {
         if story.pinned_update_id == Some(update_id) {
             db::stories::set_pinned_update(&mut tx, story.id, None).await?;
         }
         let subject = format!("{}#update-{update_id}", story.slug);
         db::audit::record(&mut tx, Some(editor_id), "deleted update", &subject, now).await?;
+        change =
+            Some(super::record_change(&mut tx, story.id, LiveEvent::Deleted(update_id)).await?);
     }
     tx.commit().await.context("committing delete")?;
-    room.story_changed(story.id, Some(LiveEvent::Deleted(update_id)))
-        .await;
+    room.story_changed(story.id, change).await;
     Ok(())
 }

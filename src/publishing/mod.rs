@@ -6,6 +6,8 @@ mod desk;
 mod stories;
 mod updates;
 
+use updates::record_change;
+
 pub use desk::{
     SaveRefused, delete_update, edit_update, end_live_coverage, pin_update, save_story,
 };

@@ -7,7 +7,7 @@ use crate::Newsroom;
 use crate::content::{MissingStory, RenderedMarkdown, render_markdown};
 use crate::db::{self, Connection, updates::UpdateWrite};
 use crate::domain::{KindDetails, Slug, UpdateDraft};
-use crate::live::LiveEvent;
+use crate::live::{LiveChange, LiveEvent};
 
 /// When an update was posted, and, for an edit, when it was corrected.
 #[derive(Debug, Clone, Copy)]
@@ -192,8 +192,21 @@ pub async fn publish_update_as(
     let slug = db::stories::slug_of(&mut tx, story_id).await?;
     let subject = format!("{slug}#update-{id}");
     db::audit::record(&mut tx, editor_id, "published update", &subject, Utc::now()).await?;
+    let change = record_change(&mut tx, story_id, LiveEvent::Published(id)).await?;
     tx.commit().await.context("committing update")?;
-    room.story_changed(story_id, Some(LiveEvent::Published(id)))
-        .await;
+    room.story_changed(story_id, Some(change)).await;
     Ok(Ok(id))
+}
+
+/// Records a change for open pages, inside the write's transaction: its
+/// sequence number orders the live stream and its replay.
+pub(super) async fn record_change(
+    conn: &mut Connection,
+    story_id: i64,
+    event: LiveEvent,
+) -> anyhow::Result<LiveChange> {
+    let seq = db::live_changes::record(conn, story_id, event.update_id(), event.name())
+        .await
+        .context("recording the change for open pages")?;
+    Ok(LiveChange { seq, event })
 }

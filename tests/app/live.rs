@@ -32,10 +32,21 @@ struct Frame {
 
 impl TestApp {
     async fn open_events(&self, slug: &str, last_event_id: Option<&str>) -> EventStream {
+        self.open_events_at(&format!("/news/{slug}/events"), last_event_id)
+            .await
+    }
+
+    /// Opens the stream the way a freshly rendered page does.
+    async fn open_events_since(&self, slug: &str, since: &str) -> EventStream {
+        self.open_events_at(&format!("/news/{slug}/events?since={since}"), None)
+            .await
+    }
+
+    async fn open_events_at(&self, path: &str, last_event_id: Option<&str>) -> EventStream {
         let client = awc::Client::builder()
             .timeout(Duration::from_secs(30))
             .finish();
-        let mut request = client.get(self.url(&format!("/news/{slug}/events")));
+        let mut request = client.get(self.url(path));
         if let Some(id) = last_event_id {
             request = request.insert_header(("Last-Event-ID", id));
         }
@@ -174,6 +185,75 @@ async fn edits_and_deletes_reach_open_pages() {
         (delete.event.as_deref(), delete.data),
         (Some("delete"), id.to_string())
     );
+}
+
+#[actix_web::test]
+async fn a_reconnecting_page_is_replayed_edits_and_deletions_too() {
+    let app = TestApp::with_demo_content().await;
+    let story = app.story(STORY).await;
+    let mut events = app.open_events(STORY, None).await;
+    let seen = app.publish(STORY, plain_update("Frist"), at(18, 0)).await;
+    assert_eq!(events.next_event().await.id, Some(seen.to_string()));
+    drop(events);
+    // While the page is away: a correction, a new update, a deletion.
+    let mut conn = app.room.db.acquire().await.unwrap();
+    let editor = newsdesk::db::editors::insert(&mut conn, "ed", "x", Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    drop(conn);
+    let draft = plain_update("First").validate().unwrap();
+    publishing::edit_update(
+        &app.room,
+        story.id,
+        seen,
+        &draft,
+        at(18, 0),
+        editor,
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let new = app
+        .publish(STORY, plain_update("Meanwhile"), at(18, 5))
+        .await;
+    publishing::delete_update(&app.room, &story, new, editor, Utc::now())
+        .await
+        .unwrap();
+
+    let mut events = app.open_events(STORY, Some(&seen.to_string())).await;
+    let mut replayed = Vec::new();
+    for _ in 0..3 {
+        let frame = events.next_event().await;
+        replayed.push((frame.event.unwrap(), frame.id.unwrap(), frame.data));
+    }
+    assert_eq!(
+        (replayed[0].0.as_str(), replayed[0].1.clone()),
+        ("edit", seen.to_string())
+    );
+    assert!(replayed[0].2.contains("First"), "the correction's text");
+    // The update published meanwhile is already deleted: both events say so.
+    assert_eq!(replayed[1].0, "delete");
+    assert_eq!(
+        (replayed[2].0.as_str(), replayed[2].1.clone()),
+        ("delete", new.to_string())
+    );
+}
+
+#[actix_web::test]
+async fn a_page_opening_its_stream_gets_what_was_published_since_it_was_rendered() {
+    let app = TestApp::with_demo_content().await;
+    let page = app.get_page(&format!("/news/{STORY}")).await;
+    let events_url = page
+        .attrs(".update-stream[data-live]", "data-events")
+        .remove(0);
+    let id = app
+        .publish(STORY, plain_update("Between render and stream"), at(18, 0))
+        .await;
+    let since = events_url.split("since=").nth(1).unwrap().to_owned();
+    let mut events = app.open_events_since(STORY, &since).await;
+    assert_eq!(events.next_event().await.id, Some(id.to_string()));
 }
 
 #[actix_web::test]

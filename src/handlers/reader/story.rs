@@ -56,8 +56,10 @@ pub struct StoryPage {
     pub next_page: Option<String>,
     /// Whether this is the first page in its order (the live end, newest first).
     pub first_page: bool,
-    /// The newest update id of the whole story: where live updates resume.
+    /// The newest update id of the whole story: where polling resumes.
     pub latest_update_id: i64,
+    /// The story's latest live change (`db::live_changes`): where the live stream resumes.
+    pub latest_change: i64,
     pub related: Vec<StorySummary>,
     pub json_ld: SafeHtml,
     pub site_url: String,
@@ -146,6 +148,7 @@ pub async fn story_page(
             topics: db::topics::for_story(&mut conn, story.id).await?,
             related: db::stories::related(&mut conn, story.id, RELATED_STORIES).await?,
             latest_update_id: db::updates::latest_id(&mut conn, story.id).await?,
+            latest_change: db::live_changes::latest(&mut conn, story.id).await?,
             json_ld: story_json_ld(&story, &updates, &room.site_url, coverage_start),
             figures: figures_panel(&mut conn, &story).await?,
             key_events: key_events(&mut conn, &story, &updates).await?,
