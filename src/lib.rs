@@ -68,6 +68,27 @@ impl Newsroom {
         self.feeds_changed(story_id);
     }
 
+    /// Drops every cached page within a second of a write by another process
+    /// (a `newsdesk import` while the site runs). Our own writes clear the
+    /// cache anyway; clearing again after them costs one extra render a page.
+    async fn drop_pages_on_outside_writes(self) {
+        // A connection of its own: SQLite's data_version is per connection.
+        let Ok(conn) = self.db.acquire().await else {
+            return;
+        };
+        let mut conn = conn.detach();
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+        let mut last = None;
+        loop {
+            ticks.tick().await;
+            let version = db::data_version(&mut conn).await.ok();
+            if version.is_some() && last.is_some() && version != last {
+                self.pages.clear();
+            }
+            last = version;
+        }
+    }
+
     /// Tells the story's open pages about a committed change. Rendering fails
     /// only on a database error; the write stands and pages catch up on reload.
     async fn announce(&self, story_id: i64, change: LiveChange) {
@@ -88,6 +109,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 /// The HTTP server on `listener`, with the one route table and its middleware.
 pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Server> {
+    tokio::spawn(room.clone().drop_pages_on_outside_writes());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(room.clone()))

@@ -25,6 +25,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use sqlx::SqliteConnection as Connection;
 
+/// SQLite's `data_version`: on one connection, it changes whenever another
+/// connection (or process) has committed since the last time it was read.
+pub async fn data_version(conn: &mut Connection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("PRAGMA data_version")
+        .fetch_one(conn)
+        .await
+}
+
 /// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at the
 /// start, so two writers queue on the busy timeout instead of the second one
 /// failing when its read turns into a write.

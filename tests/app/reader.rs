@@ -229,3 +229,22 @@ async fn pages_are_served_gzipped_from_the_cache_to_clients_that_accept_it() {
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_eq!(gzipped.header("vary").as_deref(), Some("Accept-Encoding"));
 }
+
+#[actix_web::test]
+async fn a_write_from_another_process_reaches_cached_pages_within_seconds() {
+    let app = TestApp::with_demo_content().await;
+    assert!(app.get_page(MAIN_STORY).await.texts("h1")[0].starts_with("Junior doctors"));
+    // As `newsdesk import` in another process would: straight to the database.
+    sqlx::query("UPDATE stories SET headline = 'Changed by another process' WHERE slug = 'junior-doctors-strike-live'")
+        .execute(&app.room.db)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.get_page(MAIN_STORY).await.texts("h1") != ["Changed by another process"] {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the cached page never changed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
