@@ -44,6 +44,12 @@ pub struct Config {
     /// next poll. Off by default: pinging a hub is a choice of the operator.
     #[arg(long, env = "NEWSDESK_WEBSUB_HUB", global = true)]
     pub websub_hub: Option<String>,
+
+    /// Address of the reverse proxy in front, whose `X-Forwarded-For` names
+    /// the real client (for the per-address sign-in throttle). Off by default:
+    /// the header is trusted from that address only, never from anyone else.
+    #[arg(long, env = "NEWSDESK_TRUSTED_PROXY", global = true)]
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl Config {

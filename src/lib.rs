@@ -43,6 +43,8 @@ pub struct Newsroom {
     pub site_url: Arc<str>,
     /// The WebSub hub told of feed changes, if one is configured.
     pub websub: websub::WebSub,
+    /// The reverse proxy whose `X-Forwarded-For` is believed, if any.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl Newsroom {
@@ -55,6 +57,7 @@ impl Newsroom {
             logins: Arc::default(),
             site_url: config.site_url().into(),
             websub: websub::WebSub::start(config.websub_hub.as_deref())?,
+            trusted_proxy: config.trusted_proxy,
         })
     }
 

@@ -719,3 +719,43 @@ async fn malformed_admin_addresses_get_the_sites_error_pages() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_eq!(page.texts("h1"), ["Page not found"]);
 }
+
+#[actix_web::test]
+async fn behind_a_trusted_proxy_the_throttle_counts_each_client_address() {
+    let loopback = "127.0.0.1".parse().unwrap();
+    let app = TestApp::spawn_with(|config| config.trusted_proxy = Some(loopback)).await;
+    // Documentation addresses (RFC 5737), only ever sent as header text.
+    let (noisy, quiet) = ("203.0.113.5", "198.51.100.7");
+    for n in 0..5 {
+        let page = app
+            .post_login_via(&format!("guess{n}"), "wrong password", Some(noisy))
+            .await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = app
+        .post_login_via("another", "wrong password", Some(noisy))
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    let other_client = app
+        .post_login_via("another", "wrong password", Some(quiet))
+        .await;
+    assert_eq!(other_client.status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn without_a_trusted_proxy_forwarded_for_is_ignored() {
+    let app = TestApp::spawn().await;
+    for n in 0..5 {
+        let spoofed = format!("203.0.113.{n}");
+        app.post_login_via(&format!("guess{n}"), "wrong password", Some(&spoofed))
+            .await;
+    }
+    let page = app
+        .post_login_via("another", "wrong password", Some("198.51.100.7"))
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a spoofed header does not escape the throttle"
+    );
+}

@@ -37,14 +37,26 @@ impl TestApp {
 
     /// Submits the sign-in form.
     pub async fn post_login(&self, username: &str, password: &str) -> Page {
+        self.post_login_via(username, password, None).await
+    }
+
+    /// Submits the sign-in form through a proxy that says it came from `forwarded_for`.
+    pub async fn post_login_via(
+        &self,
+        username: &str,
+        password: &str,
+        forwarded_for: Option<&str>,
+    ) -> Page {
         let (cookie, token) = self.login_form().await;
+        let mut headers = vec![("Cookie", cookie.as_str())];
+        headers.extend(forwarded_for.map(|address| ("X-Forwarded-For", address)));
         let fields = [
             ("username", username),
             ("password", password),
             ("csrf_token", &token),
             ("next", "/admin"),
         ];
-        self.post_form("/admin/login", &cookie, &fields).await
+        self.post_form_with("/admin/login", &headers, &fields).await
     }
 
     /// Creates an editor and signs in as them.

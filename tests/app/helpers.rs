@@ -85,6 +85,7 @@ impl TestApp {
             content: dir.path().join("no-content"),
             site_url: Some("https://news.example".into()),
             websub_hub: None,
+            trusted_proxy: None,
         };
         configure(&mut config);
         let room = Newsroom::open(&config).await.expect("database opens");
@@ -148,13 +149,22 @@ impl TestApp {
 impl TestApp {
     /// POSTs a urlencoded form with a cookie header.
     pub async fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Page {
-        let response = self
-            .client
-            .post(self.url(path))
-            .insert_header(("Cookie", cookie))
-            .send_form(&fields)
-            .await;
-        read_page(response.expect("request sent")).await
+        self.post_form_with(path, &[("Cookie", cookie)], fields)
+            .await
+    }
+
+    /// POSTs a urlencoded form with extra request headers.
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self.client.post(self.url(path));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        read_page(request.send_form(&fields).await.expect("request sent")).await
     }
 }
 

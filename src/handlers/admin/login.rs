@@ -106,6 +106,21 @@ pub async fn login_page(
     render_login(&room, StatusCode::OK, page)
 }
 
+/// The client's address: the peer's, or, when the peer is the trusted proxy,
+/// the last address that proxy put in `X-Forwarded-For`.
+fn client_address(req: &HttpRequest, room: &Newsroom) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let forwarded = || {
+        let header = req.headers().get("X-Forwarded-For")?.to_str().ok()?;
+        header.rsplit(',').next().map(|a| a.trim().to_owned())
+    };
+    match peer {
+        Some(ip) if Some(ip) == room.trusted_proxy => forwarded().unwrap_or_else(|| ip.to_string()),
+        Some(ip) => ip.to_string(),
+        None => String::new(),
+    }
+}
+
 /// A hash to verify against when the username is unknown, so that a wrong
 /// username takes as long as a wrong password and usernames cannot be probed.
 static DUMMY_HASH: LazyLock<String> =
@@ -119,10 +134,7 @@ pub async fn sign_in(
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     check_login_csrf(&req, &form.csrf_token)?;
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let address = client_address(&req, &room);
     let keys = [
         format!("user:{}", form.username.trim().to_lowercase()),
         format!("ip:{address}"),
