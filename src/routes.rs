@@ -1,48 +1,51 @@
 //! The one route table, used by `main` and every test alike.
 
-use actix_web::web;
+use actix_web::{guard, web};
 
 use crate::error::AppError;
 
 use crate::handlers::{assets, feeds, health, live, reader};
 
+/// A reader-facing route: GET, and HEAD for link checkers and feed readers
+/// (actix sends HEAD responses without their body).
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(reader::home::front_page))
-        .route("/news/{slug}", web::get().to(reader::story::story_page))
-        .route("/news/{slug}/updates", web::get().to(live::updates_after))
-        .route("/news/{slug}/events", web::get().to(live::events))
+    cfg.route("/", read().to(reader::home::front_page))
+        .route("/news/{slug}", read().to(reader::story::story_page))
+        .route("/news/{slug}/updates", read().to(live::updates_after))
+        .route("/news/{slug}/events", read().to(live::events))
         .route(
             "/news/{slug}/feed.xml",
-            web::get().to(feeds::updates::story_rss),
+            read().to(feeds::updates::story_rss),
         )
         .route(
             "/news/{slug}/atom.xml",
-            web::get().to(feeds::updates::story_atom),
+            read().to(feeds::updates::story_atom),
         )
         .route(
             "/news/{slug}/figures.json",
-            web::get().to(reader::figures::figures_json),
+            read().to(reader::figures::figures_json),
         )
         .route(
             "/news/{slug}/figures.csv",
-            web::get().to(reader::figures::figures_csv),
+            read().to(reader::figures::figures_csv),
         )
-        .route("/topics/{slug}", web::get().to(reader::topic::topic_page))
+        .route("/topics/{slug}", read().to(reader::topic::topic_page))
         .route(
             "/topics/{slug}/feed.xml",
-            web::get().to(feeds::stories::topic_rss),
+            read().to(feeds::stories::topic_rss),
         )
-        .route("/search", web::get().to(reader::search::search_page))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/robots.txt", web::get().to(health::robots))
-        .route("/feed.xml", web::get().to(feeds::stories::site_rss))
-        .route("/atom.xml", web::get().to(feeds::stories::site_atom))
-        .route("/sitemap.xml", web::get().to(feeds::sitemap::sitemap))
-        .route(
-            "/sitemap-news.xml",
-            web::get().to(feeds::sitemap::news_sitemap),
-        )
-        .route("/static/{name}", web::get().to(assets::asset))
+        .route("/search", read().to(reader::search::search_page))
+        .route("/healthz", read().to(health::healthz))
+        .route("/robots.txt", read().to(health::robots))
+        .route("/feed.xml", read().to(feeds::stories::site_rss))
+        .route("/atom.xml", read().to(feeds::stories::site_atom))
+        .route("/sitemap.xml", read().to(feeds::sitemap::sitemap))
+        .route("/sitemap-news.xml", read().to(feeds::sitemap::news_sitemap))
+        .route("/static/{name}", read().to(assets::asset))
         .service(admin_routes())
         .default_service(web::to(crate::error::not_found));
 }

@@ -248,3 +248,18 @@ async fn a_write_from_another_process_reaches_cached_pages_within_seconds() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[actix_web::test]
+async fn head_requests_get_the_headers_without_the_body() {
+    let app = TestApp::with_demo_content().await;
+    for path in ["/", MAIN_STORY, "/feed.xml"] {
+        // Identity: the test client would try to inflate an empty gzip body.
+        let request = awc::Client::new()
+            .head(app.url(path))
+            .insert_header(("Accept-Encoding", "identity"));
+        let mut response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(response.headers().contains_key("etag"), "{path}");
+        assert!(response.body().await.unwrap().is_empty(), "{path}");
+    }
+}
