@@ -149,19 +149,8 @@ async fn wait_for(browser: &Browser, condition: &str) {
 #[actix_web::test]
 async fn a_new_update_appears_on_an_open_page_without_a_reload() {
     let app = TestApp::with_demo_content().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&app.url("/news/junior-doctors-strike-live"))
-        .await
-        .unwrap();
-    // The page is open and subscribed before the update is published.
-    wait_for(
-        &browser,
-        "document.querySelector('.update-stream[data-live]')",
-    )
-    .await;
-    wait_for_subscriber(&app).await;
+    // The page is open and subscribed before any update is published.
+    let browser = open_live_story(&app).await;
     let update = crate::helpers::plain_update("Pickets at HRI are breaking up for the day");
     let id = app
         .publish("junior-doctors-strike-live", update, chrono::Utc::now())
@@ -195,13 +184,7 @@ async fn a_new_update_appears_on_an_open_page_without_a_reload() {
 #[actix_web::test]
 async fn a_reader_scrolled_down_gets_a_new_updates_button_instead() {
     let app = TestApp::with_demo_content().await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&app.url("/news/junior-doctors-strike-live"))
-        .await
-        .unwrap();
-    wait_for_subscriber(&app).await;
+    let browser = open_live_story(&app).await;
     browser
         .client
         .execute(
@@ -240,6 +223,18 @@ async fn a_reader_scrolled_down_gets_a_new_updates_button_instead() {
     wait_for(&browser, "document.querySelectorAll('.update-stream article')[1].textContent.includes('Scrolled-past update 0')").await;
     wait_for(&browser, "!document.title.startsWith('(')").await;
     browser.client.clone().close().await.unwrap();
+}
+
+/// A browser on the demo live story, once the page has subscribed to its stream.
+async fn open_live_story(app: &TestApp) -> Browser {
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url("/news/junior-doctors-strike-live"))
+        .await
+        .unwrap();
+    wait_for_subscriber(app).await;
+    browser
 }
 
 /// Waits until an open page has subscribed to the demo story's live stream.

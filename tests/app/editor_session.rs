@@ -17,14 +17,14 @@ pub struct EditorSession<'a> {
 }
 
 impl TestApp {
-    /// Creates an editor account directly in the store.
-    pub async fn create_editor(&self, username: &str) {
+    /// Creates an editor account directly in the store; returns its id.
+    pub async fn create_editor(&self, username: &str) -> i64 {
         let mut conn = self.room.db.acquire().await.unwrap();
         let hash = auth::hash_password(PASSWORD).unwrap();
         db::editors::insert(&mut conn, username, &hash, Utc::now())
             .await
             .unwrap()
-            .expect("new username");
+            .expect("new username")
     }
 
     /// The login form's CSRF cookie and token, as a browser gets them.

@@ -153,12 +153,7 @@ async fn edits_and_deletes_reach_open_pages() {
     let story = app.story(STORY).await;
     let mut events = app.open_events(STORY, None).await;
     let draft = plain_update("First").validate().unwrap();
-    let mut conn = app.room.db.acquire().await.unwrap();
-    let editor = newsdesk::db::editors::insert(&mut conn, "ed", "x", Utc::now())
-        .await
-        .unwrap()
-        .unwrap();
-    drop(conn);
+    let editor = app.create_editor("ed").await;
     publishing::edit_update(
         &app.room,
         story.id,
@@ -196,12 +191,7 @@ async fn a_reconnecting_page_is_replayed_edits_and_deletions_too() {
     assert_eq!(events.next_event().await.id, Some(seen.to_string()));
     drop(events);
     // While the page is away: a correction, a new update, a deletion.
-    let mut conn = app.room.db.acquire().await.unwrap();
-    let editor = newsdesk::db::editors::insert(&mut conn, "ed", "x", Utc::now())
-        .await
-        .unwrap()
-        .unwrap();
-    drop(conn);
+    let editor = app.create_editor("ed").await;
     let draft = plain_update("First").validate().unwrap();
     publishing::edit_update(
         &app.room,
