@@ -1,21 +1,21 @@
 //! Rendered pages kept in memory, so a page view is a hash lookup.
 //!
-//! Every write clears the cache (see `publishing`): a reader never sees a page
-//! older than the last publish. A generation counter stops a render that began
-//! before a write from being stored after it.
+//! Every committed change clears the cache (see `after_commit`): a reader
+//! never sees a page older than the last publish. Entries are keyed by what
+//! the handler parsed from the request (never the raw URL), weighed by their
+//! bytes, and a burst of misses for one page renders it once (moka's single
+//! flight). A generation number in the key stops a render that began before
+//! a write from being found after it.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-/// Most pages kept at once; past it the cache starts again, so that crawlers
-/// walking `?before=` pages cannot grow it without bound.
-const MAX_PAGES: usize = 2_000;
+use crate::error::{AppError, AppResult};
 
 /// `Cache-Control` of HTML pages: `no-cache` makes browsers and caches
 /// revalidate every time, which costs a 304 and means nobody is shown a page
@@ -81,42 +81,64 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[derive(Debug, Default)]
+/// Bytes an entry costs besides its body: key, validators, bookkeeping.
+const ENTRY_OVERHEAD: u64 = 512;
+
+/// The pages rendered since the last write, bounded by bytes.
 pub struct PageCache {
-    pages: RwLock<HashMap<String, std::sync::Arc<CachedPage>>>,
+    /// `None` when the cache is turned off (every request renders).
+    pages: Option<moka::future::Cache<(u64, String), Arc<CachedPage>>>,
     generation: AtomicU64,
 }
 
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("pages", &self.pages.as_ref().map(|p| p.entry_count()))
+            .finish()
+    }
+}
+
 impl PageCache {
-    pub fn get(&self, key: &str) -> Option<std::sync::Arc<CachedPage>> {
-        self.pages
-            .read()
-            .expect("page cache lock")
-            .get(key)
-            .cloned()
-    }
-
-    /// The generation to pass to [`PageCache::insert`] for a render starting now.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    /// Stores a page rendered during `generation`, unless a write happened since.
-    pub fn insert(&self, key: String, page: std::sync::Arc<CachedPage>, generation: u64) {
-        let mut pages = self.pages.write().expect("page cache lock");
-        if self.generation.load(Ordering::Acquire) != generation {
-            return;
+    /// A cache holding up to `max_bytes` of pages (their gzip variants
+    /// counted as a third of the body); 0 turns it off.
+    pub fn new(max_bytes: u64) -> PageCache {
+        let pages = (max_bytes > 0).then(|| {
+            moka::future::Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|(_, key): &(u64, String), page: &Arc<CachedPage>| {
+                    let bytes = page.body.len() as u64 * 4 / 3 + key.len() as u64 + ENTRY_OVERHEAD;
+                    u32::try_from(bytes).unwrap_or(u32::MAX)
+                })
+                .build()
+        });
+        PageCache {
+            pages,
+            generation: AtomicU64::new(0),
         }
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
-        }
-        pages.insert(key, page);
     }
 
-    /// Forgets every page; called after each committed write.
+    /// The page stored under `key`, rendered by `render` on a miss. Requests
+    /// arriving while it renders wait for that render instead of starting their own.
+    pub async fn get_or_render<F>(&self, key: String, render: F) -> AppResult<Arc<CachedPage>>
+    where
+        F: Future<Output = AppResult<CachedPage>>,
+    {
+        let Some(pages) = &self.pages else {
+            return render.await.map(Arc::new);
+        };
+        let generation = self.generation.load(Ordering::Acquire);
+        pages
+            .try_get_with((generation, key), async { render.await.map(Arc::new) })
+            .await
+            .map_err(AppError::from)
+    }
+
+    /// Forgets every page; called after each committed change.
     pub fn clear(&self) {
-        let mut pages = self.pages.write().expect("page cache lock");
         self.generation.fetch_add(1, Ordering::AcqRel);
-        pages.clear();
+        if let Some(pages) = &self.pages {
+            pages.invalidate_all();
+        }
     }
 }

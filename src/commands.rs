@@ -9,7 +9,7 @@ use chrono::Utc;
 use tokio::net::TcpSocket;
 
 use crate::config::Config;
-use crate::{Newsroom, auth, content, db, http_server};
+use crate::{Newsroom, auth, db, http_server, import};
 
 /// `newsdesk serve`: migrate, import `content/`, serve until SIGINT/SIGTERM.
 /// actix-web then stops accepting and lets in-flight requests finish; every
@@ -17,7 +17,7 @@ use crate::{Newsroom, auth, content, db, http_server};
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let room = Newsroom::open(&config).await?;
     if config.content.is_dir() {
-        let report = content::import::import_dir(&room, &config.content, false).await?;
+        let report = import::import_dir(&room.db, &config.content, false).await?;
         tracing::info!("imported {}: {report}", config.content.display());
     }
     let listener = bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
@@ -86,9 +86,10 @@ async fn offer_setup_link(room: &Newsroom) -> anyhow::Result<()> {
 
 /// `newsdesk import [DIR]`: import and report what changed.
 pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
-    let room = Newsroom::open(config).await?;
+    let db = db::connect(&config.database).await?;
     let show_progress = std::io::stderr().is_terminal();
-    let report = content::import::import_dir(&room, dir, show_progress).await?;
+    // A server running on the same database tells its readers within a second.
+    let report = import::import_dir(&db, dir, show_progress).await?;
     println!("{}: {report}", dir.display());
     Ok(())
 }

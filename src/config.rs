@@ -50,9 +50,25 @@ pub struct Config {
     /// the header is trusted from that address only, never from anyone else.
     #[arg(long, env = "NEWSDESK_TRUSTED_PROXY", global = true)]
     pub trusted_proxy: Option<std::net::IpAddr>,
+
+    /// Memory for rendered pages kept between writes, in MiB (0 turns the
+    /// page cache off). 128 MiB holds tens of thousands of story pages, far
+    /// more than a news site's readers ask for between two updates.
+    #[arg(
+        long,
+        env = "NEWSDESK_PAGE_CACHE_MIB",
+        default_value_t = 128,
+        global = true
+    )]
+    pub page_cache_mib: u64,
 }
 
 impl Config {
+    /// The page cache's bound in bytes.
+    pub fn page_cache_bytes(&self) -> u64 {
+        self.page_cache_mib * 1024 * 1024
+    }
+
     /// The public base URL without a trailing slash.
     pub fn site_url(&self) -> String {
         match &self.site_url {

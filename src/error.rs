@@ -36,6 +36,18 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// A render error shared by every request that waited for the same render
+/// (the page cache's single flight): each gets an equivalent error of its own.
+impl From<std::sync::Arc<AppError>> for AppError {
+    fn from(shared: std::sync::Arc<AppError>) -> Self {
+        std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| match &*shared {
+            AppError::NotFound => AppError::NotFound,
+            AppError::BadRequest(message) => AppError::BadRequest(message.clone()),
+            other => AppError::Internal(anyhow::anyhow!("{other:#}")),
+        })
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> Self {
         AppError::Internal(anyhow::Error::new(error).context("rendering template"))

@@ -14,68 +14,20 @@ use tokio::sync::broadcast;
 /// Messages kept for a slow subscriber before it is dropped.
 pub const BUFFER: usize = 64;
 
-/// What happened to a live update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LiveEvent {
-    Published(i64),
-    Edited(i64),
-    Deleted(i64),
-}
-
-impl LiveEvent {
-    pub fn update_id(self) -> i64 {
-        let (LiveEvent::Published(id) | LiveEvent::Edited(id) | LiveEvent::Deleted(id)) = self;
-        id
-    }
-
-    /// The event recorded under `name` (see [`LiveEvent::name`]) for an update.
-    pub fn from_name(name: &str, update_id: i64) -> Option<LiveEvent> {
-        match name {
-            "update" => Some(LiveEvent::Published(update_id)),
-            "edit" => Some(LiveEvent::Edited(update_id)),
-            "delete" => Some(LiveEvent::Deleted(update_id)),
-            _ => None,
-        }
-    }
-
-    /// The SSE event name.
-    pub fn name(self) -> &'static str {
-        match self {
-            LiveEvent::Published(_) => "update",
-            LiveEvent::Edited(_) => "edit",
-            LiveEvent::Deleted(_) => "delete",
-        }
-    }
-}
-
-/// A committed change open pages are told about, with its place in the
-/// story's order of changes (`db::live_changes`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LiveChange {
-    pub seq: i64,
-    pub event: LiveEvent,
-}
-
-/// One event ready to send, already encoded as a `text/event-stream` frame:
+/// One change ready to send, already encoded as a `text/event-stream` frame:
 /// serialised once, the same bytes go to every subscriber.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveMessage {
+    /// The change's cursor, sent as the frame's `id:`.
     pub seq: i64,
-    pub event: LiveEvent,
     pub frame: Bytes,
 }
 
 impl LiveMessage {
-    /// Encodes a change whose data is the update's HTML (its id, for a delete).
-    pub fn new(change: LiveChange, html: &str) -> LiveMessage {
-        let LiveChange { seq, event } = change;
-        let id = event.update_id();
-        let mut frame = format!("id: {id}\nevent: {}\n", event.name());
-        let data = if html.is_empty() {
-            id.to_string()
-        } else {
-            html.to_owned()
-        };
+    /// Encodes event `name` carrying `data` (HTML, an id or JSON), one
+    /// `data:` line per line of it.
+    pub fn new(seq: i64, name: &str, data: &str) -> LiveMessage {
+        let mut frame = format!("id: {seq}\nevent: {name}\n");
         for line in data.lines() {
             frame.push_str("data: ");
             frame.push_str(line);
@@ -84,7 +36,6 @@ impl LiveMessage {
         frame.push('\n');
         LiveMessage {
             seq,
-            event,
             frame: Bytes::from(frame),
         }
     }
@@ -140,21 +91,9 @@ mod tests {
         let hub = LiveHub::default();
         let mut slow = hub.subscribe(1);
         let mut keeping_up = hub.subscribe(1);
-        for id in 0..(BUFFER as i64 * 2) {
-            hub.send(
-                1,
-                LiveMessage::new(
-                    LiveChange {
-                        seq: id,
-                        event: LiveEvent::Published(id),
-                    },
-                    "<p>x</p>",
-                ),
-            );
-            assert_eq!(
-                keeping_up.try_recv().unwrap().event,
-                LiveEvent::Published(id)
-            );
+        for seq in 0..(BUFFER as i64 * 2) {
+            hub.send(1, LiveMessage::new(seq, "update", "<p>x</p>"));
+            assert_eq!(keeping_up.try_recv().unwrap().seq, seq);
         }
         // The slow one finds out it fell behind; the stream then ends it.
         assert!(matches!(
@@ -162,16 +101,7 @@ mod tests {
             Err(broadcast::error::TryRecvError::Lagged(_))
         ));
         drop((slow, keeping_up));
-        hub.send(
-            1,
-            LiveMessage::new(
-                LiveChange {
-                    seq: 999,
-                    event: LiveEvent::Published(999),
-                },
-                "",
-            ),
-        );
+        hub.send(1, LiveMessage::new(999, "delete", "7"));
         assert_eq!(hub.subscribers(1), 0);
         assert!(
             hub.channels.lock().unwrap().is_empty(),
@@ -180,25 +110,11 @@ mod tests {
     }
 
     #[test]
-    fn multi_line_html_becomes_one_data_line_each() {
-        let message = LiveMessage::new(
-            LiveChange {
-                seq: 1,
-                event: LiveEvent::Published(7),
-            },
-            "<p>a</p>\n<p>b</p>",
-        );
+    fn multi_line_data_becomes_one_data_line_each() {
+        let message = LiveMessage::new(12, "update", "<p>a</p>\n<p>b</p>");
         assert_eq!(
             message.frame,
-            "id: 7\nevent: update\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
+            "id: 12\nevent: update\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
         );
-        let deleted = LiveMessage::new(
-            LiveChange {
-                seq: 2,
-                event: LiveEvent::Deleted(7),
-            },
-            "",
-        );
-        assert_eq!(deleted.frame, "id: 7\nevent: delete\ndata: 7\n\n");
     }
 }

@@ -17,9 +17,10 @@ use anyhow::{Context, anyhow, bail};
 use awc::http::Uri;
 use tokio::sync::mpsc;
 
-use crate::Newsroom;
+use sqlx::SqlitePool;
+
 use crate::db;
-use crate::handlers::feeds::{absolute, paths};
+use crate::handlers::feeds::paths;
 
 /// Tries per ping before giving up on it.
 const ATTEMPTS: u32 = 4;
@@ -36,12 +37,22 @@ pub struct WebSub(Option<Arc<Pinger>>);
 #[derive(Debug)]
 struct Pinger {
     hub: String,
+    /// The site's public base URL: hubs are given absolute feed URLs.
+    site_url: String,
     queue: mpsc::UnboundedSender<Vec<String>>,
+}
+
+impl Pinger {
+    fn ping(&self, feeds: Vec<String>) {
+        if self.queue.send(feeds).is_err() {
+            tracing::warn!("WebSub: the pinger thread has stopped; the hub was not told");
+        }
+    }
 }
 
 impl WebSub {
     /// Checks the hub URL and starts the pinger thread; without a hub, pings nothing.
-    pub fn start(hub: Option<&str>) -> anyhow::Result<WebSub> {
+    pub fn start(hub: Option<&str>, site_url: &str) -> anyhow::Result<WebSub> {
         let Some(hub) = hub else {
             return Ok(WebSub::default());
         };
@@ -60,6 +71,7 @@ impl WebSub {
             .context("starting the WebSub thread")?;
         Ok(WebSub(Some(Arc::new(Pinger {
             hub: hub.to_owned(),
+            site_url: site_url.to_owned(),
             queue,
         }))))
     }
@@ -68,30 +80,22 @@ impl WebSub {
     pub fn hub(&self) -> Option<&str> {
         self.0.as_deref().map(|pinger| pinger.hub.as_str())
     }
-
-    fn ping(&self, feeds: Vec<String>) {
-        if let Some(pinger) = &self.0
-            && pinger.queue.send(feeds).is_err()
-        {
-            tracing::warn!("WebSub: the pinger thread has stopped; the hub was not told");
-        }
-    }
 }
 
-impl Newsroom {
+impl WebSub {
     /// Tells the WebSub hub that story `story_id` changed, so that it fetches
-    /// the site feeds, the story's own feeds and its topics' feeds. Call after
-    /// every committed write a feed shows: an update published, edited or
-    /// deleted, a story saved. Returns at once (the lookup and the pings run in
-    /// the background) and does nothing when no hub is configured.
-    pub fn feeds_changed(&self, story_id: i64) {
-        if self.websub.hub().is_none() {
+    /// the site feeds, the story's own feeds and its topics' feeds. Called by
+    /// the after-commit module for every committed change. Returns at once
+    /// (the lookup and the pings run in the background) and does nothing when
+    /// no hub is configured.
+    pub fn story_changed(&self, db: &SqlitePool, story_id: i64) {
+        let Some(pinger) = &self.0 else {
             return;
-        }
-        let room = self.clone();
+        };
+        let (pinger, db) = (pinger.clone(), db.clone());
         tokio::spawn(async move {
-            match changed_feeds(&room, story_id).await {
-                Ok(feeds) => room.websub.ping(feeds),
+            match changed_feeds(&db, &pinger.site_url, story_id).await {
+                Ok(feeds) => pinger.ping(feeds),
                 Err(error) => tracing::warn!(
                     "WebSub: could not list the feeds of story {story_id}: {error:#}"
                 ),
@@ -101,12 +105,12 @@ impl Newsroom {
 }
 
 /// Absolute URLs of every feed that shows story `story_id`.
-async fn changed_feeds(room: &Newsroom, story_id: i64) -> anyhow::Result<Vec<String>> {
-    let mut conn = room
-        .db
-        .acquire()
-        .await
-        .context("connecting to the database")?;
+async fn changed_feeds(
+    db: &SqlitePool,
+    site_url: &str,
+    story_id: i64,
+) -> anyhow::Result<Vec<String>> {
+    let mut conn = db.acquire().await.context("connecting to the database")?;
     let names = db::feeds::story_feed_names(&mut conn, story_id)
         .await
         .context("loading the story's feeds")?;
@@ -121,7 +125,10 @@ async fn changed_feeds(room: &Newsroom, story_id: i64) -> anyhow::Result<Vec<Str
         }
         feeds.extend(story.topics.iter().map(|topic| paths::topic_rss(topic)));
     }
-    Ok(feeds.iter().map(|path| absolute(room, path)).collect())
+    Ok(feeds
+        .iter()
+        .map(|path| format!("{site_url}{path}"))
+        .collect())
 }
 
 /// The pinger thread: waits for feed URLs and pings each, until every sender is gone.

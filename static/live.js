@@ -1,5 +1,10 @@
 // Live updates for an open story page. Without this script the page is
-// complete on reload; with it, new updates arrive while the reader reads.
+// complete on reload; with it, every change arrives while the reader reads.
+//
+// The server numbers every change (new update, edit, deletion, story change)
+// with one cursor. The page starts at the cursor it was rendered at; the
+// event stream and the polling fallback both send the changes after it, in
+// order, and the browser resends the last one it got when it reconnects.
 "use strict";
 
 (() => {
@@ -7,9 +12,12 @@
   if (!stream) return;
 
   const status = document.querySelector(".live-status");
+  const headline = document.querySelector(".story-header h1");
+  const morePages = document.querySelector("nav.pagination");
   const pageTitle = document.title;
   const pollEvery = 15000;
-  let after = Number(stream.dataset.after) || 0;
+  let cursor = Number(stream.dataset.cursor) || 0;
+  let events = null;
   const waiting = []; // updates that arrived while the reader was scrolled down
 
   const button = document.createElement("button");
@@ -25,7 +33,25 @@
   function parse(html) {
     const template = document.createElement("template");
     template.innerHTML = html.trim();
-    return [...template.content.querySelectorAll("article.update")];
+    return template.content.querySelector("article.update");
+  }
+
+  // Newest first: by posting time, then by id, as the server orders them.
+  function isNewer(a, b) {
+    const at = a.querySelector("time")?.getAttribute("datetime") ?? "";
+    const bt = b.querySelector("time")?.getAttribute("datetime") ?? "";
+    if (at !== bt) return Date.parse(at) > Date.parse(bt);
+    return Number(a.dataset.updateId) > Number(b.dataset.updateId);
+  }
+
+  // Puts an update where it belongs in the stream; one older than every
+  // update shown belongs on a later page when there is one.
+  function place(article, slide) {
+    document.getElementById(article.id)?.remove();
+    if (slide) article.classList.add("arriving");
+    const later = [...stream.querySelectorAll("article.update")].find((a) => isNewer(article, a));
+    if (later) later.before(article);
+    else if (!morePages) stream.append(article);
   }
 
   // Reading above the stream, or at its top: inserting moves nothing they are reading.
@@ -42,22 +68,14 @@
   }
 
   function showWaiting() {
-    // Oldest first, each on top: the newest ends up first.
-    while (waiting.length) insert(waiting.pop(), true);
+    while (waiting.length) place(waiting.pop(), true);
     announce();
   }
 
-  function insert(article, slide) {
-    if (slide) article.classList.add("arriving");
-    stream.prepend(article);
-  }
-
   function arrived(article) {
-    const id = Number(article.dataset.updateId);
-    after = Math.max(after, id);
     if (replace(article)) return;
     if (atTop() && waiting.length === 0) {
-      insert(article, true);
+      place(article, true);
       status.textContent = "1 new update";
     } else {
       waiting.unshift(article);
@@ -65,11 +83,10 @@
     }
   }
 
-  // An edit (or a replayed update we already show) replaces it in place.
+  // An edit (or a replayed update we already show) replaces it where it is.
   function replace(article) {
-    const current = document.getElementById(article.id);
-    if (current) {
-      current.replaceWith(article);
+    if (document.getElementById(article.id)) {
+      place(article, false);
       return true;
     }
     const index = waiting.findIndex((w) => w.id === article.id);
@@ -86,20 +103,40 @@
     }
   }
 
-  window.addEventListener("scroll", () => {
-    if (waiting.length && atTop()) showWaiting();
-  }, { passive: true });
+  function storyChanged(state) {
+    if (headline && state.headline) headline.textContent = state.headline;
+    if (state.live_state === "ended") {
+      status.textContent = "Live coverage has ended.";
+      events?.close();
+    }
+  }
+
+  function apply(kind, data) {
+    if (kind === "update") {
+      const article = parse(data);
+      if (article) arrived(article);
+    } else if (kind === "edit") {
+      const article = parse(data);
+      if (article && !replace(article)) arrived(article);
+    } else if (kind === "delete") {
+      removed(data);
+    } else if (kind === "story") {
+      storyChanged(JSON.parse(data));
+    } else if (kind === "reload") {
+      // Too far behind to catch up change by change: load the page afresh.
+      events?.close();
+      window.location.reload();
+    }
+  }
 
   function listen() {
-    const events = new EventSource(stream.dataset.events);
-    events.addEventListener("update", (e) => parse(e.data).forEach(arrived));
-    events.addEventListener("edit", (e) => parse(e.data).forEach(replace));
-    events.addEventListener("delete", (e) => removed(e.data));
-    // Too far behind to catch up update by update: load the page afresh.
-    events.addEventListener("reload", () => {
-      events.close();
-      window.location.reload();
-    });
+    events = new EventSource(stream.dataset.events);
+    for (const kind of ["update", "edit", "delete", "story", "reload"]) {
+      events.addEventListener(kind, (e) => {
+        if (e.lastEventId) cursor = Number(e.lastEventId);
+        apply(kind, e.data);
+      });
+    }
     // The browser reconnects by itself, sending Last-Event-ID; only if it
     // gives up for good do we fall back to polling.
     events.addEventListener("error", () => {
@@ -109,8 +146,18 @@
 
   async function poll() {
     try {
-      const response = await fetch(`${stream.dataset.updates}?after=${after}`, { cache: "no-store" });
-      if (response.ok) parse(await response.text()).reverse().forEach(arrived);
+      const response = await fetch(`${stream.dataset.updates}?after=${cursor}`, { cache: "no-store" });
+      if (!response.ok) return;
+      const template = document.createElement("template");
+      template.innerHTML = await response.text();
+      for (const change of template.content.querySelectorAll("[data-change]")) {
+        const kind = change.dataset.change;
+        const data = kind === "delete" ? change.dataset.update
+          : kind === "story" ? change.dataset.story
+          : change.innerHTML;
+        apply(kind, data);
+      }
+      cursor = Number(response.headers.get("Live-Cursor")) || cursor;
     } finally {
       setTimeout(poll, pollEvery);
     }

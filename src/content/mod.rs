@@ -1,8 +1,7 @@
-//! Content: Markdown to sanitised HTML, front matter, and importing `content/`.
+//! Content: Markdown to sanitised HTML and front matter (`import` writes it).
 //! Knows nothing of HTTP.
 
-mod front_matter;
-pub mod import;
+pub mod front_matter;
 mod markdown;
 mod safe_html;
 

@@ -55,6 +55,12 @@ impl SafeHtml {
         SafeHtml(markup)
     }
 
+    /// Wraps the output of one of our own Askama templates, which escaped
+    /// every value it interpolated (an update rendered for the live stream).
+    pub fn from_template(rendered: String) -> SafeHtml {
+        SafeHtml(rendered)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

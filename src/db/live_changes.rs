@@ -1,53 +1,136 @@
-//! The ordered record of changes sent to open pages, for replaying what a
-//! reconnecting page missed.
+//! The change log: every change to a story, in commit order. Its sequence
+//! number is the live stream's cursor (SSE `id:`, `?since=`, `Last-Event-ID`,
+//! `/updates?after=`), so a reader behind is replayed exactly what it missed.
+
+use std::sync::LazyLock;
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row};
 
 use super::Connection;
+use super::updates::{self, UpdateRow};
+use crate::domain::Change;
 
-/// One recorded change: its sequence number, the update, and the SSE event name.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ChangeRow {
-    pub seq: i64,
-    pub update_id: i64,
-    pub event: String,
-}
-
-/// Records a change (inside the write's transaction); returns its sequence number.
-pub async fn record(
-    conn: &mut Connection,
-    story_id: i64,
-    update_id: i64,
-    event: &str,
-) -> sqlx::Result<i64> {
+/// Records a change inside the write's transaction; returns its sequence number.
+///
+/// Writers hold SQLite's write lock from `BEGIN IMMEDIATE` to commit, so
+/// sequence numbers become visible in order: a reader that has seen `seq`
+/// has seen every change before it.
+pub async fn record(conn: &mut Connection, story_id: i64, change: Change) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO live_changes (story_id, update_id, event) VALUES (?, ?, ?) RETURNING seq",
     )
     .bind(story_id)
-    .bind(update_id)
-    .bind(event)
+    .bind(change.update_id())
+    .bind(change.as_str())
     .fetch_one(conn)
     .await
 }
 
-/// The story's first `limit` changes after `seq`, in order.
+/// The story as a change to it leaves it: what a `story` event tells pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryState {
+    pub slug: String,
+    pub headline: String,
+    pub live_state: String,
+    pub pinned_update_id: Option<i64>,
+}
+
+impl StoryState {
+    /// The state of a story as read now.
+    pub fn of(story: &super::stories::StoryRow) -> StoryState {
+        StoryState {
+            slug: story.slug.clone(),
+            headline: story.headline.clone(),
+            live_state: story.live_state.to_string(),
+            pinned_update_id: story.pinned_update_id,
+        }
+    }
+}
+
+/// One recorded change with everything needed to tell a page about it, as
+/// the database holds it now.
+#[derive(Debug, Clone)]
+pub struct ChangeRow {
+    pub seq: i64,
+    pub story_id: i64,
+    pub change: Change,
+    pub story: StoryState,
+    /// The update the change is about, unless it is deleted by now.
+    pub update: Option<UpdateRow>,
+}
+
+impl FromRow<'_, SqliteRow> for ChangeRow {
+    fn from_row(row: &SqliteRow) -> sqlx::Result<ChangeRow> {
+        let event: String = row.try_get("change_event")?;
+        let update_id: Option<i64> = row.try_get("change_update_id")?;
+        let change = Change::parse(&event, update_id).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "change_event".to_owned(),
+            source: format!("unknown change {event:?} for update {update_id:?}").into(),
+        })?;
+        let update_shown: bool = row.try_get("update_shown")?;
+        Ok(ChangeRow {
+            seq: row.try_get("change_seq")?,
+            story_id: row.try_get("change_story_id")?,
+            change,
+            story: StoryState {
+                slug: row.try_get("story_slug")?,
+                headline: row.try_get("story_headline")?,
+                live_state: row.try_get("story_live_state")?,
+                pinned_update_id: row.try_get("story_pinned_update_id")?,
+            },
+            update: if update_shown {
+                Some(UpdateRow::from_row(row)?)
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// Changes with their story and update, in one statement; `{filter}` is one
+/// of two fixed conditions (see [`after`]), never input.
+static SELECT_CHANGES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT c.seq AS change_seq, c.story_id AS change_story_id,
+                c.update_id AS change_update_id, c.event AS change_event,
+                s.slug AS story_slug, s.headline AS story_headline,
+                s.live_state AS story_live_state, s.pinned_update_id AS story_pinned_update_id,
+                (u.id IS NOT NULL AND u.deleted_at IS NULL) AS update_shown,
+                {}
+         FROM live_changes c
+         JOIN stories s ON s.id = c.story_id
+         LEFT JOIN updates u ON u.id = c.update_id",
+        updates::columns_of("u")
+    )
+});
+
+/// The first `limit` changes after cursor `seq`, in order: of one story
+/// (a page catching up), or of every story (`None`: the after-commit follower).
 pub async fn after(
     conn: &mut Connection,
-    story_id: i64,
+    story_id: Option<i64>,
     seq: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<ChangeRow>> {
-    sqlx::query_as(
-        "SELECT seq, update_id, event FROM live_changes
-         WHERE story_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-    )
-    .bind(story_id)
+    // Two fixed statements rather than `?2 IS NULL OR …`, so that each uses its index.
+    let filter = match story_id {
+        Some(_) => "WHERE c.story_id = ?2 AND c.seq > ?1",
+        None => "WHERE c.seq > ?1",
+    };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} {filter} ORDER BY c.seq LIMIT ?3",
+        *SELECT_CHANGES
+    )))
     .bind(seq)
+    .bind(story_id)
     .bind(limit)
     .fetch_all(conn)
     .await
 }
 
-/// The sequence number of the story's latest change (0 if none): what a
-/// freshly rendered page has seen.
+/// The cursor of the story's latest change (0 if none): what a page rendered
+/// now has seen.
 pub async fn latest(conn: &mut Connection, story_id: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM live_changes WHERE story_id = ?")
         .bind(story_id)
@@ -55,25 +138,9 @@ pub async fn latest(conn: &mut Connection, story_id: i64) -> sqlx::Result<i64> {
         .await
 }
 
-/// Where to resume a page whose last event was about `update_id` (the SSE id
-/// is the update's id): after the first change to that update, so nothing
-/// later is missed (a change sent twice is harmless: pages replace an update
-/// they already show). For an update never sent live (imported), before the
-/// first change to any later update.
-pub async fn resume_point(
-    conn: &mut Connection,
-    story_id: i64,
-    update_id: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COALESCE(
-             (SELECT MIN(seq) FROM live_changes WHERE story_id = ?1 AND update_id = ?2),
-             (SELECT MIN(seq) - 1 FROM live_changes WHERE story_id = ?1 AND update_id > ?2),
-             (SELECT MAX(seq) FROM live_changes WHERE story_id = ?1),
-             0)",
-    )
-    .bind(story_id)
-    .bind(update_id)
-    .fetch_one(conn)
-    .await
+/// The cursor of the latest change to any story (0 if none).
+pub async fn site_latest(conn: &mut Connection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM live_changes")
+        .fetch_one(conn)
+        .await
 }

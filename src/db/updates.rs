@@ -46,6 +46,15 @@ const COLUMNS: &str =
     "id, story_id, posted_at, kind, body_md, body_html, summary, author, key_event,
     place, who, figure_number, figure_what, figure_source, edited_at";
 
+/// [`UpdateRow`]'s columns taken from the table named `alias`, for a join.
+pub(super) fn columns_of(alias: &str) -> String {
+    COLUMNS
+        .split(',')
+        .map(|column| format!("{alias}.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The order a story's updates are read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UpdateOrder {
@@ -330,15 +339,6 @@ pub async fn position(
         .bind(story_id)
         .bind(update_id)
         .fetch_optional(conn)
-        .await
-}
-
-/// The id of the story's most recently published update (0 if none): where
-/// an open page's live stream resumes from.
-pub async fn latest_id(conn: &mut Connection, story_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM updates WHERE story_id = ?")
-        .bind(story_id)
-        .fetch_one(conn)
         .await
 }
 

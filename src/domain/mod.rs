@@ -1,10 +1,12 @@
 //! The newsroom's vocabulary: validated newtypes and rules, no I/O.
 
+mod change;
 mod errors;
 mod slug;
 mod story;
 mod update;
 
+pub use change::Change;
 pub use errors::FieldErrors;
 pub use slug::Slug;
 pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};

@@ -1,5 +1,6 @@
-//! Live endpoints: Server-Sent Events, the HTML fragment of new updates (the
-//! no-SSE fallback), and the rendering of hub messages.
+//! Live endpoints: Server-Sent Events and their polling twin. Both speak the
+//! change cursor (`db::live_changes`): a reader sends the cursor of the last
+//! change it has, and is sent every change of the story after it, in order.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -8,162 +9,192 @@ use std::time::Duration;
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
-use anyhow::Context;
 use askama::Template;
 use futures_util::{Stream, stream};
 use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
-use super::reader::story::{parse_update_id, published_story};
-use super::reader::{UpdateFragment, UpdateView};
+use super::reader::story::published_story;
 use crate::Newsroom;
-use crate::db;
-use crate::error::AppResult;
-use crate::live::{LiveChange, LiveEvent, LiveMessage};
+use crate::db::{self, live_changes::ChangeRow, stories::StoryRow};
+use crate::error::{AppError, AppResult};
+use crate::live::LiveMessage;
+use crate::views::ChangeView;
+use crate::views::change::ChangeElement;
+
+/// Most changes replayed to a reader catching up; further behind, it reloads.
+const CATCH_UP: i64 = 100;
+
+/// Seconds between heartbeat comments, which keep proxies from closing an idle stream.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Name of the response header carrying the cursor a poll got up to.
+pub const CURSOR_HEADER: &str = "Live-Cursor";
 
 #[derive(Deserialize)]
 pub struct AfterQuery {
     after: String,
 }
 
-/// `GET /news/{slug}/updates?after={id}`: the updates published after `id`,
-/// newest first, as HTML ready to insert at the top of the stream.
+/// Parses a change cursor given by a reader; 400 with a message when it is not one.
+fn parse_cursor(name: &str, text: &str) -> AppResult<i64> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|c| *c >= 0)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!("{name} must be a change number, not “{text}”."))
+        })
+}
+
+/// The story's changes after `cursor`, or `None` when there are more than a
+/// reader should be replayed (it reloads instead).
+async fn missed_changes(
+    conn: &mut db::Connection,
+    story: &StoryRow,
+    cursor: i64,
+) -> AppResult<Option<Vec<ChangeView>>> {
+    let rows = db::live_changes::after(conn, Some(story.id), cursor, CATCH_UP + 1).await?;
+    if rows.len() as i64 > CATCH_UP {
+        return Ok(None);
+    }
+    Ok(Some(render_all(&rows)?))
+}
+
+fn render_all(rows: &[ChangeRow]) -> AppResult<Vec<ChangeView>> {
+    Ok(rows.iter().map(ChangeView::new).collect::<Result<_, _>>()?)
+}
+
+/// `GET /news/{slug}/updates?after={cursor}`: the no-SSE fallback. Every
+/// change after the cursor, oldest first, each as one element marked with
+/// its event and cursor (`reader/_change.html`); the response's
+/// [`CURSOR_HEADER`] is where the next poll resumes. `after=0` gives the
+/// story's current updates; a reader too far behind is told to reload.
 pub async fn updates_after(
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
     query: web::Query<AfterQuery>,
 ) -> AppResult<HttpResponse> {
-    let after = parse_update_id("after", &query.after)?;
+    let after = parse_cursor("after", &query.after)?;
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, &slug).await?;
-    // A page far behind catches up over several polls; no request renders a whole blog.
-    let rows = db::updates::published_after(&mut conn, story.id, after, CATCH_UP).await?;
-    let mut html = String::new();
-    for row in rows.into_iter().rev() {
-        UpdateFragment {
-            update: &UpdateView::new(&story.slug, row),
+    let latest = db::live_changes::latest(&mut conn, story.id).await?;
+    let changes = if after == 0 {
+        Some(current_updates(&mut conn, &story, latest).await?)
+    } else {
+        missed_changes(&mut conn, &story, after).await?
+    };
+    drop(conn);
+    let (html, cursor) = match changes {
+        Some(changes) => {
+            let mut html = String::new();
+            for change in &changes {
+                ChangeElement { change }.render_into(&mut html)?;
+            }
+            let cursor = changes.last().map_or(after, |c| c.seq.max(after));
+            (html, cursor)
         }
-        .render_into(&mut html)?;
-    }
+        None => (
+            r#"<div class="live-change" data-change="reload"></div>"#.to_owned(),
+            latest,
+        ),
+    };
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
+        .insert_header((CURSOR_HEADER, cursor.to_string()))
         .body(html))
 }
 
-/// A change as the message that tells pages about it: the update's current
-/// HTML, or a delete when it is (by now) deleted.
-pub async fn render_message(
+/// The story's newest updates as `update` changes, oldest first, all at the
+/// story's latest cursor: what a reader with nothing is sent.
+async fn current_updates(
     conn: &mut db::Connection,
-    change: LiveChange,
-) -> anyhow::Result<LiveMessage> {
-    let id = change.event.update_id();
-    let deleted = LiveMessage::new(
-        LiveChange {
-            event: LiveEvent::Deleted(id),
-            ..change
-        },
-        "",
-    );
-    if matches!(change.event, LiveEvent::Deleted(_)) || db::updates::is_deleted(conn, id).await? {
-        return Ok(deleted);
-    }
-    let (slug, row) = db::updates::with_story_slug(conn, id)
-        .await?
-        .context("announced update is missing")?;
-    let html = UpdateFragment {
-        update: &UpdateView::new(&slug, row),
-    }
-    .render()?;
-    Ok(LiveMessage::new(change, &html))
+    story: &StoryRow,
+    latest: i64,
+) -> AppResult<Vec<ChangeView>> {
+    let rows = db::updates::newest(conn, story.id, CATCH_UP).await?;
+    let changes: Vec<ChangeRow> = rows
+        .into_iter()
+        .rev()
+        .map(|update| ChangeRow {
+            seq: latest,
+            story_id: story.id,
+            change: crate::domain::Change::Published(update.id),
+            story: db::live_changes::StoryState::of(story),
+            update: Some(update),
+        })
+        .collect();
+    render_all(&changes)
 }
 
 #[derive(Deserialize)]
 pub struct ResumeQuery {
-    /// The story's latest change when the page was rendered (`db::live_changes`).
+    /// The cursor the page was rendered at.
     since: Option<String>,
 }
 
-/// Most changes replayed to a page catching up; further behind, it reloads.
-const CATCH_UP: i64 = 100;
-
-/// Seconds between heartbeat comments, which keep proxies from closing an idle stream.
-const HEARTBEAT: Duration = Duration::from_secs(15);
-
 /// `GET /news/{slug}/events`: Server-Sent Events for one story. A page opens
-/// its first stream with `?since=` (the changes its HTML already shows); a
-/// reconnecting one sends `Last-Event-ID`. Either way it first gets every
-/// change it missed: new updates, edits and deletions.
+/// its first stream with `?since=` (the cursor its HTML was rendered at); a
+/// reconnecting one sends `Last-Event-ID` (the last cursor it received).
+/// Either way it first gets every change it missed, then each new one.
 pub async fn events(
     req: HttpRequest,
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
     query: web::Query<ResumeQuery>,
 ) -> AppResult<HttpResponse> {
-    let last_event = match req.headers().get("Last-Event-ID") {
-        Some(value) => Some(parse_update_id(
-            "Last-Event-ID",
-            value.to_str().unwrap_or("?"),
-        )?),
-        None => None,
-    };
+    let last_event = req
+        .headers()
+        .get("Last-Event-ID")
+        .map(|value| parse_cursor("Last-Event-ID", value.to_str().unwrap_or("?")))
+        .transpose()?;
     let since = query
         .since
         .as_deref()
-        .map(|s| parse_update_id("since", s))
+        .map(|s| parse_cursor("since", s))
         .transpose()?;
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, &slug).await?;
-    // Subscribe before reading the replay, so nothing committed in between is lost.
+    // Subscribe before reading the replay, so nothing committed in between is
+    // lost; what arrives twice is skipped by its cursor.
     let receiver = room.live.subscribe(story.id);
-    let resume = match (last_event, since) {
-        (Some(update_id), _) => {
-            Some(db::live_changes::resume_point(&mut conn, story.id, update_id).await?)
-        }
-        (None, since) => since,
+    let cursor = match last_event.or(since) {
+        Some(cursor) => cursor,
+        None => db::live_changes::latest(&mut conn, story.id).await?,
     };
-    let mut opening = VecDeque::from([Bytes::from_static(b"retry: 3000\n: connected\n\n")]);
-    let mut replayed_up_to = resume.unwrap_or(i64::MIN);
-    if let Some(resume) = resume {
-        let missed = db::live_changes::after(&mut conn, story.id, resume, CATCH_UP + 1).await?;
-        if missed.len() as i64 > CATCH_UP {
-            return Ok(HttpResponse::Ok()
-                .content_type("text/event-stream")
-                .insert_header(("Cache-Control", "no-cache"))
-                .body("event: reload\ndata: too far behind\n\n"));
-        }
-        for row in missed {
-            let Some(event) = LiveEvent::from_name(&row.event, row.update_id) else {
-                continue;
-            };
-            replayed_up_to = row.seq;
-            opening.push_back(
-                render_message(
-                    &mut conn,
-                    LiveChange {
-                        seq: row.seq,
-                        event,
-                    },
-                )
-                .await?
-                .frame,
-            );
-        }
-    }
+    let Some(missed) = missed_changes(&mut conn, &story, cursor).await? else {
+        return Ok(
+            event_stream_response().body("retry: 3000\nevent: reload\ndata: too far behind\n\n")
+        );
+    };
     drop(conn);
-    Ok(HttpResponse::Ok()
-        .content_type("text/event-stream")
-        .insert_header(("Cache-Control", "no-cache"))
+    let mut opening = VecDeque::from([Bytes::from_static(b"retry: 3000\n: connected\n\n")]);
+    let mut replayed_up_to = cursor;
+    for change in missed {
+        replayed_up_to = change.seq;
+        opening.push_back(change.message().frame);
+    }
+    Ok(event_stream_response()
         // Never compressed or buffered: each frame must leave at once.
         .insert_header(("Content-Encoding", "identity"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(event_stream(receiver, opening, replayed_up_to)))
 }
 
-/// The frames one page receives: the opening ones, then the hub's, with a
-/// heartbeat when idle. It ends when the page has fallen [`crate::live::BUFFER`]
-/// messages behind; the browser reconnects with `Last-Event-ID` and is replayed.
+fn event_stream_response() -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("text/event-stream")
+        .insert_header(("Cache-Control", "no-cache"));
+    response
+}
+
+/// The frames one page receives: the opening ones, then the hub's after
+/// `replayed_up_to`, with a heartbeat when idle. It ends when the page has
+/// fallen [`crate::live::BUFFER`] messages behind; the browser reconnects
+/// with `Last-Event-ID` and is replayed.
 fn event_stream(
     receiver: broadcast::Receiver<Arc<LiveMessage>>,
     opening: VecDeque<Bytes>,
@@ -180,7 +211,7 @@ fn event_stream(
                 tokio::select! {
                     message = receiver.recv() => match message {
                         // Already sent in the replay.
-                        Ok(m) if matches!(m.event, LiveEvent::Published(id) if id <= replayed_up_to) => continue,
+                        Ok(m) if m.seq <= replayed_up_to => continue,
                         Ok(m) => return Some((Ok(m.frame.clone()), (receiver, opening, heartbeat))),
                         Err(_lagged_or_closed) => return None,
                     },

@@ -2,7 +2,6 @@
 //! (ETag, and Last-Modified for feeds) and 304s.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use actix_web::http::header::{self, HttpDate};
@@ -15,11 +14,14 @@ use crate::error::AppResult;
 
 pub const HTML: &str = "text/html; charset=utf-8";
 
-/// Answers from the cache, rendering and storing the page on a miss. Keyed by
-/// path and query, so `?order=oldest` is its own page.
+/// Answers from the cache, rendering and storing the page on a miss. `key`
+/// names what the handler parsed from the request (the decoded path and
+/// every parameter that changes the page, normalised), never the raw URL:
+/// two requests share an entry only when they render the same page.
 pub async fn cached<F, Fut>(
     req: &HttpRequest,
     room: &Newsroom,
+    key: String,
     content_type: &'static str,
     render: F,
 ) -> AppResult<HttpResponse>
@@ -27,10 +29,12 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AppResult<String>>,
 {
-    let page = from_cache(req, room, || async {
-        Ok(CachedPage::new(render().await?, content_type))
-    })
-    .await?;
+    let page = room
+        .pages
+        .get_or_render(key, async {
+            Ok(CachedPage::new(render().await?, content_type))
+        })
+        .await?;
     Ok(conditional(req, &page))
 }
 
@@ -53,6 +57,7 @@ const POLLED: &str = "public, max-age=60, stale-while-revalidate=300";
 pub async fn cached_dated<F, Fut>(
     req: &HttpRequest,
     room: &Newsroom,
+    key: String,
     content_type: &'static str,
     render: F,
 ) -> AppResult<HttpResponse>
@@ -60,10 +65,10 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AppResult<Dated>>,
 {
-    let page = from_cache(req, room, || async {
-        Ok(dated_page(render().await?, content_type))
-    })
-    .await?;
+    let page = room
+        .pages
+        .get_or_render(key, async { Ok(dated_page(render().await?, content_type)) })
+        .await?;
     Ok(conditional(req, &page))
 }
 
@@ -79,45 +84,6 @@ pub fn uncached_dated(
 
 fn dated_page(document: Dated, content_type: &'static str) -> CachedPage {
     CachedPage::new(document.body, content_type).dated(document.last_modified, POLLED)
-}
-
-/// The cached page for this URL, rendered and stored on a miss.
-async fn from_cache<F, Fut>(
-    req: &HttpRequest,
-    room: &Newsroom,
-    render: F,
-) -> AppResult<Arc<CachedPage>>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = AppResult<CachedPage>>,
-{
-    let key = cache_key(req);
-    if let Some(page) = room.pages.get(&key) {
-        return Ok(page);
-    }
-    let generation = room.pages.generation();
-    let page = Arc::new(render().await?);
-    room.pages.insert(key, page.clone(), generation);
-    Ok(page)
-}
-
-/// Query parameters that change a cached page; any other is ignored by the
-/// handlers, so it must not make a new cache entry either (or anyone could
-/// flush the cache with `?x=1`, `?x=2`…).
-const PAGE_PARAMETERS: [&str; 4] = ["order", "before", "after", "update"];
-
-/// The path and the page-changing parameters, in the order given.
-fn cache_key(req: &HttpRequest) -> String {
-    let kept: Vec<&str> = req
-        .query_string()
-        .split('&')
-        .filter(|pair| PAGE_PARAMETERS.contains(&pair.split('=').next().unwrap_or_default()))
-        .collect();
-    if kept.is_empty() {
-        req.path().to_owned()
-    } else {
-        format!("{}?{}", req.path(), kept.join("&"))
-    }
 }
 
 /// 304 when the reader already has this version, the page otherwise,

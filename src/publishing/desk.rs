@@ -1,15 +1,17 @@
-//! Saves from the editors' desk: each one transaction with its revision and
-//! audit rows, then cached pages dropped and open pages told.
+//! Saves from the editors' desk: each one transaction with its revision,
+//! audit and change-log rows. Each returns what it committed; the caller
+//! hands that to the after-commit module.
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{StoryTimes, UpdateTimes, headline_lookup, write_story};
-use crate::Newsroom;
+use sqlx::SqlitePool;
+
+use super::{StoryTimes, UpdateTimes, headline_lookup, record_change, write_story};
+use crate::after_commit::Committed;
 use crate::content::MissingStory;
 use crate::db::{self, stories::StoryRow};
-use crate::domain::{StoryDraft, StoryStatus, UpdateDraft};
-use crate::live::LiveEvent;
+use crate::domain::{Change, StoryDraft, StoryStatus, UpdateDraft};
 
 /// Why a story save was refused, each with what the editor needs to act.
 #[derive(Debug)]
@@ -24,17 +26,15 @@ pub enum SaveRefused {
 }
 
 /// Creates a story (`loaded_version` None) or saves over the version the
-/// editor loaded. Returns the story's slug.
+/// editor loaded.
 pub async fn save_story(
-    room: &Newsroom,
+    db: &SqlitePool,
     draft: &StoryDraft,
     loaded_version: Option<i64>,
     editor_id: i64,
     now: DateTime<Utc>,
-) -> anyhow::Result<Result<(), SaveRefused>> {
-    let mut tx = db::write_tx(&room.db)
-        .await
-        .context("starting transaction")?;
+) -> anyhow::Result<Result<Committed, SaveRefused>> {
+    let mut tx = db::write_tx(db).await.context("starting transaction")?;
     let existing = db::stories::find_by_slug(&mut tx, draft.slug.as_str()).await?;
     let published_at = match (&existing, loaded_version) {
         (Some(_), None) => return Ok(Err(SaveRefused::SlugTaken)),
@@ -72,19 +72,19 @@ pub async fn save_story(
         "created story"
     };
     db::audit::record(&mut tx, Some(editor_id), action, draft.slug.as_str(), now).await?;
+    let committed = record_change(&mut tx, saved.id, Change::StorySaved).await?;
     tx.commit().await.context("committing story")?;
-    room.story_changed(saved.id, None).await;
-    Ok(Ok(()))
+    Ok(Ok(committed))
 }
 
 /// Ends a story's live coverage.
 pub async fn end_live_coverage(
-    room: &Newsroom,
+    db: &SqlitePool,
     story: &StoryRow,
     editor_id: i64,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let mut tx = db::write_tx(&room.db).await?;
+) -> anyhow::Result<Committed> {
+    let mut tx = db::write_tx(db).await?;
     db::stories::end_live(&mut tx, story.id, now).await?;
     db::audit::record(
         &mut tx,
@@ -94,50 +94,46 @@ pub async fn end_live_coverage(
         now,
     )
     .await?;
+    let committed = record_change(&mut tx, story.id, Change::LiveEnded).await?;
     tx.commit()
         .await
         .context("committing end of live coverage")?;
-    room.story_changed(story.id, None).await;
-    Ok(())
+    Ok(committed)
 }
 
 /// Pins one of the story's updates above its stream, or unpins (`None`).
 pub async fn pin_update(
-    room: &Newsroom,
+    db: &SqlitePool,
     story: &StoryRow,
     update_id: Option<i64>,
     editor_id: i64,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let mut tx = db::write_tx(&room.db)
-        .await
-        .context("starting transaction")?;
+) -> anyhow::Result<Committed> {
+    let mut tx = db::write_tx(db).await.context("starting transaction")?;
     db::stories::set_pinned_update(&mut tx, story.id, update_id).await?;
     let (action, subject) = match update_id {
         Some(id) => ("pinned update", format!("{}#update-{id}", story.slug)),
         None => ("unpinned update", story.slug.clone()),
     };
     db::audit::record(&mut tx, Some(editor_id), action, &subject, now).await?;
+    let change = update_id.map_or(Change::Unpinned, Change::Pinned);
+    let committed = record_change(&mut tx, story.id, change).await?;
     tx.commit().await.context("committing pin")?;
-    // A pin changes the page, not the feeds.
-    room.pages.clear();
-    Ok(())
+    Ok(committed)
 }
 
 /// Corrects a published update, keeping its earlier text as a revision and
 /// marking it edited.
 pub async fn edit_update(
-    room: &Newsroom,
+    db: &SqlitePool,
     story_id: i64,
     update_id: i64,
     draft: &UpdateDraft,
     posted_at: DateTime<Utc>,
     editor_id: i64,
     now: DateTime<Utc>,
-) -> anyhow::Result<Result<(), MissingStory>> {
-    let mut tx = db::write_tx(&room.db)
-        .await
-        .context("starting transaction")?;
+) -> anyhow::Result<Result<Committed, MissingStory>> {
+    let mut tx = db::write_tx(db).await.context("starting transaction")?;
     let (slug, old) = db::updates::with_story_slug(&mut tx, update_id)
         .await?
         .context("update to edit")?;
@@ -160,34 +156,30 @@ pub async fn edit_update(
         now,
     )
     .await?;
-    let change = super::record_change(&mut tx, story_id, LiveEvent::Edited(update_id)).await?;
+    let committed = record_change(&mut tx, story_id, Change::Edited(update_id)).await?;
     tx.commit().await.context("committing edit")?;
-    room.story_changed(story_id, Some(change)).await;
-    Ok(Ok(()))
+    Ok(Ok(committed))
 }
 
-/// Deletes an update from pages, feeds and search, keeping its row as the record.
+/// Deletes an update from pages, feeds and search, keeping its row as the
+/// record. `None` when it was already deleted: nothing changed.
 pub async fn delete_update(
-    room: &Newsroom,
+    db: &SqlitePool,
     story: &StoryRow,
     update_id: i64,
     editor_id: i64,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let mut tx = db::write_tx(&room.db)
-        .await
-        .context("starting transaction")?;
-    let mut change = None;
+) -> anyhow::Result<Option<Committed>> {
+    let mut tx = db::write_tx(db).await.context("starting transaction")?;
+    let mut committed = None;
     if db::updates::mark_deleted(&mut tx, update_id, now).await? {
         if story.pinned_update_id == Some(update_id) {
             db::stories::set_pinned_update(&mut tx, story.id, None).await?;
         }
         let subject = format!("{}#update-{update_id}", story.slug);
         db::audit::record(&mut tx, Some(editor_id), "deleted update", &subject, now).await?;
-        change =
-            Some(super::record_change(&mut tx, story.id, LiveEvent::Deleted(update_id)).await?);
+        committed = Some(record_change(&mut tx, story.id, Change::Deleted(update_id)).await?);
     }
     tx.commit().await.context("committing delete")?;
-    room.story_changed(story.id, change).await;
-    Ok(())
+    Ok(committed)
 }

@@ -3,11 +3,12 @@ use std::collections::HashMap;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use crate::Newsroom;
+use sqlx::SqlitePool;
+
+use crate::after_commit::Committed;
 use crate::content::{MissingStory, RenderedMarkdown, render_markdown};
 use crate::db::{self, Connection, updates::UpdateWrite};
-use crate::domain::{KindDetails, Slug, UpdateDraft};
-use crate::live::{LiveChange, LiveEvent};
+use crate::domain::{Change, KindDetails, Slug, UpdateDraft};
 
 /// When an update was posted, and, for an edit, when it was corrected.
 #[derive(Debug, Clone, Copy)]
@@ -155,28 +156,17 @@ pub async fn rewrite_update(
     Ok(Ok(()))
 }
 
-/// Publishes a new live update on a story: one transaction (row, search index,
-/// the story's live state), then cached pages are dropped and open pages are sent it.
+/// Publishes a new live update on a story: one transaction (row, search
+/// index, the story's live state, audit, change log). `editor_id` is who
+/// published it, for the audit trail (`None` for the system).
 pub async fn publish_update(
-    room: &Newsroom,
-    story_id: i64,
-    draft: &UpdateDraft,
-    posted_at: DateTime<Utc>,
-) -> anyhow::Result<Result<i64, MissingStory>> {
-    publish_update_as(room, story_id, draft, posted_at, None).await
-}
-
-/// [`publish_update`], recording in the audit trail which editor published it.
-pub async fn publish_update_as(
-    room: &Newsroom,
+    db: &SqlitePool,
     story_id: i64,
     draft: &UpdateDraft,
     posted_at: DateTime<Utc>,
     editor_id: Option<i64>,
-) -> anyhow::Result<Result<i64, MissingStory>> {
-    let mut tx = db::write_tx(&room.db)
-        .await
-        .context("starting transaction")?;
+) -> anyhow::Result<Result<(i64, Committed), MissingStory>> {
+    let mut tx = db::write_tx(db).await.context("starting transaction")?;
     let headlines = super::headline_lookup(&mut tx, []).await?;
     let times = UpdateTimes {
         posted_at,
@@ -192,21 +182,20 @@ pub async fn publish_update_as(
     let slug = db::stories::slug_of(&mut tx, story_id).await?;
     let subject = format!("{slug}#update-{id}");
     db::audit::record(&mut tx, editor_id, "published update", &subject, Utc::now()).await?;
-    let change = record_change(&mut tx, story_id, LiveEvent::Published(id)).await?;
+    let committed = record_change(&mut tx, story_id, Change::Published(id)).await?;
     tx.commit().await.context("committing update")?;
-    room.story_changed(story_id, Some(change)).await;
-    Ok(Ok(id))
+    Ok(Ok((id, committed)))
 }
 
-/// Records a change for open pages, inside the write's transaction: its
-/// sequence number orders the live stream and its replay.
-pub(super) async fn record_change(
+/// Records a change in the change log, inside the write's transaction: its
+/// cursor orders the live stream and its replay.
+pub(crate) async fn record_change(
     conn: &mut Connection,
     story_id: i64,
-    event: LiveEvent,
-) -> anyhow::Result<LiveChange> {
-    let seq = db::live_changes::record(conn, story_id, event.update_id(), event.name())
+    change: Change,
+) -> anyhow::Result<Committed> {
+    let seq = db::live_changes::record(conn, story_id, change)
         .await
         .context("recording the change for open pages")?;
-    Ok(LiveChange { seq, event })
+    Ok(Committed { story_id, seq })
 }

@@ -37,10 +37,13 @@ async fn publish_figure(app: &TestApp, number: i64, what: &str, hh_mm: (u32, u32
     let posted_at = Utc
         .with_ymd_and_hms(2016, 1, 12, hh_mm.0, hh_mm.1, 0)
         .unwrap();
-    newsdesk::publishing::publish_update(&app.room, story.id, &draft, posted_at)
-        .await
-        .unwrap()
-        .unwrap()
+    let (id, committed) =
+        newsdesk::publishing::publish_update(&app.room.db, story.id, &draft, posted_at, None)
+            .await
+            .unwrap()
+            .unwrap();
+    app.room.after_commit.committed(Some(committed)).await;
+    id
 }
 
 async fn get_json(app: &TestApp) -> Value {

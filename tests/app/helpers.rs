@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use awc::http::StatusCode;
 use newsdesk::Newsroom;
 use newsdesk::config::Config;
-use newsdesk::content::import::{ImportError, ImportReport, import_dir};
+use newsdesk::import::{ImportError, ImportReport, import_dir};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
@@ -86,6 +86,7 @@ impl TestApp {
             site_url: Some("https://news.example".into()),
             websub_hub: None,
             trusted_proxy: None,
+            page_cache_mib: 16,
         };
         configure(&mut config);
         let room = Newsroom::open(&config).await.expect("database opens");
@@ -109,8 +110,12 @@ impl TestApp {
         app
     }
 
+    /// Imports `dir` as `newsdesk import` does, then lets the after-commit
+    /// module handle it at once (the server would within a second).
     pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
-        import_dir(&self.room, dir, false).await
+        let report = import_dir(&self.room.db, dir, false).await;
+        self.room.after_commit.catch_up().await;
+        report
     }
 
     /// The database URL, for running the `newsdesk` binary against it.
@@ -221,7 +226,7 @@ impl TestApp {
             .expect("story exists")
     }
 
-    /// Publishes an update through the same function the desk uses; returns its id.
+    /// Publishes an update through the same functions the desk uses; returns its id.
     pub async fn publish(
         &self,
         slug: &str,
@@ -230,9 +235,117 @@ impl TestApp {
     ) -> i64 {
         let story = self.story(slug).await;
         let draft = update.validate().expect("a valid update");
-        newsdesk::publishing::publish_update(&self.room, story.id, &draft, posted_at)
+        let (id, committed) =
+            newsdesk::publishing::publish_update(&self.room.db, story.id, &draft, posted_at, None)
+                .await
+                .expect("published")
+                .expect("no missing READ MORE target");
+        self.room.after_commit.committed(Some(committed)).await;
+        id
+    }
+
+    /// The cursor of the story's latest change: the SSE `id:` a page last got.
+    pub async fn cursor(&self, slug: &str) -> i64 {
+        let story = self.story(slug).await;
+        let mut conn = self.room.db.acquire().await.unwrap();
+        newsdesk::db::live_changes::latest(&mut conn, story.id)
             .await
-            .expect("published")
-            .expect("no missing READ MORE target")
+            .unwrap()
+    }
+}
+
+/// The desk's writes, through the very functions its handlers call, each
+/// followed by the after-commit module as the handlers do.
+impl TestApp {
+    /// Creates a published story with no updates, as an editor at the desk; returns its slug.
+    pub async fn create_story(&self, headline: &str, editor: i64) -> String {
+        let input = newsdesk::domain::StoryInput {
+            headline: headline.into(),
+            standfirst: "Standfirst.".into(),
+            byline: "Desk".into(),
+            body: "Body.".into(),
+            status: "published".into(),
+            live: "none".into(),
+            ..Default::default()
+        };
+        let draft = input.validate().expect("a valid story");
+        let committed = newsdesk::publishing::save_story(
+            &self.room.db,
+            &draft,
+            None,
+            editor,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("saved")
+        .expect("not refused");
+        self.room.after_commit.committed(Some(committed)).await;
+        draft.slug.to_string()
+    }
+
+    /// Corrects update `id` of story `slug` to `body`, keeping its time.
+    pub async fn edit(&self, slug: &str, id: i64, body: &str, editor: i64) {
+        let story = self.story(slug).await;
+        let posted_at = {
+            let mut conn = self.room.db.acquire().await.unwrap();
+            newsdesk::db::updates::find_live(&mut conn, story.id, id)
+                .await
+                .unwrap()
+                .expect("a live update to edit")
+                .posted_at
+        };
+        let draft = plain_update(body).validate().expect("a valid update");
+        let committed = newsdesk::publishing::edit_update(
+            &self.room.db,
+            story.id,
+            id,
+            &draft,
+            posted_at,
+            editor,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("edited")
+        .expect("no missing READ MORE target");
+        self.room.after_commit.committed(Some(committed)).await;
+    }
+
+    /// Deletes update `id` of story `slug`.
+    pub async fn delete(&self, slug: &str, id: i64, editor: i64) {
+        let story = self.story(slug).await;
+        let committed = newsdesk::publishing::delete_update(
+            &self.room.db,
+            &story,
+            id,
+            editor,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("deleted");
+        self.room.after_commit.committed(committed).await;
+    }
+
+    /// Pins update `id` (or unpins, with `None`).
+    pub async fn pin(&self, slug: &str, id: Option<i64>, editor: i64) {
+        let story = self.story(slug).await;
+        let committed =
+            newsdesk::publishing::pin_update(&self.room.db, &story, id, editor, chrono::Utc::now())
+                .await
+                .expect("pinned");
+        self.room.after_commit.committed(Some(committed)).await;
+    }
+
+    /// Ends the story's live coverage.
+    pub async fn end_live(&self, slug: &str, editor: i64) {
+        let story = self.story(slug).await;
+        let committed = newsdesk::publishing::end_live_coverage(
+            &self.room.db,
+            &story,
+            editor,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("ended");
+        self.room.after_commit.committed(Some(committed)).await;
     }
 }

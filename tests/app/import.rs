@@ -1,7 +1,7 @@
 //! `newsdesk import`: idempotent, atomic, and precise about errors.
 
 use awc::http::StatusCode;
-use newsdesk::content::import::ImportError;
+use newsdesk::import::ImportError;
 
 use crate::helpers::{TestApp, content_dir, demo_content, story_file};
 

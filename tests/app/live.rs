@@ -6,7 +6,6 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use futures_util::StreamExt;
-use newsdesk::publishing;
 
 use crate::helpers::{TestApp, plain_update};
 
@@ -33,12 +32,6 @@ struct Frame {
 impl TestApp {
     async fn open_events(&self, slug: &str, last_event_id: Option<&str>) -> EventStream {
         self.open_events_at(&format!("/news/{slug}/events"), last_event_id)
-            .await
-    }
-
-    /// Opens the stream the way a freshly rendered page does.
-    async fn open_events_since(&self, slug: &str, since: &str) -> EventStream {
-        self.open_events_at(&format!("/news/{slug}/events?since={since}"), None)
             .await
     }
 
@@ -102,7 +95,7 @@ fn at(hour: u32, minute: u32) -> chrono::DateTime<Utc> {
 }
 
 #[actix_web::test]
-async fn a_published_update_reaches_an_open_page() {
+async fn a_published_update_reaches_an_open_page_with_its_cursor_as_id() {
     let app = TestApp::with_demo_content().await;
     let mut events = app.open_events(STORY, None).await;
     let id = app
@@ -110,7 +103,7 @@ async fn a_published_update_reaches_an_open_page() {
         .await;
     let frame = events.next_event().await;
     assert_eq!(frame.event.as_deref(), Some("update"));
-    assert_eq!(frame.id, Some(id.to_string()));
+    assert_eq!(frame.id, Some(app.cursor(STORY).await.to_string()));
     assert!(
         frame.data.contains(&format!(r#"id="update-{id}""#)),
         "{}",
@@ -120,61 +113,58 @@ async fn a_published_update_reaches_an_open_page() {
 }
 
 #[actix_web::test]
-async fn last_event_id_replays_exactly_the_missed_updates_in_order() {
+async fn last_event_id_replays_exactly_the_missed_changes_in_order() {
     let app = TestApp::with_demo_content().await;
-    let seen = app
-        .publish(STORY, plain_update("Seen before the drop"), at(18, 0))
+    app.publish(STORY, plain_update("Seen before the drop"), at(18, 0))
         .await;
-    let missed_1 = app
-        .publish(STORY, plain_update("Missed one"), at(18, 1))
+    let seen = app.cursor(STORY).await;
+    app.publish(STORY, plain_update("Missed one"), at(18, 1))
         .await;
-    let missed_2 = app
-        .publish(STORY, plain_update("Missed two"), at(18, 2))
+    app.publish(STORY, plain_update("Missed two"), at(18, 2))
         .await;
     let mut events = app.open_events(STORY, Some(&seen.to_string())).await;
     let first = events.next_event().await;
     let second = events.next_event().await;
     assert_eq!(
         (first.id, second.id),
-        (Some(missed_1.to_string()), Some(missed_2.to_string()))
+        (Some((seen + 1).to_string()), Some((seen + 2).to_string()))
     );
     assert!(first.data.contains("Missed one") && second.data.contains("Missed two"));
     // And the stream goes on live after the replay, without repeating it.
-    let live = app
-        .publish(STORY, plain_update("Live again"), at(18, 3))
+    app.publish(STORY, plain_update("Live again"), at(18, 3))
         .await;
-    assert_eq!(events.next_event().await.id, Some(live.to_string()));
+    let live = events.next_event().await;
+    assert_eq!(live.id, Some((seen + 3).to_string()));
+    assert!(live.data.contains("Live again"));
+}
+
+#[actix_web::test]
+async fn the_imported_demo_replays_from_any_cursor() {
+    // Imports record their changes: the cursor means the same as at the desk.
+    let app = TestApp::with_demo_content().await;
+    let latest = app.cursor(STORY).await;
+    assert!(latest > 2, "the demo's updates are in the change log");
+    let mut events = app
+        .open_events(STORY, Some(&(latest - 2).to_string()))
+        .await;
+    assert_eq!(events.next_event().await.id, Some((latest - 1).to_string()));
+    assert_eq!(events.next_event().await.id, Some(latest.to_string()));
 }
 
 #[actix_web::test]
 async fn edits_and_deletes_reach_open_pages() {
     let app = TestApp::with_demo_content().await;
     let id = app.publish(STORY, plain_update("Frist"), at(18, 0)).await;
-    let story = app.story(STORY).await;
     let mut events = app.open_events(STORY, None).await;
-    let draft = plain_update("First").validate().unwrap();
     let editor = app.create_editor("ed").await;
-    publishing::edit_update(
-        &app.room,
-        story.id,
-        id,
-        &draft,
-        at(18, 0),
-        editor,
-        Utc::now(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    app.edit(STORY, id, "First", editor).await;
     let edit = events.next_event().await;
     assert_eq!(
         (edit.event.as_deref(), edit.id),
-        (Some("edit"), Some(id.to_string()))
+        (Some("edit"), Some(app.cursor(STORY).await.to_string()))
     );
     assert!(edit.data.contains("First") && edit.data.contains("edited"));
-    publishing::delete_update(&app.room, &story, id, editor, Utc::now())
-        .await
-        .unwrap();
+    app.delete(STORY, id, editor).await;
     let delete = events.next_event().await;
     assert_eq!(
         (delete.event.as_deref(), delete.data),
@@ -183,52 +173,72 @@ async fn edits_and_deletes_reach_open_pages() {
 }
 
 #[actix_web::test]
-async fn a_reconnecting_page_is_replayed_edits_and_deletions_too() {
+async fn a_desk_only_site_keeps_streaming_after_corrections() {
+    // The defect: on a site written at the desk, the stream compared update
+    // ids with change numbers and went silent after the first correction.
+    let app = TestApp::spawn().await;
+    let editor = app.create_editor("ed").await;
+    let slug = app.create_story("Pickets at dawn", editor).await;
+    let a = app.publish(&slug, plain_update("Update A"), at(7, 0)).await;
+    app.edit(&slug, a, "Update A, corrected", editor).await;
+    let page = app.get_page(&format!("/news/{slug}")).await;
+    let events_url = page
+        .attrs(".update-stream[data-live]", "data-events")
+        .remove(0);
+    let mut events = app.open_events_at(&events_url, None).await;
+    for n in 0..3 {
+        let b = app
+            .publish(&slug, plain_update(&format!("Update B{n}")), at(7, n + 1))
+            .await;
+        let frame = events.next_event().await;
+        assert_eq!(frame.event.as_deref(), Some("update"));
+        assert!(frame.data.contains(&format!(r#"id="update-{b}""#)));
+        app.edit(&slug, b, &format!("Update B{n}, corrected"), editor)
+            .await;
+        assert_eq!(events.next_event().await.event.as_deref(), Some("edit"));
+    }
+}
+
+#[actix_web::test]
+async fn a_reconnecting_page_is_replayed_edits_deletions_and_story_changes() {
     let app = TestApp::with_demo_content().await;
-    let story = app.story(STORY).await;
     let mut events = app.open_events(STORY, None).await;
     let seen = app.publish(STORY, plain_update("Frist"), at(18, 0)).await;
-    assert_eq!(events.next_event().await.id, Some(seen.to_string()));
+    let last_id = events.next_event().await.id.unwrap();
     drop(events);
-    // While the page is away: a correction, a new update, a deletion.
+    // While the page is away: a correction, a new update, a deletion, a pin.
     let editor = app.create_editor("ed").await;
-    let draft = plain_update("First").validate().unwrap();
-    publishing::edit_update(
-        &app.room,
-        story.id,
-        seen,
-        &draft,
-        at(18, 0),
-        editor,
-        Utc::now(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    app.edit(STORY, seen, "First", editor).await;
     let new = app
         .publish(STORY, plain_update("Meanwhile"), at(18, 5))
         .await;
-    publishing::delete_update(&app.room, &story, new, editor, Utc::now())
-        .await
-        .unwrap();
+    app.delete(STORY, new, editor).await;
+    app.pin(STORY, Some(seen), editor).await;
 
-    let mut events = app.open_events(STORY, Some(&seen.to_string())).await;
+    let mut events = app.open_events(STORY, Some(&last_id)).await;
     let mut replayed = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         let frame = events.next_event().await;
         replayed.push((frame.event.unwrap(), frame.id.unwrap(), frame.data));
     }
+    let first: i64 = last_id.parse().unwrap();
+    let ids: Vec<String> = (1..=4).map(|n| (first + n).to_string()).collect();
     assert_eq!(
-        (replayed[0].0.as_str(), replayed[0].1.clone()),
-        ("edit", seen.to_string())
+        replayed.iter().map(|r| r.1.clone()).collect::<Vec<_>>(),
+        ids
     );
+    assert_eq!(replayed[0].0, "edit");
     assert!(replayed[0].2.contains("First"), "the correction's text");
     // The update published meanwhile is already deleted: both events say so.
-    assert_eq!(replayed[1].0, "delete");
     assert_eq!(
-        (replayed[2].0.as_str(), replayed[2].1.clone()),
-        ("delete", new.to_string())
+        (replayed[1].0.as_str(), replayed[1].2.as_str()),
+        ("delete", new.to_string().as_str())
     );
+    assert_eq!(replayed[2].0, "delete");
+    assert_eq!(replayed[3].0, "story");
+    let story: serde_json::Value = serde_json::from_str(&replayed[3].2).unwrap();
+    assert_eq!(story["change"], "pin");
+    assert_eq!(story["pinned_update"], seen);
 }
 
 #[actix_web::test]
@@ -241,31 +251,61 @@ async fn a_page_opening_its_stream_gets_what_was_published_since_it_was_rendered
     let id = app
         .publish(STORY, plain_update("Between render and stream"), at(18, 0))
         .await;
-    let since = events_url.split("since=").nth(1).unwrap().to_owned();
-    let mut events = app.open_events_since(STORY, &since).await;
-    assert_eq!(events.next_event().await.id, Some(id.to_string()));
+    let mut events = app.open_events_at(&events_url, None).await;
+    let frame = events.next_event().await;
+    assert_eq!(frame.id, Some(app.cursor(STORY).await.to_string()));
+    assert!(frame.data.contains(&format!(r#"id="update-{id}""#)));
 }
 
 #[actix_web::test]
-async fn the_fragment_endpoint_returns_only_newer_updates_newest_first() {
+async fn polling_returns_every_change_after_the_cursor_in_order() {
     let app = TestApp::with_demo_content().await;
-    let before = app
+    let editor = app.create_editor("ed").await;
+    let shown = app
         .publish(STORY, plain_update("Already shown"), at(18, 0))
         .await;
+    let cursor = app.cursor(STORY).await;
     let one = app.publish(STORY, plain_update("New one"), at(18, 1)).await;
-    let two = app.publish(STORY, plain_update("New two"), at(18, 2)).await;
+    app.edit(STORY, shown, "Already shown, corrected", editor)
+        .await;
+    app.delete(STORY, one, editor).await;
     let page = app
-        .get_page(&format!("/news/{STORY}/updates?after={before}"))
+        .get_page(&format!("/news/{STORY}/updates?after={cursor}"))
         .await;
     assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header("cache-control").as_deref(), Some("no-store"));
     assert_eq!(
-        page.attrs("article.update", "id"),
-        [format!("update-{two}"), format!("update-{one}")]
+        page.attrs("[data-change]", "data-change"),
+        ["delete", "edit", "delete"],
+        "the new update is deleted by now: told as a deletion"
     );
+    let seqs: Vec<i64> = page
+        .attrs("[data-change]", "data-seq")
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert_eq!(seqs, [cursor + 1, cursor + 2, cursor + 3]);
+    assert_eq!(
+        page.attrs("[data-change=edit] article.update", "id"),
+        [format!("update-{shown}")]
+    );
+    let latest = app.cursor(STORY).await;
+    assert_eq!(page.header("live-cursor"), Some(latest.to_string()));
     let none = app
-        .get_page(&format!("/news/{STORY}/updates?after={two}"))
+        .get_page(&format!("/news/{STORY}/updates?after={latest}"))
         .await;
     assert_eq!((none.status, none.body.trim()), (StatusCode::OK, ""));
+    assert_eq!(none.header("live-cursor"), Some(latest.to_string()));
+    let everything = app
+        .get_page(&format!("/news/{STORY}/updates?after=0"))
+        .await;
+    let story_page = app.get_page(&format!("/news/{STORY}")).await;
+    let mut current = everything.attrs("article.update", "id");
+    current.reverse();
+    assert_eq!(
+        current,
+        story_page.attrs(".update-stream article.update", "id")
+    );
 }
 
 #[actix_web::test]
@@ -275,7 +315,7 @@ async fn bad_live_requests_get_clear_errors() {
         .get_page(&format!("/news/{STORY}/updates?after=abc"))
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("after must be an update number"));
+    assert!(page.body.contains("after must be a change number"));
     let page = app
         .get_with(
             &format!("/news/{STORY}/events"),
@@ -283,7 +323,7 @@ async fn bad_live_requests_get_clear_errors() {
         )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("Last-Event-ID must be an update number"));
+    assert!(page.body.contains("Last-Event-ID must be a change number"));
     assert_eq!(
         app.get_page("/news/nope/updates?after=1").await.status,
         StatusCode::NOT_FOUND
@@ -388,8 +428,8 @@ async fn readers_can_catch_up_oldest_first() {
     );
     let newest = app.get_page("/news/long-blog").await;
     assert_eq!(
-        newest.attrs(".update-stream", "data-after"),
-        [ids[119].to_string()]
+        newest.attrs(".update-stream", "data-cursor"),
+        [app.cursor("long-blog").await.to_string()]
     );
 }
 

@@ -248,7 +248,13 @@ async fn a_hub_that_is_down_never_fails_the_publish() {
 #[actix_web::test]
 async fn a_hub_url_the_pinger_cannot_reach_is_refused_at_start() {
     for url in ["https://hub.example/", "not a url", "/relative"] {
-        assert!(WebSub::start(Some(url)).is_err(), "{url}");
+        assert!(
+            WebSub::start(Some(url), "https://news.example").is_err(),
+            "{url}"
+        );
     }
-    assert_eq!(WebSub::start(None).unwrap().hub(), None);
+    assert_eq!(
+        WebSub::start(None, "https://news.example").unwrap().hub(),
+        None
+    );
 }

@@ -153,8 +153,13 @@ async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpRespons
             AppError::BadRequest("The form lost its version number; reload it.".into())
         })?)
     };
-    match publishing::save_story(room, &draft, loaded_version, page.editor.id, Utc::now()).await? {
-        Ok(()) => Ok(see_other(&format!("/admin/stories/{}", draft.slug))),
+    match publishing::save_story(&room.db, &draft, loaded_version, page.editor.id, Utc::now())
+        .await?
+    {
+        Ok(committed) => {
+            room.after_commit.committed(Some(committed)).await;
+            Ok(see_other(&format!("/admin/stories/{}", draft.slug)))
+        }
         Err(SaveRefused::Gone) => Err(AppError::NotFound),
         Err(SaveRefused::SlugTaken) => {
             page.errors.add(

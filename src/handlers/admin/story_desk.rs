@@ -118,9 +118,12 @@ pub async fn publish(
         Ok(valid) => valid,
         Err(errors) => return render(&room, editor, story, form, errors, None).await,
     };
-    match publishing::publish_update_as(&room, story.id, &draft, posted_at, Some(editor.id)).await?
+    match publishing::publish_update(&room.db, story.id, &draft, posted_at, Some(editor.id)).await?
     {
-        Ok(id) => Ok(see_other(&format!("{desk}#desk-update-{id}"))),
+        Ok((id, committed)) => {
+            room.after_commit.committed(Some(committed)).await;
+            Ok(see_other(&format!("{desk}#desk-update-{id}")))
+        }
         Err(missing) => {
             let mut errors = FieldErrors::default();
             errors.add("body", missing.to_string());
@@ -156,7 +159,8 @@ pub async fn end_live(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
-    publishing::end_live_coverage(&room, &story, editor.id, Utc::now()).await?;
+    let committed = publishing::end_live_coverage(&room.db, &story, editor.id, Utc::now()).await?;
+    room.after_commit.committed(Some(committed)).await;
     Ok(see_other(&desk))
 }
 
@@ -187,6 +191,8 @@ pub async fn pin(
             Some(id)
         }
     };
-    publishing::pin_update(&room, &story, update_id, editor.id, Utc::now()).await?;
+    let committed =
+        publishing::pin_update(&room.db, &story, update_id, editor.id, Utc::now()).await?;
+    room.after_commit.committed(Some(committed)).await;
     Ok(see_other(&desk))
 }

@@ -91,10 +91,13 @@ pub async fn save_edit(
         Ok((mut draft, posted_at)) => {
             // A correction keeps the original author.
             draft.author = update.author;
-            match publishing::edit_update(&room, story.id, *id, &draft, posted_at, editor.id, now)
-                .await?
+            match publishing::edit_update(
+                &room.db, story.id, *id, &draft, posted_at, editor.id, now,
+            )
+            .await?
             {
-                Ok(()) => {
+                Ok(committed) => {
+                    room.after_commit.committed(Some(committed)).await;
                     return Ok(see_other(&format!(
                         "/admin/stories/{}#desk-update-{}",
                         story.slug, *id
@@ -149,6 +152,7 @@ pub async fn delete(
 ) -> AppResult<HttpResponse> {
     let editor = admit_post(&req, &room, &body, req.path()).await?;
     let (story, _) = find_update(&room, *id).await?;
-    publishing::delete_update(&room, &story, *id, editor.id, Utc::now()).await?;
+    let committed = publishing::delete_update(&room.db, &story, *id, editor.id, Utc::now()).await?;
+    room.after_commit.committed(committed).await;
     Ok(see_other(&format!("/admin/stories/{}", story.slug)))
 }

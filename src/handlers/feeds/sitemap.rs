@@ -41,7 +41,7 @@ pub struct NewsSitemap<'a> {
 
 /// `GET /sitemap.xml`: every published story and when it last changed.
 pub async fn sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, XML, || async {
+    respond::cached_dated(&req, &room, "/sitemap.xml".to_owned(), XML, || async {
         let mut conn = room.db.acquire().await?;
         let stories = db::feeds::sitemap_stories(&mut conn, None, SITEMAP_URLS).await?;
         let last_modified = newest(&stories);

@@ -32,7 +32,7 @@ struct FeedStory {
 
 /// `GET /feed.xml`: RSS 2.0 of the latest published stories.
 pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, RSS, || async {
+    respond::cached_dated(&req, &room, paths::SITE_RSS.to_owned(), RSS, || async {
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
         let head = site_head(&room, paths::SITE_RSS, &stories);
@@ -43,7 +43,7 @@ pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<
 
 /// `GET /atom.xml`: Atom 1.0 of the latest published stories.
 pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, ATOM, || async {
+    respond::cached_dated(&req, &room, paths::SITE_ATOM.to_owned(), ATOM, || async {
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
         let head = site_head(&room, paths::SITE_ATOM, &stories);
@@ -61,7 +61,7 @@ pub async fn topic_rss(
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, RSS, || async {
+    respond::cached_dated(&req, &room, paths::topic_rss(&slug), RSS, || async {
         let mut conn = room.db.acquire().await?;
         let topic = db::topics::find_by_slug(&mut conn, &slug)
             .await?

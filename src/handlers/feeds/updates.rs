@@ -38,7 +38,7 @@ pub async fn story_rss(
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, RSS, || async {
+    respond::cached_dated(&req, &room, paths::story_rss(&slug), RSS, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
         let head = feed.head(&room, &paths::story_rss(&feed.story.slug));
         let items = feed
@@ -57,7 +57,7 @@ pub async fn story_atom(
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, ATOM, || async {
+    respond::cached_dated(&req, &room, paths::story_atom(&slug), ATOM, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
         let head = feed.head(&room, &paths::story_atom(&feed.story.slug));
         let slug = &feed.story.slug;

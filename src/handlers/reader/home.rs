@@ -19,7 +19,7 @@ pub struct FrontPage {
 
 /// `GET /`: live stories first, then the latest.
 pub async fn front_page(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached(&req, &room, HTML, || async {
+    respond::cached(&req, &room, "/".to_owned(), HTML, || async {
         let mut conn = room.db.acquire().await?;
         let stories = db::stories::front_page(&mut conn, FRONT_PAGE_STORIES).await?;
         let (live, latest) = stories.into_iter().partition(|s| s.live_state == "live");

@@ -56,9 +56,8 @@ pub struct StoryPage {
     pub next_page: Option<String>,
     /// Whether this is the first page in its order (the live end, newest first).
     pub first_page: bool,
-    /// The newest update id of the whole story: where polling resumes.
-    pub latest_update_id: i64,
-    /// The story's latest live change (`db::live_changes`): where the live stream resumes.
+    /// The cursor of the story's latest change (`db::live_changes`): where
+    /// the live stream and polling resume.
     pub latest_change: i64,
     pub related: Vec<StorySummary>,
     pub json_ld: SafeHtml,
@@ -95,30 +94,55 @@ pub fn parse_update_id(name: &str, text: &str) -> AppResult<i64> {
         })
 }
 
-/// The page's order and where it starts, from the query; 400 on nonsense.
-fn page_request(query: &StoryQuery) -> AppResult<(UpdateOrder, Option<i64>, Option<i64>)> {
-    let order = match query.order.as_deref() {
-        None | Some("newest") => UpdateOrder::NewestFirst,
-        Some("oldest") => UpdateOrder::OldestFirst,
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "order is newest or oldest, not “{other}”."
-            )));
+/// What a story page request asks for, parsed and normalised: the page's
+/// order and where it starts. It is the only input of the render besides the
+/// slug, so it also names the page in the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PageRequest {
+    order: UpdateOrder,
+    /// Past this update (`?before=` newest first, `?after=` oldest first).
+    cursor: Option<i64>,
+    /// The page holding this update (`?update=`), when there is no cursor.
+    permalink: Option<i64>,
+}
+
+impl PageRequest {
+    /// Reads the query; 400 on nonsense. Parameters that the order does not
+    /// use are dropped here, so they cannot make pages of their own.
+    fn parse(query: &StoryQuery) -> AppResult<PageRequest> {
+        let order = match query.order.as_deref() {
+            None | Some("newest") => UpdateOrder::NewestFirst,
+            Some("oldest") => UpdateOrder::OldestFirst,
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "order is newest or oldest, not “{other}”."
+                )));
+            }
+        };
+        let cursor = match order {
+            UpdateOrder::NewestFirst => query
+                .before
+                .as_deref()
+                .map(|b| parse_update_id("before", b)),
+            UpdateOrder::OldestFirst => query.after.as_deref().map(|a| parse_update_id("after", a)),
         }
-    };
-    let cursor = match order {
-        UpdateOrder::NewestFirst => query
-            .before
-            .as_deref()
-            .map(|b| parse_update_id("before", b)),
-        UpdateOrder::OldestFirst => query.after.as_deref().map(|a| parse_update_id("after", a)),
-    };
-    let permalink = query
-        .update
-        .as_deref()
-        .map(|u| parse_update_id("update", u))
         .transpose()?;
-    Ok((order, cursor.transpose()?, permalink))
+        let permalink = query
+            .update
+            .as_deref()
+            .map(|u| parse_update_id("update", u))
+            .transpose()?;
+        Ok(PageRequest {
+            order,
+            cursor,
+            permalink: if cursor.is_some() { None } else { permalink },
+        })
+    }
+
+    /// The page's name in the cache.
+    fn cache_key(&self, slug: &str) -> String {
+        format!("/news/{slug} {self:?}")
+    }
 }
 
 /// `GET /news/{slug}`: a story with a page of its live updates.
@@ -128,10 +152,18 @@ pub async fn story_page(
     slug: web::Path<String>,
     query: web::Query<StoryQuery>,
 ) -> AppResult<HttpResponse> {
-    let (order, cursor, permalink) = page_request(&query)?;
-    respond::cached(&req, &room, HTML, || async {
+    let request = PageRequest::parse(&query)?;
+    let PageRequest {
+        order,
+        cursor,
+        permalink,
+    } = request;
+    respond::cached(&req, &room, request.cache_key(&slug), HTML, || async {
         let mut conn = room.db.acquire().await?;
         let story = published_story(&mut conn, &slug).await?;
+        // The cursor before the updates: a change committed while the page
+        // renders is then replayed to it rather than missed.
+        let latest_change = db::live_changes::latest(&mut conn, story.id).await?;
         let start = page_start(&mut conn, story.id, order, cursor, permalink).await?;
         let (updates, next_page) = updates_page(&mut conn, &story, order, start).await?;
         let coverage_start = db::updates::page(
@@ -147,8 +179,7 @@ pub async fn story_page(
         let page = StoryPage {
             topics: db::topics::for_story(&mut conn, story.id).await?,
             related: db::stories::related(&mut conn, story.id, RELATED_STORIES).await?,
-            latest_update_id: db::updates::latest_id(&mut conn, story.id).await?,
-            latest_change: db::live_changes::latest(&mut conn, story.id).await?,
+            latest_change,
             json_ld: story_json_ld(&story, &updates, &room.site_url, coverage_start),
             figures: figures_panel(&mut conn, &story).await?,
             key_events: key_events(&mut conn, &story, &updates).await?,

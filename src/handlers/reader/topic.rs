@@ -22,7 +22,7 @@ pub async fn topic_page(
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    respond::cached(&req, &room, HTML, || async {
+    respond::cached(&req, &room, format!("/topics/{slug}"), HTML, || async {
         let mut conn = room.db.acquire().await?;
         let topic = db::topics::find_by_slug(&mut conn, &slug)
             .await?

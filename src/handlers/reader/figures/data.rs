@@ -66,17 +66,23 @@ pub async fn figures_json(
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let response = respond::cached(&req, &room, JSON, || async {
-        let (slug, series) = load(&room, &slug).await?;
-        let document = Document {
-            story: &slug,
-            series: series
-                .iter()
-                .map(|s| series_document(&room, &slug, s))
-                .collect(),
-        };
-        Ok(serde_json::to_string_pretty(&document).context("writing figures JSON")?)
-    })
+    let response = respond::cached(
+        &req,
+        &room,
+        format!("/news/{slug}/figures.json"),
+        JSON,
+        || async {
+            let (slug, series) = load(&room, &slug).await?;
+            let document = Document {
+                story: &slug,
+                series: series
+                    .iter()
+                    .map(|s| series_document(&room, &slug, s))
+                    .collect(),
+            };
+            Ok(serde_json::to_string_pretty(&document).context("writing figures JSON")?)
+        },
+    )
     .await?;
     Ok(shareable(response))
 }
@@ -87,10 +93,16 @@ pub async fn figures_csv(
     room: web::Data<Newsroom>,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let mut response = respond::cached(&req, &room, CSV, || async {
-        let (slug, series) = load(&room, &slug).await?;
-        Ok(csv(&room, &slug, &series))
-    })
+    let mut response = respond::cached(
+        &req,
+        &room,
+        format!("/news/{slug}/figures.csv"),
+        CSV,
+        || async {
+            let (slug, series) = load(&room, &slug).await?;
+            Ok(csv(&room, &slug, &series))
+        },
+    )
     .await?;
     // Reached only for a published story, so the name is a well-formed slug.
     let disposition = ContentDisposition {

@@ -1,7 +1,8 @@
 //! Importing `content/`: every file is parsed and checked first; then all of
 //! it is written in one transaction, so a bad file leaves the database as it
 //! was. Stories are upserted by slug and updates by their time, so importing
-//! twice changes nothing.
+//! twice changes nothing. Every story and update written is recorded in the
+//! change log, so a site serving meanwhile tells its open pages.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,12 +12,13 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
-use super::front_matter::line_of_key;
-use super::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
-use crate::Newsroom;
+use sqlx::SqlitePool;
+
+use crate::content::front_matter::line_of_key;
+use crate::content::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
 use crate::db;
-use crate::domain::{FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput};
-use crate::publishing::{self, StoryChange, StoryTimes, UpdateTimes, WrittenStory};
+use crate::domain::{Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput};
+use crate::publishing::{self, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory};
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -70,9 +72,10 @@ struct CheckedStory {
     updates: Vec<(ParsedUpdate, UpdateDraft)>,
 }
 
-/// Imports every `*.md` file of `dir`.
+/// Imports every `*.md` file of `dir`. A serving process hears of what
+/// changed through the change log (`after_commit`).
 pub async fn import_dir(
-    room: &Newsroom,
+    db: &SqlitePool,
     dir: &Path,
     show_progress: bool,
 ) -> Result<ImportReport, ImportError> {
@@ -100,9 +103,7 @@ pub async fn import_dir(
     if !errors.is_empty() {
         return Err(ImportError::Content(errors));
     }
-    let report = write_all(room, &stories).await?;
-    room.pages.clear();
-    Ok(report)
+    write_all(db, &stories).await
 }
 
 fn content_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -216,8 +217,8 @@ fn hex_sha256(text: &str) -> String {
 /// Writes every changed file's story in one transaction; any refused link
 /// rolls it all back. Files unchanged since their last import are skipped, so
 /// what editors changed at the desk stays.
-async fn write_all(room: &Newsroom, stories: &[CheckedStory]) -> Result<ImportReport, ImportError> {
-    let mut tx = db::write_tx(&room.db)
+async fn write_all(db: &SqlitePool, stories: &[CheckedStory]) -> Result<ImportReport, ImportError> {
+    let mut tx = db::write_tx(db)
         .await
         .context("starting import transaction")?;
     let mut report = ImportReport::default();
@@ -280,6 +281,9 @@ async fn write_one(
         StoryChange::Updated => report.stories_updated += 1,
         StoryChange::Unchanged => report.stories_unchanged += 1,
     }
+    if stored.change != StoryChange::Unchanged {
+        publishing::record_change(tx, stored.id, Change::StorySaved).await?;
+    }
     let mut errors = Vec::new();
     for (parsed, draft) in &story.updates {
         let times = UpdateTimes {
@@ -290,6 +294,14 @@ async fn write_one(
         match publishing::write_update(tx, stored.id, draft, times, Some(&key), headlines).await? {
             Ok(change) => {
                 report.count_update(change);
+                let logged = match change {
+                    UpdateChange::Created(id) => Some(Change::Published(id)),
+                    UpdateChange::Updated(id) => Some(Change::Edited(id)),
+                    UpdateChange::Unchanged(_) => None,
+                };
+                if let Some(logged) = logged {
+                    publishing::record_change(tx, stored.id, logged).await?;
+                }
                 if parsed.front.pinned {
                     db::stories::set_pinned_update(tx, stored.id, Some(change.id()))
                         .await
@@ -307,11 +319,11 @@ async fn write_one(
 }
 
 impl ImportReport {
-    fn count_update(&mut self, change: publishing::UpdateChange) {
+    fn count_update(&mut self, change: UpdateChange) {
         match change {
-            publishing::UpdateChange::Created(_) => self.updates_created += 1,
-            publishing::UpdateChange::Updated(_) => self.updates_updated += 1,
-            publishing::UpdateChange::Unchanged(_) => self.updates_unchanged += 1,
+            UpdateChange::Created(_) => self.updates_created += 1,
+            UpdateChange::Updated(_) => self.updates_updated += 1,
+            UpdateChange::Unchanged(_) => self.updates_unchanged += 1,
         }
     }
 }

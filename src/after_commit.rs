@@ -1,0 +1,151 @@
+//! Everything that follows a committed change, in one place, whoever wrote
+//! it: the desk, `newsdesk import` in this process or another, and any future
+//! writer. Writers record each change in the change log (`db::live_changes`)
+//! inside their transaction; this module reads the log from where it last
+//! stopped and, per batch, drops cached pages, sends each change to the
+//! story's open pages and tells the outside world (WebSub).
+//!
+//! Two paths lead here, and each change is handled once whichever comes
+//! first: a writer in this process calls [`AfterCommit::committed`] the
+//! moment it commits (so an editor's redirect already finds the page fresh),
+//! and a follower task notices commits by other processes within a second.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::SqlitePool;
+use tokio::sync::Mutex;
+
+use crate::cache::PageCache;
+use crate::db;
+use crate::live::LiveHub;
+use crate::views::ChangeView;
+use crate::websub::WebSub;
+
+/// What a write committed: the story it changed and the change's cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Committed {
+    pub story_id: i64,
+    pub seq: i64,
+}
+
+/// Changes read from the log at a time; a bigger backlog takes several rounds.
+const BATCH: i64 = 500;
+
+/// How often the follower looks for commits by other processes.
+const FOLLOW_EVERY: Duration = Duration::from_secs(1);
+
+/// The after-commit module: see the module documentation.
+#[derive(Debug)]
+pub struct AfterCommit {
+    db: SqlitePool,
+    pages: Arc<PageCache>,
+    live: Arc<LiveHub>,
+    websub: WebSub,
+    /// The cursor of the last change handled. The lock also makes rounds
+    /// run one at a time, so changes go out in order, each once.
+    handled: Mutex<i64>,
+}
+
+impl AfterCommit {
+    /// Starts after the latest change already in the log: nobody was
+    /// reading before the process started.
+    pub async fn new(
+        db: SqlitePool,
+        pages: Arc<PageCache>,
+        live: Arc<LiveHub>,
+        websub: WebSub,
+    ) -> anyhow::Result<AfterCommit> {
+        let mut conn = db.acquire().await.context("connecting to the database")?;
+        let latest = db::live_changes::site_latest(&mut conn)
+            .await
+            .context("reading the change log")?;
+        drop(conn);
+        Ok(AfterCommit {
+            db,
+            pages,
+            live,
+            websub,
+            handled: Mutex::new(latest),
+        })
+    }
+
+    /// Called by a writer right after it committed; returns once the change
+    /// (and any before it) has been handled.
+    pub async fn committed(&self, committed: Option<Committed>) {
+        if committed.is_some() {
+            self.catch_up().await;
+        }
+    }
+
+    /// Handles every change committed since the last round; returns whether
+    /// there was any. A database error is logged and the round stops there;
+    /// the next one retries from there.
+    pub async fn catch_up(&self) -> bool {
+        let mut handled = self.handled.lock().await;
+        let before = *handled;
+        loop {
+            match self.handle_batch(*handled).await {
+                Ok(Some(last)) => *handled = last,
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!("after commit: could not read the change log: {error:#}");
+                    break;
+                }
+            }
+        }
+        *handled != before
+    }
+
+    /// One batch of changes after `cursor`: the cursor of the last one, or
+    /// `None` when there were none.
+    async fn handle_batch(&self, cursor: i64) -> anyhow::Result<Option<i64>> {
+        let mut conn = self.db.acquire().await?;
+        let rows = db::live_changes::after(&mut conn, None, cursor, BATCH).await?;
+        drop(conn);
+        let Some(last) = rows.last().map(|row| row.seq) else {
+            return Ok(None);
+        };
+        // Pages first: a reader told of a change who reloads must see it.
+        self.pages.clear();
+        let mut stories = BTreeSet::new();
+        for row in &rows {
+            stories.insert(row.story_id);
+            match ChangeView::new(row) {
+                Ok(view) => self.live.send(row.story_id, view.message()),
+                // A page that misses it catches up on reload or reconnect.
+                Err(error) => tracing::warn!("could not render change {}: {error:#}", row.seq),
+            }
+        }
+        for story_id in stories {
+            self.websub.story_changed(&self.db, story_id);
+        }
+        Ok(Some(last))
+    }
+
+    /// Follows commits made by other processes (`newsdesk import` while the
+    /// site serves, scheduled publishing): SQLite's `data_version` changes on
+    /// a connection when anyone else committed, so an idle site costs one
+    /// cheap pragma a second.
+    pub async fn follow(self: Arc<Self>) {
+        // A connection of its own: data_version is per connection.
+        let Ok(conn) = self.db.acquire().await else {
+            return;
+        };
+        let mut conn = conn.detach();
+        let mut ticks = tokio::time::interval(FOLLOW_EVERY);
+        let mut last = None;
+        loop {
+            ticks.tick().await;
+            let version = db::data_version(&mut conn).await.ok();
+            // A commit that logged no change (an operator's fix in the
+            // sqlite3 shell) still must not leave stale pages behind.
+            if version.is_some() && last.is_some() && version != last && !self.catch_up().await {
+                self.pages.clear();
+            }
+            last = version;
+        }
+    }
+}
