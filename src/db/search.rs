@@ -60,10 +60,12 @@ pub struct SearchHit {
 }
 
 /// Best matches first. `terms` is turned into a phrase-per-word FTS5 query, so
-/// a reader's quotes or operators cannot make it a syntax error.
+/// a reader's quotes or operators cannot make it a syntax error, and control
+/// characters (a NUL would end the query string) separate words.
 pub async fn query(conn: &mut Connection, terms: &str, limit: i64) -> sqlx::Result<Vec<SearchHit>> {
     let fts_query: Vec<String> = terms
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
         .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
         .collect();
     if fts_query.is_empty() {

@@ -181,6 +181,56 @@ async fn stylesheet_is_served_with_a_long_lived_cache() {
 }
 
 #[actix_web::test]
+async fn no_search_query_gets_a_server_error() {
+    let app = TestApp::with_demo_content().await;
+    let hostile = [
+        "%00",
+        "a%00b",
+        "%01%02",
+        "%0D%0A",
+        "%7F",
+        "%22",
+        "%22%22%22",
+        "*",
+        "a*",
+        "NEAR(a",
+        "-a",
+        "^a",
+        "a%20OR",
+        "AND",
+        "(",
+        ")",
+        ":",
+        "title:",
+        "%E2%80%8F",
+        "%FF",
+        "%C3%28",
+        "+",
+        "%2B%2B",
+        "'",
+        "\\",
+        "%5C%00",
+    ];
+    for q in hostile {
+        let page = app.get_page(&format!("/search?q={q}")).await;
+        assert!(
+            page.status == StatusCode::OK || page.status == StatusCode::BAD_REQUEST,
+            "/search?q={q} answered {}",
+            page.status
+        );
+    }
+    let nul = app.get_page("/search?q=choir%00sings").await;
+    assert!(
+        !nul.body.contains('\0'),
+        "no control character reaches the page"
+    );
+    assert!(
+        !nul.attrs(".search-results a", "href").is_empty(),
+        "the words around it still search"
+    );
+}
+
+#[actix_web::test]
 async fn search_finds_stories_and_updates() {
     let app = TestApp::with_demo_content().await;
     let page = app.get_page("/search?q=choir").await;

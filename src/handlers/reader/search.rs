@@ -27,7 +27,15 @@ pub async fn search_page(
     room: web::Data<Newsroom>,
     query: web::Query<SearchQuery>,
 ) -> AppResult<HttpResponse> {
-    let query = query.into_inner().q.trim().to_owned();
+    // Control characters mean nothing in a search and would reach the page
+    // and SQLite (where a NUL ends the query mid-string): they become spaces.
+    let query: String = query
+        .into_inner()
+        .q
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let query = query.trim().to_owned();
     if query.len() > 200 {
         return Err(AppError::BadRequest(
             "Search for at most 200 characters.".into(),
