@@ -132,8 +132,13 @@ async fn a_reader_follows_a_story_from_the_front_page_and_sees_its_updates() {
 
 /// Waits up to 5 s for `condition` (a JavaScript expression) to be true.
 async fn wait_for(browser: &Browser, condition: &str) {
+    wait_up_to(browser, Duration::from_secs(5), condition).await;
+}
+
+/// Waits up to `patience` for `condition` (a JavaScript expression) to be true.
+async fn wait_up_to(browser: &Browser, patience: Duration, condition: &str) {
     let script = format!("return Boolean({condition});");
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + patience;
     loop {
         if browser.client.execute(&script, vec![]).await.unwrap() == json!(true) {
             return;
@@ -239,12 +244,113 @@ async fn open_live_story(app: &TestApp) -> Browser {
 
 /// Waits until an open page has subscribed to the demo story's live stream.
 async fn wait_for_subscriber(app: &TestApp) {
-    let story = app.story("junior-doctors-strike-live").await;
+    wait_for_subscriber_to(app, "junior-doctors-strike-live").await;
+}
+
+/// Waits until an open page has subscribed to story `slug`'s live stream.
+async fn wait_for_subscriber_to(app: &TestApp, slug: &str) {
+    let story = app.story(slug).await;
     let deadline = Instant::now() + Duration::from_secs(5);
     while app.room.live.subscribers(story.id) == 0 {
         assert!(Instant::now() < deadline, "the page never subscribed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The ids of the updates in the page's stream, top to bottom, as one string.
+const STREAM_IDS: &str =
+    "[...document.querySelectorAll('.update-stream article.update')].map(a => a.id).join(' ')";
+
+/// A JavaScript condition: the stream shows exactly these updates, in this order.
+fn stream_shows(ids: &[i64]) -> String {
+    let expected = ids
+        .iter()
+        .map(|id| format!("update-{id}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{STREAM_IDS} === '{expected}'")
+}
+
+/// A JavaScript condition: update `id`'s body reads `text`.
+fn update_reads(id: i64, text: &str) -> String {
+    format!("document.querySelector('#update-{id} .update-body')?.textContent.trim() === '{text}'")
+}
+
+#[actix_web::test]
+async fn an_open_page_follows_corrections_deletions_and_new_updates_and_catches_up_after_its_stream_is_cut()
+ {
+    use crate::helpers::plain_update;
+    let app = TestApp::spawn().await;
+    let editor = app.create_editor("ed").await;
+    let slug = app.create_story("Pickets at dawn", editor).await;
+    let at = |minute| {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2016, 1, 12, 7, minute, 0).unwrap()
+    };
+    let first = app
+        .publish(&slug, plain_update("Frist pickets arrive"), at(0))
+        .await;
+    let second = app
+        .publish(&slug, plain_update("Wrong hospital"), at(5))
+        .await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url(&format!("/news/{slug}")))
+        .await
+        .unwrap();
+    wait_for_subscriber_to(&app, &slug).await;
+    wait_for(&browser, &stream_shows(&[second, first])).await;
+    // Set on this page only: a reload would lose it.
+    browser
+        .client
+        .execute("window.neverReloaded = true", vec![])
+        .await
+        .unwrap();
+
+    app.edit(&slug, first, "First pickets arrive", editor).await;
+    app.delete(&slug, second, editor).await;
+    let third = app
+        .publish(&slug, plain_update("Third report"), chrono::Utc::now())
+        .await;
+    wait_for(&browser, &stream_shows(&[third, first])).await;
+    wait_for(&browser, &update_reads(first, "First pickets arrive")).await;
+
+    // The server cuts every stream; the desk goes on at once, while the page
+    // is away. The browser comes back after the stream's `retry: 3000` with
+    // Last-Event-ID and is replayed what it missed.
+    app.room.live.close_all();
+    let fourth = app
+        .publish(&slug, plain_update("Fourth report"), chrono::Utc::now())
+        .await;
+    app.edit(&slug, third, "Third report, corrected", editor)
+        .await;
+    wait_up_to(
+        &browser,
+        Duration::from_secs(10),
+        &stream_shows(&[fourth, third, first]),
+    )
+    .await;
+    wait_for(&browser, &update_reads(third, "Third report, corrected")).await;
+    // By its stream again, not by the polling fallback.
+    wait_for_subscriber_to(&app, &slug).await;
+    for id in [first, third, fourth] {
+        let copies = browser
+            .client
+            .execute(
+                &format!("return document.querySelectorAll('#update-{id}').length"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(copies, json!(1), "update {id} appears exactly once");
+    }
+    let never_reloaded = browser
+        .client
+        .execute("return window.neverReloaded === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(never_reloaded, json!(true), "the page was never reloaded");
+    browser.client.clone().close().await.unwrap();
 }
 
 impl Browser {

@@ -10,6 +10,7 @@ mod helpers;
 mod html_validity;
 mod import;
 mod live;
+mod live_model;
 mod page_cache;
 mod process;
 mod reader;

@@ -80,7 +80,11 @@ fn query(cases: &mut Cases, ids: &[i64]) -> String {
             _ => format!("{name}={value}"),
         });
     }
-    pairs.join(if cases.next().is_multiple_of(7) { ";" } else { "&" })
+    pairs.join(if cases.next().is_multiple_of(7) {
+        ";"
+    } else {
+        "&"
+    })
 }
 
 #[actix_web::test]
