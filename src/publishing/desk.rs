@@ -44,7 +44,7 @@ pub async fn save_story(
         }
         // A draft's publication time is when it is first published.
         (Some(current), _)
-            if current.status == "draft" && draft.status == StoryStatus::Published =>
+            if current.status == StoryStatus::Draft && draft.status == StoryStatus::Published =>
         {
             now
         }

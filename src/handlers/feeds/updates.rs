@@ -16,7 +16,6 @@ use super::markup::{absolute_html, escape_attribute};
 use super::{ATOM, RSS, absolute, paths};
 use crate::Newsroom;
 use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRow};
-use crate::domain::UpdateKind;
 use crate::error::AppResult;
 use crate::handlers::reader::story::published_story;
 use crate::handlers::respond;
@@ -180,7 +179,7 @@ fn tombstones(room: &Newsroom, slug: &str, deleted: &[DeletedUpdate]) -> Extensi
 /// "Picket line: Pickets are gathering at the main entrance…": the kind and
 /// the update's first words, made when it was written.
 fn title(update: &UpdateRow) -> String {
-    let label = UpdateKind::parse(&update.kind).map_or("Update", UpdateKind::label);
+    let label = update.kind.label();
     if update.summary.is_empty() {
         return label.to_owned();
     }

@@ -22,7 +22,7 @@ pub async fn front_page(req: HttpRequest, room: web::Data<Newsroom>) -> AppResul
     respond::cached(&req, &room, HTML, || async {
         let mut conn = room.db.acquire().await?;
         let stories = db::stories::front_page(&mut conn, FRONT_PAGE_STORIES).await?;
-        let (live, latest) = stories.into_iter().partition(|s| s.live_state == "live");
+        let (live, latest) = stories.into_iter().partition(|s| s.live_state.is_live());
         Ok(FrontPage { live, latest }.render()?)
     })
     .await

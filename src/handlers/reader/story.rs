@@ -68,11 +68,11 @@ pub struct StoryPage {
 
 impl StoryPage {
     pub fn is_live(&self) -> bool {
-        self.story.live_state == "live"
+        self.story.live_state.is_live()
     }
 
     pub fn has_ended(&self) -> bool {
-        self.story.live_state == "ended"
+        self.story.live_state.has_ended()
     }
 
     /// New updates slide in only where they belong: the top of the first newest-first page.
@@ -253,7 +253,7 @@ async fn pinned(
 /// The published story with this slug; drafts are as good as missing to readers.
 pub async fn published_story(conn: &mut db::Connection, slug: &str) -> AppResult<StoryRow> {
     match db::stories::find_by_slug(conn, slug).await? {
-        Some(story) if story.status == "published" => Ok(story),
+        Some(story) if story.status.is_published() => Ok(story),
         _ => Err(AppError::NotFound),
     }
 }

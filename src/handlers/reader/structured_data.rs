@@ -33,11 +33,11 @@ pub fn story_json_ld(
         "author": { "@type": "Person", "name": story.byline },
         "publisher": { "@type": "Organization", "name": SITE_NAME },
     });
-    if story.live_state != "none" {
+    if story.live_state.is_live_blog() {
         data["@type"] = json!("LiveBlogPosting");
         data["coverageStartTime"] =
             json!(coverage_start.unwrap_or_else(|| story.published_at.to_rfc3339()));
-        if story.live_state == "ended" {
+        if story.live_state.has_ended() {
             let ended = story.live_ended_at.unwrap_or(story.updated_at);
             data["coverageEndTime"] = json!(ended.to_rfc3339());
         }

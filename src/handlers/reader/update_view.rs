@@ -39,7 +39,7 @@ pub struct UpdateView {
 
 impl UpdateView {
     pub fn new(story_slug: &str, row: UpdateRow) -> UpdateView {
-        let kind = UpdateKind::parse(&row.kind).unwrap_or(UpdateKind::Update);
+        let kind = row.kind;
         let figure = match (kind, row.figure_number) {
             (UpdateKind::Figures, Some(number)) => Some(FigureView {
                 number,
