@@ -15,10 +15,11 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
-use super::reader::story::{parse_update_id, published_story};
+use super::lookup::{parse_update_id, published_story};
 use super::reader::{UpdateFragment, UpdateView};
 use crate::Newsroom;
 use crate::db;
+use crate::domain::Slug;
 use crate::error::AppResult;
 use crate::live::{LiveChange, LiveEvent, LiveMessage};
 
@@ -31,7 +32,7 @@ pub struct AfterQuery {
 /// newest first, as HTML ready to insert at the top of the stream.
 pub async fn updates_after(
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<AfterQuery>,
 ) -> AppResult<HttpResponse> {
     let after = parse_update_id("after", &query.after)?;
@@ -98,7 +99,7 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 pub async fn events(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<ResumeQuery>,
 ) -> AppResult<HttpResponse> {
     let last_event = match req.headers().get("Last-Event-ID") {

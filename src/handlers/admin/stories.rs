@@ -75,11 +75,11 @@ pub async fn edit_story_page(
     req: HttpRequest,
     editor: Editor,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = room.db.acquire().await?;
-    let story = db::stories::find_by_slug(&mut conn, &slug)
+    let story = db::stories::find_by_slug(&mut conn, slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
     let topics: Vec<String> = db::topics::for_story(&mut conn, story.id)
@@ -120,13 +120,13 @@ pub async fn create_story(
 pub async fn update_story(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let editor = admit_post(&req, &room, &body, req.path()).await?;
     let mut form: StoryForm = parse_form(&body)?;
     // The slug is the story's address: an edit never changes it.
-    form.slug = slug.into_inner();
+    form.slug = slug.to_string();
     save(
         &room,
         StoryFormPage::new(editor, form, req.path().to_owned(), false),

@@ -12,8 +12,9 @@ use super::session::{Editor, admit_post, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow};
-use crate::domain::{FieldErrors, UpdateKind};
+use crate::domain::{FieldErrors, Slug, UpdateKind};
 use crate::error::{AppError, AppResult};
+use crate::handlers::lookup::parse_update_id;
 use crate::filters;
 use crate::handlers::reader::UpdateView;
 use crate::publishing;
@@ -95,10 +96,10 @@ pub async fn story_desk(
     req: HttpRequest,
     editor: Editor,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
-    let story = find_story(&room, &slug).await?;
+    let story = find_story(&room, slug.as_str()).await?;
     let (form, notice) =
         restored_or(&editor, &room, req.path(), &query, UpdateForm::blank()).await?;
     render(&room, editor, story, form, FieldErrors::default(), notice).await
@@ -108,10 +109,10 @@ pub async fn story_desk(
 pub async fn publish(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = Utc::now();
     let (draft, posted_at) = match validate(&form, &editor, now) {
@@ -152,10 +153,10 @@ pub fn validate(
 pub async fn end_live(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     publishing::end_live_coverage(&room, &story, editor.id, Utc::now()).await?;
     Ok(see_other(&desk))
 }
@@ -171,15 +172,15 @@ pub struct PinForm {
 pub async fn pin(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     let form: PinForm = parse_form(&body)?;
     let update_id = match form.update_id.trim() {
         "" => None,
         id => {
-            let id = crate::handlers::reader::story::parse_update_id("update_id", id)?;
+            let id = parse_update_id("update_id", id)?;
             let mut conn = room.db.acquire().await?;
             db::updates::find_live(&mut conn, story.id, id)
                 .await?

@@ -12,7 +12,7 @@ use super::story_desk::validate;
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow, updates::UpdateRow};
-use crate::domain::{FieldErrors, UpdateKind};
+use crate::domain::{FieldErrors, UpdateId, UpdateKind};
 use crate::error::{AppError, AppResult};
 use crate::handlers::reader::UpdateView;
 use crate::publishing;
@@ -57,17 +57,17 @@ pub async fn edit_page(
     req: HttpRequest,
     editor: Editor,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
-    let (story, update) = find_update(&room, *id).await?;
+    let (story, update) = find_update(&room, id.get()).await?;
     let body_md = update.body_md.clone();
     let stored = UpdateForm::from_update(&UpdateView::new(&story.slug, update), &body_md);
     let (form, notice) = restored_or(&editor, &room, req.path(), &query, stored).await?;
     let page = UpdateEditPage {
         editor,
         story,
-        update_id: *id,
+        update_id: id.get(),
         form,
         errors: FieldErrors::default(),
         kinds: UpdateKind::ALL,
@@ -80,24 +80,24 @@ pub async fn edit_page(
 pub async fn save_edit(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let editor = admit_post(&req, &room, &body, req.path()).await?;
-    let (story, update) = find_update(&room, *id).await?;
+    let (story, update) = find_update(&room, id.get()).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = Utc::now();
     let mut errors = match validate(&form, &editor, now) {
         Ok((mut draft, posted_at)) => {
             // A correction keeps the original author.
             draft.author = update.author;
-            match publishing::edit_update(&room, story.id, *id, &draft, posted_at, editor.id, now)
+            match publishing::edit_update(&room, story.id, id.get(), &draft, posted_at, editor.id, now)
                 .await?
             {
                 Ok(()) => {
                     return Ok(see_other(&format!(
                         "/admin/stories/{}#desk-update-{}",
-                        story.slug, *id
+                        story.slug, id.get()
                     )));
                 }
                 Err(missing) => {
@@ -112,7 +112,7 @@ pub async fn save_edit(
     let page = UpdateEditPage {
         editor,
         story,
-        update_id: *id,
+        update_id: id.get(),
         form,
         errors: std::mem::take(&mut errors),
         kinds: UpdateKind::ALL,
@@ -125,9 +125,9 @@ pub async fn save_edit(
 pub async fn delete_page(
     editor: Editor,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
 ) -> AppResult<HttpResponse> {
-    let (story, update) = find_update(&room, *id).await?;
+    let (story, update) = find_update(&room, id.get()).await?;
     let update = UpdateView::new(&story.slug, update);
     Ok(admin_html(
         StatusCode::OK,
@@ -144,11 +144,11 @@ pub async fn delete_page(
 pub async fn delete(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let editor = admit_post(&req, &room, &body, req.path()).await?;
-    let (story, _) = find_update(&room, *id).await?;
-    publishing::delete_update(&room, &story, *id, editor.id, Utc::now()).await?;
+    let (story, _) = find_update(&room, id.get()).await?;
+    publishing::delete_update(&room, &story, id.get(), editor.id, Utc::now()).await?;
     Ok(see_other(&format!("/admin/stories/{}", story.slug)))
 }

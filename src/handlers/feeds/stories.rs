@@ -12,6 +12,7 @@ use super::markup::absolute_html;
 use super::{ATOM, PUBLICATION, RSS, absolute, paths};
 use crate::Newsroom;
 use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
+use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::respond;
 
@@ -59,11 +60,11 @@ pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult
 pub async fn topic_rss(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     respond::cached_dated(&req, &room, RSS, || async {
         let mut conn = room.db.acquire().await?;
-        let topic = db::topics::find_by_slug(&mut conn, &slug)
+        let topic = db::topics::find_by_slug(&mut conn, slug.as_str())
             .await?
             .ok_or(AppError::NotFound)?;
         let stories = load(&room, &mut conn, Some(topic.id)).await?;

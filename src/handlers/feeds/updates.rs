@@ -16,8 +16,9 @@ use super::markup::{absolute_html, escape_attribute};
 use super::{ATOM, RSS, absolute, paths};
 use crate::Newsroom;
 use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRow};
+use crate::domain::Slug;
 use crate::error::AppResult;
-use crate::handlers::reader::story::published_story;
+use crate::handlers::lookup::published_story;
 use crate::handlers::respond;
 
 /// Updates (and tombstones) in a story's feed: a busy live day's worth.
@@ -35,7 +36,7 @@ struct UpdateFeed {
 pub async fn story_rss(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     respond::cached_dated(&req, &room, RSS, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
@@ -54,7 +55,7 @@ pub async fn story_rss(
 pub async fn story_atom(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     respond::cached_dated(&req, &room, ATOM, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
@@ -75,7 +76,7 @@ pub async fn story_atom(
 }
 
 impl UpdateFeed {
-    async fn load(room: &Newsroom, slug: &str) -> AppResult<UpdateFeed> {
+    async fn load(room: &Newsroom, slug: &Slug) -> AppResult<UpdateFeed> {
         let mut conn = room.db.acquire().await?;
         let story = published_story(&mut conn, slug).await?;
         let updates = db::updates::newest(&mut conn, story.id, FEED_UPDATES).await?;

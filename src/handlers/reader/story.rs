@@ -14,7 +14,9 @@ use crate::Newsroom;
 use crate::content::SafeHtml;
 use crate::db::updates::{PageStart, UpdateOrder};
 use crate::db::{self, stories::StoryRow, stories::StorySummary, topics::TopicRow};
+use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
+use crate::handlers::lookup::{parse_update_id, published_story};
 use crate::filters;
 
 /// Live updates per page: a story with thousands of them stays one fast page.
@@ -85,16 +87,6 @@ impl StoryPage {
     }
 }
 
-/// Parses an update id given in a URL; 400 with a message when it is not one.
-pub fn parse_update_id(name: &str, text: &str) -> AppResult<i64> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id >= 0)
-        .ok_or_else(|| {
-            AppError::BadRequest(format!("{name} must be an update number, not “{text}”."))
-        })
-}
-
 /// The page's order and where it starts, from the query; 400 on nonsense.
 fn page_request(query: &StoryQuery) -> AppResult<(UpdateOrder, Option<i64>, Option<i64>)> {
     let order = match query.order.as_deref() {
@@ -125,7 +117,7 @@ fn page_request(query: &StoryQuery) -> AppResult<(UpdateOrder, Option<i64>, Opti
 pub async fn story_page(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<StoryQuery>,
 ) -> AppResult<HttpResponse> {
     let (order, cursor, permalink) = page_request(&query)?;
@@ -248,12 +240,4 @@ async fn pinned(
         let collapsed = row.body_md.len() > PINNED_COLLAPSE_BYTES;
         (UpdateView::new(&story.slug, row), collapsed)
     }))
-}
-
-/// The published story with this slug; drafts are as good as missing to readers.
-pub async fn published_story(conn: &mut db::Connection, slug: &str) -> AppResult<StoryRow> {
-    match db::stories::find_by_slug(conn, slug).await? {
-        Some(story) if story.status.is_published() => Ok(story),
-        _ => Err(AppError::NotFound),
-    }
 }

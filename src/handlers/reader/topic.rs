@@ -4,6 +4,7 @@ use askama::Template;
 use super::super::respond::{self, HTML};
 use crate::Newsroom;
 use crate::db::{self, stories::StorySummary, topics::TopicRow};
+use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::filters;
 
@@ -20,11 +21,11 @@ pub struct TopicPage {
 pub async fn topic_page(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     respond::cached(&req, &room, HTML, || async {
         let mut conn = room.db.acquire().await?;
-        let topic = db::topics::find_by_slug(&mut conn, &slug)
+        let topic = db::topics::find_by_slug(&mut conn, slug.as_str())
             .await?
             .ok_or(AppError::NotFound)?;
         let stories = db::stories::in_topic(&mut conn, topic.id, TOPIC_PAGE_STORIES).await?;

@@ -13,8 +13,9 @@ use super::series::{Change, Series};
 use super::{story_series, update_path};
 use crate::Newsroom;
 use crate::db::figures::FigureRow;
+use crate::domain::Slug;
 use crate::error::AppResult;
-use crate::handlers::reader::story::published_story;
+use crate::handlers::lookup::published_story;
 use crate::handlers::respond;
 
 /// Media type of `figures.json`.
@@ -64,7 +65,7 @@ struct Point<'a> {
 pub async fn figures_json(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     let response = respond::cached(&req, &room, JSON, || async {
         let (slug, series) = load(&room, &slug).await?;
@@ -85,7 +86,7 @@ pub async fn figures_json(
 pub async fn figures_csv(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     let mut response = respond::cached(&req, &room, CSV, || async {
         let (slug, series) = load(&room, &slug).await?;
@@ -107,7 +108,7 @@ pub async fn figures_csv(
 }
 
 /// The published story's slug and its figures; 404 for any other slug.
-async fn load(room: &Newsroom, slug: &str) -> AppResult<(String, Vec<Series>)> {
+async fn load(room: &Newsroom, slug: &Slug) -> AppResult<(String, Vec<Series>)> {
     let mut conn = room
         .db
         .acquire()
