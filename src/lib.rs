@@ -16,6 +16,7 @@ pub mod handlers;
 pub mod live;
 pub mod publishing;
 pub mod routes;
+pub mod urls;
 pub mod websub;
 
 use std::net::TcpListener;

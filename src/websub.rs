@@ -19,7 +19,8 @@ use tokio::sync::mpsc;
 
 use crate::Newsroom;
 use crate::db;
-use crate::handlers::feeds::{absolute, paths};
+use crate::urls;
+use crate::handlers::feeds::absolute;
 
 /// Tries per ping before giving up on it.
 const ATTEMPTS: u32 = 4;
@@ -110,16 +111,16 @@ async fn changed_feeds(room: &Newsroom, story_id: i64) -> anyhow::Result<Vec<Str
     let names = db::feeds::story_feed_names(&mut conn, story_id)
         .await
         .context("loading the story's feeds")?;
-    let mut feeds = vec![paths::SITE_RSS.to_owned(), paths::SITE_ATOM.to_owned()];
+    let mut feeds = vec![urls::SITE_RSS.to_owned(), urls::SITE_ATOM.to_owned()];
     if let Some(story) = names {
         // A draft has no feeds of its own, but its save may have taken it out of these.
         if story.published {
             feeds.extend([
-                paths::story_rss(&story.slug),
-                paths::story_atom(&story.slug),
+                urls::story_rss(&story.slug),
+                urls::story_atom(&story.slug),
             ]);
         }
-        feeds.extend(story.topics.iter().map(|topic| paths::topic_rss(topic)));
+        feeds.extend(story.topics.iter().map(|topic| urls::topic_rss(topic)));
     }
     Ok(feeds.iter().map(|path| absolute(room, path)).collect())
 }

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
+use crate::urls;
 
 struct Asset {
     name: &'static str,
@@ -51,7 +52,7 @@ pub fn url(name: &str) -> String {
         .iter()
         .position(|a| a.name == name)
         .expect("templates name known assets");
-    format!("/static/{name}?v={}", VERSIONS[index])
+    urls::asset(name, &VERSIONS[index])
 }
 
 /// `GET /static/{name}`.

@@ -9,8 +9,8 @@ use super::document::{
     FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
 use super::markup::absolute_html;
-use super::{ATOM, PUBLICATION, RSS, absolute, paths};
-use crate::Newsroom;
+use super::{ATOM, PUBLICATION, RSS, absolute};
+use crate::{Newsroom, urls};
 use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
@@ -36,7 +36,7 @@ pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<
     respond::cached_dated(&req, &room, RSS, || async {
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
-        let head = site_head(&room, paths::SITE_RSS, &stories);
+        let head = site_head(&room, urls::SITE_RSS, &stories);
         write_rss(head, stories.into_iter().map(rss_item).collect())
     })
     .await
@@ -47,7 +47,7 @@ pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult
     respond::cached_dated(&req, &room, ATOM, || async {
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
-        let head = site_head(&room, paths::SITE_ATOM, &stories);
+        let head = site_head(&room, urls::SITE_ATOM, &stories);
         write_atom(&atom_feed(
             head,
             stories.into_iter().map(atom_entry).collect(),
@@ -68,10 +68,10 @@ pub async fn topic_rss(
             .await?
             .ok_or(AppError::NotFound)?;
         let stories = load(&room, &mut conn, Some(topic.id)).await?;
-        let self_path = paths::topic_rss(&topic.slug);
+        let self_path = urls::topic_rss(&topic.slug);
         let mut head = FeedHead::new(
             &room,
-            &paths::topic(&topic.slug),
+            &urls::topic(&topic.slug),
             &self_path,
             newest(&stories),
         );
@@ -93,7 +93,7 @@ async fn load(
     for story in rows {
         stories.push(FeedStory {
             topics: db::topics::for_story(conn, story.id).await?,
-            url: absolute(room, &paths::story(&story.slug)),
+            url: absolute(room, &urls::story(&story.slug)),
             html: absolute_html(&room.site_url, &story.body_html),
             story,
         });

@@ -13,8 +13,8 @@ use super::document::{
     FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
 use super::markup::{absolute_html, escape_attribute};
-use super::{ATOM, RSS, absolute, paths};
-use crate::Newsroom;
+use super::{ATOM, RSS, absolute};
+use crate::{Newsroom, urls};
 use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRow};
 use crate::domain::Slug;
 use crate::error::AppResult;
@@ -40,7 +40,7 @@ pub async fn story_rss(
 ) -> AppResult<HttpResponse> {
     respond::cached_dated(&req, &room, RSS, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
-        let head = feed.head(&room, &paths::story_rss(&feed.story.slug));
+        let head = feed.head(&room, &urls::story_rss(&feed.story.slug));
         let items = feed
             .updates
             .into_iter()
@@ -59,7 +59,7 @@ pub async fn story_atom(
 ) -> AppResult<HttpResponse> {
     respond::cached_dated(&req, &room, ATOM, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
-        let head = feed.head(&room, &paths::story_atom(&feed.story.slug));
+        let head = feed.head(&room, &urls::story_atom(&feed.story.slug));
         let slug = &feed.story.slug;
         let entries = feed
             .updates
@@ -101,7 +101,7 @@ impl UpdateFeed {
     fn head(&self, room: &Newsroom, self_path: &str) -> FeedHead {
         let mut head = FeedHead::new(
             room,
-            &paths::story(&self.story.slug),
+            &urls::story(&self.story.slug),
             self_path,
             self.updated(),
         );
@@ -119,7 +119,7 @@ fn changed_at(update: &UpdateRow) -> DateTime<Utc> {
 
 /// The update's permalink: its link, and its guid or id, which an edit keeps.
 fn permalink(room: &Newsroom, slug: &str, id: i64) -> String {
-    absolute(room, &paths::update(slug, id))
+    absolute(room, &urls::update(slug, id))
 }
 
 fn rss_item(room: &Newsroom, slug: &str, update: UpdateRow) -> rss::Item {

@@ -18,6 +18,7 @@ use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::lookup::{parse_update_id, published_story};
 use crate::filters;
+use crate::urls;
 
 /// Live updates per page: a story with thousands of them stays one fast page.
 pub const UPDATES_PER_PAGE: i64 = 50;
@@ -190,8 +191,8 @@ async fn updates_page(
     let next_page = has_more.then(|| {
         let last = rows.last().map_or(0, |r| r.id);
         match order {
-            UpdateOrder::OldestFirst => format!("/news/{}?order=oldest&after={last}", story.slug),
-            UpdateOrder::NewestFirst => format!("/news/{}?before={last}", story.slug),
+            UpdateOrder::OldestFirst => urls::story_oldest_after(&story.slug, last),
+            UpdateOrder::NewestFirst => urls::story_newest_before(&story.slug, last),
         }
     });
     let updates = rows
@@ -212,11 +213,10 @@ async fn key_events(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let anchor = format!("#update-{}", row.id);
             let href = if on_page.iter().any(|u| u.id == row.id) {
-                anchor
+                urls::update_anchor(row.id)
             } else {
-                format!("/news/{}?update={}{anchor}", story.slug, row.id)
+                urls::update(&story.slug, row.id)
             };
             KeyEvent {
                 posted_at: row.posted_at,

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::UpdateView;
 use crate::content::SafeHtml;
 use crate::db::stories::StoryRow;
+use crate::urls;
 
 /// The publisher named in structured data and Open Graph tags.
 pub const SITE_NAME: &str = "Calder Valley Courier";
@@ -20,7 +21,7 @@ pub fn story_json_ld(
     site_url: &str,
     coverage_start: Option<String>,
 ) -> SafeHtml {
-    let url = format!("{site_url}/news/{}", story.slug);
+    let url = urls::absolute(site_url, &urls::story(&story.slug));
     let mut data = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -44,18 +45,18 @@ pub fn story_json_ld(
         let entries: Vec<Value> = updates
             .iter()
             .take(LIVE_BLOG_UPDATES)
-            .map(|u| update_entry(u, &url))
+            .map(|u| update_entry(u, &urls::absolute(site_url, &urls::update(&story.slug, u.id))))
             .collect();
         data["liveBlogUpdate"] = json!(entries);
     }
     SafeHtml::json_ld(&data)
 }
 
-fn update_entry(update: &UpdateView, story_url: &str) -> Value {
+fn update_entry(update: &UpdateView, url: &str) -> Value {
     json!({
         "@type": "BlogPosting",
         "headline": format!("{}: {}", update.kind.label(), update.summary),
-        "url": format!("{story_url}?update={0}#update-{0}", update.id),
+        "url": url,
         "datePublished": update.posted_at.to_rfc3339(),
         "dateModified": update.edited_at.unwrap_or(update.posted_at).to_rfc3339(),
         "author": { "@type": "Person", "name": update.author },

@@ -70,6 +70,13 @@ impl UpdateView {
     }
 }
 
+impl UpdateView {
+    /// Where this update lives: its permalink on the story's page.
+    pub fn permalink(&self) -> String {
+        crate::urls::update(&self.story_slug, self.id)
+    }
+}
+
 /// A single update, rendered alone: for `/updates?after=` and the SSE stream.
 #[derive(Template)]
 #[template(path = "reader/_update.html")]

@@ -10,13 +10,14 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::series::{Change, Series};
-use super::{story_series, update_path};
+use super::story_series;
 use crate::Newsroom;
 use crate::db::figures::FigureRow;
 use crate::domain::Slug;
 use crate::error::AppResult;
 use crate::handlers::lookup::published_story;
 use crate::handlers::respond;
+use crate::urls;
 
 /// Media type of `figures.json`.
 const JSON: &str = "application/json";
@@ -148,7 +149,7 @@ fn series_document<'a>(room: &Newsroom, slug: &str, series: &'a Series) -> Serie
 }
 
 fn permalink(room: &Newsroom, slug: &str, id: i64) -> String {
-    format!("{}{}", room.site_url, update_path(slug, id))
+    urls::absolute(&room.site_url, &urls::update(slug, id))
 }
 
 /// The CSV document: the header, then every figure, series by series.
