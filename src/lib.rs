@@ -16,6 +16,7 @@ pub mod handlers;
 pub mod live;
 pub mod publishing;
 pub mod routes;
+pub mod site;
 pub mod urls;
 pub mod websub;
 
@@ -42,6 +43,8 @@ pub struct Newsroom {
     pub logins: Arc<auth::LoginThrottle>,
     /// Public base URL without a trailing slash, for absolute links.
     pub site_url: Arc<str>,
+    /// The publication's name and description.
+    pub site: Arc<site::Site>,
     /// The WebSub hub told of feed changes, if one is configured.
     pub websub: websub::WebSub,
     /// The reverse proxy whose `X-Forwarded-For` is believed, if any.
@@ -57,6 +60,7 @@ impl Newsroom {
             live: Arc::default(),
             logins: Arc::default(),
             site_url: config.site_url().into(),
+            site: Arc::new(config.site()),
             websub: websub::WebSub::start(config.websub_hub.as_deref())?,
             trusted_proxy: config.trusted_proxy,
         })
@@ -122,6 +126,7 @@ pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Ser
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {error}")).into()
             }))
+            .wrap(error::pages())
             .wrap(Compress::default())
             .wrap(
                 DefaultHeaders::new()

@@ -46,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sitemap.xml", read().to(feeds::sitemap::sitemap))
         .route("/sitemap-news.xml", read().to(feeds::sitemap::news_sitemap))
         .route("/static/{name}", read().to(assets::asset))
+        .route("/favicon.ico", read().to(assets::favicon))
         .service(admin_routes())
         .default_service(web::to(crate::error::not_found));
 }

@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(update("pickets", 9), "/news/pickets?update=9#update-9");
         assert_eq!(story_oldest_after("p", 3), "/news/p?order=oldest&after=3");
         assert_eq!(topic_rss("health"), "/topics/health/feed.xml");
-        assert_eq!(absolute("https://n.example", SITE_ATOM), "https://n.example/atom.xml");
+        assert_eq!(
+            absolute("https://n.example", SITE_ATOM),
+            "https://n.example/atom.xml"
+        );
     }
 
     #[test]

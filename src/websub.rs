@@ -19,8 +19,8 @@ use tokio::sync::mpsc;
 
 use crate::Newsroom;
 use crate::db;
-use crate::urls;
 use crate::handlers::feeds::absolute;
+use crate::urls;
 
 /// Tries per ping before giving up on it.
 const ATTEMPTS: u32 = 4;
@@ -115,10 +115,7 @@ async fn changed_feeds(room: &Newsroom, story_id: i64) -> anyhow::Result<Vec<Str
     if let Some(story) = names {
         // A draft has no feeds of its own, but its save may have taken it out of these.
         if story.published {
-            feeds.extend([
-                urls::story_rss(&story.slug),
-                urls::story_atom(&story.slug),
-            ]);
+            feeds.extend([urls::story_rss(&story.slug), urls::story_atom(&story.slug)]);
         }
         feeds.extend(story.topics.iter().map(|topic| urls::topic_rss(topic)));
     }

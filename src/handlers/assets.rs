@@ -1,5 +1,5 @@
-//! CSS and JavaScript, compiled into the binary and served with a content hash
-//! in the URL, so browsers and caches may keep them for a year.
+//! CSS, JavaScript and the icon, compiled into the binary and served with a
+//! content hash in the URL, so browsers and caches may keep them for a year.
 
 use std::sync::LazyLock;
 
@@ -15,7 +15,7 @@ struct Asset {
     content_type: &'static str,
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset {
         name: "site.css",
         body: include_str!("../../static/site.css"),
@@ -30,6 +30,11 @@ const ASSETS: [Asset; 3] = [
         name: "live.js",
         body: include_str!("../../static/live.js"),
         content_type: "text/javascript; charset=utf-8",
+    },
+    Asset {
+        name: "favicon.svg",
+        body: include_str!("../../static/favicon.svg"),
+        content_type: "image/svg+xml",
     },
 ];
 
@@ -61,8 +66,23 @@ pub async fn asset(name: web::Path<String>) -> AppResult<HttpResponse> {
         .iter()
         .find(|a| a.name == name.as_str())
         .ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Ok()
+    Ok(serve(asset, "public, max-age=31536000, immutable"))
+}
+
+/// `GET /favicon.ico`: the icon, for browsers and feed readers that ask there
+/// without reading the page's `<link rel="icon">`. Its address carries no
+/// version, so caches keep it a day rather than a year.
+pub async fn favicon() -> HttpResponse {
+    let icon = ASSETS
+        .iter()
+        .find(|a| a.name == "favicon.svg")
+        .expect("the icon is an asset");
+    serve(icon, "public, max-age=86400")
+}
+
+fn serve(asset: &Asset, cache_control: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type(asset.content_type)
-        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
-        .body(asset.body))
+        .insert_header(("Cache-Control", cache_control))
+        .body(asset.body)
 }

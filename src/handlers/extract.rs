@@ -11,7 +11,11 @@ use crate::domain::{Slug, UpdateId};
 use crate::error::AppError;
 
 /// The route segment named `name`, parsed by `parse`; not found otherwise.
-fn segment<T>(req: &HttpRequest, name: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, AppError> {
+fn segment<T>(
+    req: &HttpRequest,
+    name: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, AppError> {
     req.match_info()
         .get(name)
         .and_then(parse)

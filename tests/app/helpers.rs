@@ -84,6 +84,8 @@ impl TestApp {
             database: format!("sqlite://{}", dir.path().join("test.db").display()),
             content: dir.path().join("no-content"),
             site_url: Some("https://news.example".into()),
+            site_name: newsdesk::config::DEFAULT_SITE_NAME.into(),
+            site_description: newsdesk::config::DEFAULT_SITE_DESCRIPTION.into(),
             websub_hub: None,
             trusted_proxy: None,
         };

@@ -16,6 +16,7 @@ use crate::auth::{self, new_token, same_secret, token_hash};
 use crate::db;
 use crate::domain::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::site::Site;
 
 /// Double-submit cookie guarding the sign-in and setup forms, which come before any session.
 const LOGIN_CSRF_COOKIE: &str = "newsdesk_login_csrf";
@@ -23,6 +24,8 @@ const LOGIN_CSRF_COOKIE: &str = "newsdesk_login_csrf";
 #[derive(Template)]
 #[template(path = "admin/login.html")]
 pub struct LoginPage<'a> {
+    /// The publication, for the shared layout.
+    pub site: &'a Site,
     pub csrf_token: &'a str,
     pub username: &'a str,
     pub next: &'a str,
@@ -97,6 +100,7 @@ pub async fn login_page(
     let csrf = login_csrf(&req);
     let next = safe_next(query.next.as_deref().unwrap_or("/admin"));
     let page = LoginPage {
+        site: &room.site,
         csrf_token: &csrf,
         username: "",
         next,
@@ -157,6 +161,7 @@ pub async fn sign_in(
         room.logins.record_failure(&keys);
         let csrf = login_csrf(&req);
         let page = LoginPage {
+            site: &room.site,
             csrf_token: &csrf,
             username: &form.username,
             next: safe_next(&form.next),
@@ -281,6 +286,7 @@ async fn restore_form<T: serde::de::DeserializeOwned>(
 pub fn sign_in_again(req: &HttpRequest, room: &Newsroom, next: &str) -> AppError {
     let csrf = login_csrf(req);
     let page = LoginPage {
+        site: &room.site,
         csrf_token: &csrf,
         username: "",
         next,
@@ -301,6 +307,8 @@ pub fn sign_in_again(req: &HttpRequest, room: &Newsroom, next: &str) -> AppError
 #[derive(Template)]
 #[template(path = "admin/setup.html")]
 pub struct SetupPage<'a> {
+    /// The publication, for the shared layout.
+    pub site: &'a Site,
     pub csrf_token: &'a str,
     pub token: &'a str,
     pub username: &'a str,
@@ -336,6 +344,7 @@ pub async fn setup_page(
     }
     let csrf = login_csrf(&req);
     let page = SetupPage {
+        site: &room.site,
         csrf_token: &csrf,
         token: &token,
         username: "",
@@ -370,6 +379,7 @@ pub async fn create_first_editor(
     }
     if !errors.is_empty() {
         let page = SetupPage {
+            site: &room.site,
             csrf_token: &form.csrf_token,
             token: &token,
             username: &form.username,

@@ -10,16 +10,21 @@ use super::forms::StoryForm;
 use super::login::{RestoreQuery, restored_or};
 use super::session::{Editor, admit_post, parse_form};
 use super::{admin_html, see_other};
+use std::sync::Arc;
+
 use crate::Newsroom;
 use crate::content::{SafeHtml, render_markdown};
 use crate::db::{self, stories::StoryRow};
 use crate::domain::{FieldErrors, Slug};
 use crate::error::{AppError, AppResult};
 use crate::publishing::{self, SaveRefused};
+use crate::site::Site;
 
 #[derive(Template)]
 #[template(path = "admin/story_form.html")]
 pub struct StoryFormPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub form: StoryForm,
     pub errors: FieldErrors,
@@ -32,8 +37,15 @@ pub struct StoryFormPage {
 }
 
 impl StoryFormPage {
-    fn new(editor: Editor, form: StoryForm, action_url: String, is_new: bool) -> StoryFormPage {
+    fn new(
+        room: &Newsroom,
+        editor: Editor,
+        form: StoryForm,
+        action_url: String,
+        is_new: bool,
+    ) -> StoryFormPage {
         StoryFormPage {
+            site: room.site.clone(),
             editor,
             form,
             errors: FieldErrors::default(),
@@ -65,7 +77,7 @@ pub async fn new_story_page(
         StoryForm::blank(&editor.username),
     )
     .await?;
-    let mut page = StoryFormPage::new(editor, form, req.path().to_owned(), true);
+    let mut page = StoryFormPage::new(&room, editor, form, req.path().to_owned(), true);
     page.notice = notice;
     page.respond(StatusCode::OK)
 }
@@ -96,7 +108,7 @@ pub async fn edit_story_page(
         StoryForm::from_story(&story, &topics),
     )
     .await?;
-    let mut page = StoryFormPage::new(editor, form, req.path().to_owned(), false);
+    let mut page = StoryFormPage::new(&room, editor, form, req.path().to_owned(), false);
     page.notice = notice;
     page.respond(StatusCode::OK)
 }
@@ -111,7 +123,7 @@ pub async fn create_story(
     let form: StoryForm = parse_form(&body)?;
     save(
         &room,
-        StoryFormPage::new(editor, form, req.path().to_owned(), true),
+        StoryFormPage::new(&room, editor, form, req.path().to_owned(), true),
     )
     .await
 }
@@ -129,7 +141,7 @@ pub async fn update_story(
     form.slug = slug.to_string();
     save(
         &room,
-        StoryFormPage::new(editor, form, req.path().to_owned(), false),
+        StoryFormPage::new(&room, editor, form, req.path().to_owned(), false),
     )
     .await
 }

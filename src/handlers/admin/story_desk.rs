@@ -10,14 +10,17 @@ use super::forms::UpdateForm;
 use super::login::{RestoreQuery, restored_or};
 use super::session::{Editor, admit_post, parse_form};
 use super::{admin_html, see_other};
+use std::sync::Arc;
+
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow};
 use crate::domain::{FieldErrors, Slug, UpdateKind};
 use crate::error::{AppError, AppResult};
-use crate::handlers::lookup::parse_update_id;
 use crate::filters;
+use crate::handlers::lookup::parse_update_id;
 use crate::handlers::reader::UpdateView;
 use crate::publishing;
+use crate::site::Site;
 
 /// Updates listed under the form; older ones are on the public page.
 const DESK_UPDATES: i64 = 200;
@@ -25,6 +28,8 @@ const DESK_UPDATES: i64 = 200;
 #[derive(Template)]
 #[template(path = "admin/story.html")]
 pub struct StoryDeskPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub story: StoryRow,
     pub form: UpdateForm,
@@ -67,6 +72,7 @@ async fn render(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = StoryDeskPage {
+        site: room.site.clone(),
         editor,
         story,
         form,

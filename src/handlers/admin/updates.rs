@@ -10,16 +10,21 @@ use super::login::{RestoreQuery, restored_or};
 use super::session::{Editor, admit_post, parse_form};
 use super::story_desk::validate;
 use super::{admin_html, see_other};
+use std::sync::Arc;
+
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow, updates::UpdateRow};
 use crate::domain::{FieldErrors, UpdateId, UpdateKind};
 use crate::error::{AppError, AppResult};
 use crate::handlers::reader::UpdateView;
 use crate::publishing;
+use crate::site::Site;
 
 #[derive(Template)]
 #[template(path = "admin/update_edit.html")]
 pub struct UpdateEditPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub story: StoryRow,
     pub update_id: i64,
@@ -32,6 +37,8 @@ pub struct UpdateEditPage {
 #[derive(Template)]
 #[template(path = "admin/update_delete.html")]
 pub struct UpdateDeletePage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub story: StoryRow,
     pub update: UpdateView,
@@ -65,6 +72,7 @@ pub async fn edit_page(
     let stored = UpdateForm::from_update(&UpdateView::new(&story.slug, update), &body_md);
     let (form, notice) = restored_or(&editor, &room, req.path(), &query, stored).await?;
     let page = UpdateEditPage {
+        site: room.site.clone(),
         editor,
         story,
         update_id: id.get(),
@@ -91,13 +99,22 @@ pub async fn save_edit(
         Ok((mut draft, posted_at)) => {
             // A correction keeps the original author.
             draft.author = update.author;
-            match publishing::edit_update(&room, story.id, id.get(), &draft, posted_at, editor.id, now)
-                .await?
+            match publishing::edit_update(
+                &room,
+                story.id,
+                id.get(),
+                &draft,
+                posted_at,
+                editor.id,
+                now,
+            )
+            .await?
             {
                 Ok(()) => {
                     return Ok(see_other(&format!(
                         "/admin/stories/{}#desk-update-{}",
-                        story.slug, id.get()
+                        story.slug,
+                        id.get()
                     )));
                 }
                 Err(missing) => {
@@ -110,6 +127,7 @@ pub async fn save_edit(
         Err(errors) => errors,
     };
     let page = UpdateEditPage {
+        site: room.site.clone(),
         editor,
         story,
         update_id: id.get(),
@@ -132,6 +150,7 @@ pub async fn delete_page(
     Ok(admin_html(
         StatusCode::OK,
         UpdateDeletePage {
+            site: room.site.clone(),
             editor,
             story,
             update,

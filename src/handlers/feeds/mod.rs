@@ -15,9 +15,6 @@ pub mod sitemap;
 pub mod stories;
 pub mod updates;
 
-/// The publication's name, as feeds and the news sitemap give it.
-pub const PUBLICATION: &str = "Calder Valley Courier";
-
 /// Media type of RSS 2.0 feeds.
 pub const RSS: &str = "application/rss+xml; charset=utf-8";
 /// Media type of Atom 1.0 feeds.

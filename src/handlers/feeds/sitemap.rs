@@ -6,8 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Duration, Utc};
 
+use super::XML;
 use super::markup::xml_chars_only;
-use super::{PUBLICATION, XML};
 use crate::Newsroom;
 use crate::db::{self, stories::StorySummary};
 use crate::error::AppResult;
@@ -67,7 +67,7 @@ pub async fn news_sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppRes
     let last_modified = newest(&stories);
     let body = NewsSitemap {
         site: &room.site_url,
-        publication: PUBLICATION,
+        publication: &room.site.name,
         stories,
     }
     .render()?;

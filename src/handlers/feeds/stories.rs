@@ -9,17 +9,15 @@ use super::document::{
     FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
 use super::markup::absolute_html;
-use super::{ATOM, PUBLICATION, RSS, absolute};
-use crate::{Newsroom, urls};
+use super::{ATOM, RSS, absolute};
 use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::respond;
+use crate::{Newsroom, urls};
 
 /// Stories in each feed: enough that a reader polling now and then misses none.
 const FEED_STORIES: i64 = 50;
-
-const SITE_DESCRIPTION: &str = "The latest news from Huddersfield, Halifax and the Calder Valley.";
 
 /// A published story as a feed lists it.
 struct FeedStory {
@@ -75,8 +73,9 @@ pub async fn topic_rss(
             &self_path,
             newest(&stories),
         );
-        head.title = format!("{}: {PUBLICATION}", topic.name);
-        head.description = format!("The latest {PUBLICATION} stories on {}.", topic.name);
+        let site = &room.site.name;
+        head.title = format!("{}: {site}", topic.name);
+        head.description = format!("The latest {site} stories on {}.", topic.name);
         write_rss(head, stories.into_iter().map(rss_item).collect())
     })
     .await
@@ -102,9 +101,9 @@ async fn load(
 }
 
 fn site_head(room: &Newsroom, self_path: &str, stories: &[FeedStory]) -> FeedHead {
-    let mut head = FeedHead::new(room, "/", self_path, newest(stories));
-    head.title = PUBLICATION.to_owned();
-    head.description = SITE_DESCRIPTION.to_owned();
+    let mut head = FeedHead::new(room, urls::HOME, self_path, newest(stories));
+    head.title = room.site.name.clone();
+    head.description = room.site.description.clone();
     head
 }
 

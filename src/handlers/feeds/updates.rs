@@ -14,12 +14,12 @@ use super::document::{
 };
 use super::markup::{absolute_html, escape_attribute};
 use super::{ATOM, RSS, absolute};
-use crate::{Newsroom, urls};
 use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRow};
 use crate::domain::Slug;
 use crate::error::AppResult;
 use crate::handlers::lookup::published_story;
 use crate::handlers::respond;
+use crate::{Newsroom, urls};
 
 /// Updates (and tombstones) in a story's feed: a busy live day's worth.
 const FEED_UPDATES: i64 = 100;

@@ -1,6 +1,8 @@
 //! The story page: headline, body, and its live updates, a page of 50 at a
 //! time in either order, with key events, the pinned update and structured data.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
@@ -9,15 +11,16 @@ use serde::Deserialize;
 use super::super::respond::{self, HTML};
 use super::UpdateView;
 use super::figures::{FiguresPanel, figures_panel};
-use super::structured_data::{SITE_NAME, story_json_ld};
+use super::structured_data::story_json_ld;
 use crate::Newsroom;
 use crate::content::SafeHtml;
 use crate::db::updates::{PageStart, UpdateOrder};
 use crate::db::{self, stories::StoryRow, stories::StorySummary, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
-use crate::handlers::lookup::{parse_update_id, published_story};
 use crate::filters;
+use crate::handlers::lookup::{parse_update_id, published_story};
+use crate::site::Site;
 use crate::urls;
 
 /// Live updates per page: a story with thousands of them stays one fast page.
@@ -48,6 +51,8 @@ pub struct KeyEvent {
 #[derive(Template)]
 #[template(path = "reader/story.html")]
 pub struct StoryPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub story: StoryRow,
     pub body: SafeHtml,
     pub topics: Vec<TopicRow>,
@@ -81,10 +86,6 @@ impl StoryPage {
     /// New updates slide in only where they belong: the top of the first newest-first page.
     pub fn receives_live_updates(&self) -> bool {
         self.is_live() && self.first_page && !self.oldest_first
-    }
-
-    pub fn site_name(&self) -> &'static str {
-        SITE_NAME
     }
 }
 
@@ -138,11 +139,18 @@ pub async fn story_page(
         .first()
         .map(|u| u.posted_at.to_rfc3339());
         let page = StoryPage {
+            site: room.site.clone(),
             topics: db::topics::for_story(&mut conn, story.id).await?,
             related: db::stories::related(&mut conn, story.id, RELATED_STORIES).await?,
             latest_update_id: db::updates::latest_id(&mut conn, story.id).await?,
             latest_change: db::live_changes::latest(&mut conn, story.id).await?,
-            json_ld: story_json_ld(&story, &updates, &room.site_url, coverage_start),
+            json_ld: story_json_ld(
+                &story,
+                &updates,
+                &room.site_url,
+                &room.site.name,
+                coverage_start,
+            ),
             figures: figures_panel(&mut conn, &story).await?,
             key_events: key_events(&mut conn, &story, &updates).await?,
             pinned: pinned(&mut conn, &story).await?,

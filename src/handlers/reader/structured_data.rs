@@ -8,9 +8,6 @@ use crate::content::SafeHtml;
 use crate::db::stories::StoryRow;
 use crate::urls;
 
-/// The publisher named in structured data and Open Graph tags.
-pub const SITE_NAME: &str = "Calder Valley Courier";
-
 /// Updates listed in `liveBlogUpdate`: the recent ones, as search engines expect.
 const LIVE_BLOG_UPDATES: usize = 20;
 
@@ -19,6 +16,7 @@ pub fn story_json_ld(
     story: &StoryRow,
     updates: &[UpdateView],
     site_url: &str,
+    publisher: &str,
     coverage_start: Option<String>,
 ) -> SafeHtml {
     let url = urls::absolute(site_url, &urls::story(&story.slug));
@@ -32,7 +30,7 @@ pub fn story_json_ld(
         "datePublished": story.published_at.to_rfc3339(),
         "dateModified": story.updated_at.to_rfc3339(),
         "author": { "@type": "Person", "name": story.byline },
-        "publisher": { "@type": "Organization", "name": SITE_NAME },
+        "publisher": { "@type": "Organization", "name": publisher },
     });
     if story.live_state.is_live_blog() {
         data["@type"] = json!("LiveBlogPosting");
@@ -45,7 +43,12 @@ pub fn story_json_ld(
         let entries: Vec<Value> = updates
             .iter()
             .take(LIVE_BLOG_UPDATES)
-            .map(|u| update_entry(u, &urls::absolute(site_url, &urls::update(&story.slug, u.id))))
+            .map(|u| {
+                update_entry(
+                    u,
+                    &urls::absolute(site_url, &urls::update(&story.slug, u.id)),
+                )
+            })
             .collect();
         data["liveBlogUpdate"] = json!(entries);
     }

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -7,12 +9,15 @@ use crate::db::{self, stories::StorySummary, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::filters;
+use crate::site::Site;
 
 const TOPIC_PAGE_STORIES: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "reader/topic.html")]
 pub struct TopicPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub topic: TopicRow,
     pub stories: Vec<StorySummary>,
 }
@@ -29,7 +34,12 @@ pub async fn topic_page(
             .await?
             .ok_or(AppError::NotFound)?;
         let stories = db::stories::in_topic(&mut conn, topic.id, TOPIC_PAGE_STORIES).await?;
-        Ok(TopicPage { topic, stories }.render()?)
+        Ok(TopicPage {
+            site: room.site.clone(),
+            topic,
+            stories,
+        }
+        .render()?)
     })
     .await
 }
