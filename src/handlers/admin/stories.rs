@@ -1,17 +1,18 @@
 //! The story form: new, edit, preview, save, and the side-by-side view when
 //! two editors saved the same story.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::admit::admit_post;
 use super::forms::StoryForm;
-use super::login::{RestoreQuery, restored_or};
-use super::session::{Editor, admit_post, parse_form};
+use super::kept_forms::{RestoreQuery, restored_or};
+use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
-use std::sync::Arc;
-
 use crate::Newsroom;
 use crate::content::{SafeHtml, render_markdown};
 use crate::db::{self, stories::StoryRow};

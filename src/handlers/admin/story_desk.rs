@@ -1,17 +1,18 @@
 //! A story's desk page: the update form (built for speed), its updates with
 //! Edit and Delete, and ending live coverage.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::admit::admit_post;
 use super::forms::UpdateForm;
-use super::login::{RestoreQuery, restored_or};
-use super::session::{Editor, admit_post, parse_form};
+use super::kept_forms::{RestoreQuery, restored_or};
+use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
-use std::sync::Arc;
-
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow};
 use crate::domain::{FieldErrors, Slug, UpdateKind};

@@ -1,17 +1,18 @@
 //! Correcting and deleting a published update.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::admit::admit_post;
 use super::forms::UpdateForm;
-use super::login::{RestoreQuery, restored_or};
-use super::session::{Editor, admit_post, parse_form};
+use super::kept_forms::{RestoreQuery, restored_or};
+use super::session::{Editor, parse_form};
 use super::story_desk::validate;
 use super::{admin_html, see_other};
-use std::sync::Arc;
-
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow, updates::UpdateRow};
 use crate::domain::{FieldErrors, UpdateId, UpdateKind};
