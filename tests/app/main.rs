@@ -12,4 +12,5 @@ mod import;
 mod live;
 mod process;
 mod reader;
+mod site;
 mod websub;
