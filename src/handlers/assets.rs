@@ -51,33 +51,29 @@ static VERSIONS: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Where `name` sits in [`ASSETS`] (and [`VERSIONS`]), if it is one.
+fn position(name: &str) -> Option<usize> {
+    ASSETS.iter().position(|a| a.name == name)
+}
+
 /// The URL of an asset, versioned by its content: `/static/site.css?v=1a2b3c4d5e6f`.
 pub fn url(name: &str) -> String {
-    let index = ASSETS
-        .iter()
-        .position(|a| a.name == name)
-        .expect("templates name known assets");
+    let index = position(name).expect("templates name known assets");
     urls::asset(name, &VERSIONS[index])
 }
 
 /// `GET /static/{name}`.
 pub async fn asset(name: web::Path<String>) -> AppResult<HttpResponse> {
-    let asset = ASSETS
-        .iter()
-        .find(|a| a.name == name.as_str())
-        .ok_or(AppError::NotFound)?;
-    Ok(serve(asset, "public, max-age=31536000, immutable"))
+    let index = position(&name).ok_or(AppError::NotFound)?;
+    Ok(serve(&ASSETS[index], "public, max-age=31536000, immutable"))
 }
 
 /// `GET /favicon.ico`: the icon, for browsers and feed readers that ask there
 /// without reading the page's `<link rel="icon">`. Its address carries no
 /// version, so caches keep it a day rather than a year.
 pub async fn favicon() -> HttpResponse {
-    let icon = ASSETS
-        .iter()
-        .find(|a| a.name == "favicon.svg")
-        .expect("the icon is an asset");
-    serve(icon, "public, max-age=86400")
+    let index = position("favicon.svg").expect("the icon is an asset");
+    serve(&ASSETS[index], "public, max-age=86400")
 }
 
 fn serve(asset: &Asset, cache_control: &'static str) -> HttpResponse {
