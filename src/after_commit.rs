@@ -72,6 +72,17 @@ impl AfterCommit {
         })
     }
 
+    /// Marks every change so far as handled without telling anyone: for the
+    /// import `newsdesk serve` runs before it serves, when no page is open
+    /// and no feed has changed for anyone who read it from this process.
+    pub async fn skip_backlog(&self) -> anyhow::Result<()> {
+        let mut handled = self.handled.lock().await;
+        let mut conn = self.db.acquire().await?;
+        *handled = db::live_changes::site_latest(&mut conn).await?;
+        self.pages.clear();
+        Ok(())
+    }
+
     /// Called by a writer right after it committed; returns once the change
     /// (and any before it) has been handled.
     pub async fn committed(&self, committed: Option<Committed>) {

@@ -18,6 +18,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let room = Newsroom::open(&config).await?;
     if config.content.is_dir() {
         let report = import::import_dir(&room.db, &config.content, false).await?;
+        room.after_commit.skip_backlog().await?;
         tracing::info!("imported {}: {report}", config.content.display());
     }
     let listener = bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;

@@ -2,6 +2,14 @@
 
 use std::path::PathBuf;
 
+use crate::site::Site;
+
+/// The name of the newsroom newsdesk was first built for.
+pub const DEFAULT_SITE_NAME: &str = "Calder Valley Courier";
+/// What that newsroom covers.
+pub const DEFAULT_SITE_DESCRIPTION: &str =
+    "The latest news from Huddersfield, Halifax and the Calder Valley.";
+
 /// Settings every command shares; each flag can also come from its environment
 /// variable (the flag wins).
 #[derive(Debug, Clone, clap::Args)]
@@ -39,6 +47,28 @@ pub struct Config {
     #[arg(long, env = "NEWSDESK_SITE_URL", global = true)]
     pub site_url: Option<String>,
 
+    /// The publication's name: page titles, masthead, feeds, the news sitemap
+    /// and structured data. Defaults to the newsroom newsdesk was first built
+    /// for, so an install that sets nothing looks as it always did.
+    #[arg(
+        long,
+        env = "NEWSDESK_SITE_NAME",
+        default_value = DEFAULT_SITE_NAME,
+        global = true
+    )]
+    pub site_name: String,
+
+    /// One sentence on what the site covers: the front page's meta
+    /// description, the site feeds' description and the footer. Defaults to
+    /// that same newsroom's, for the same reason as `--site-name`.
+    #[arg(
+        long,
+        env = "NEWSDESK_SITE_DESCRIPTION",
+        default_value = DEFAULT_SITE_DESCRIPTION,
+        global = true
+    )]
+    pub site_description: String,
+
     /// WebSub hub (an http:// URL) that feeds advertise and that every publish
     /// pings, so subscribers hear of a live update at once instead of at their
     /// next poll. Off by default: pinging a hub is a choice of the operator.
@@ -67,6 +97,14 @@ impl Config {
     /// The page cache's bound in bytes.
     pub fn page_cache_bytes(&self) -> u64 {
         self.page_cache_mib * 1024 * 1024
+    }
+
+    /// The publication's identity, as pages and feeds show it.
+    pub fn site(&self) -> Site {
+        Site {
+            name: self.site_name.clone(),
+            description: self.site_description.clone(),
+        }
     }
 
     /// The public base URL without a trailing slash.

@@ -1,9 +1,15 @@
 //! `AppError`, `AppResult`, and the error pages.
 
+use actix_web::body::MessageBody;
 use actix_web::cookie::Cookie;
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{HttpResponse, ResponseError, web};
 use askama::Template;
+
+use crate::Newsroom;
+use crate::site::Site;
 
 /// Errors a handler can return; each variant is something a user understands.
 #[derive(Debug, thiserror::Error)]
@@ -63,8 +69,45 @@ impl From<sqlx::Error> for AppError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    site: &'a Site,
     title: &'a str,
     message: &'a str,
+}
+
+/// What an error page says. `error_response` cannot reach the app state, so
+/// it leaves this on the response (with the message as a plain-text body) and
+/// [`pages`] renders the page in the site's layout.
+#[derive(Debug, Clone)]
+struct ErrorText {
+    title: &'static str,
+    message: String,
+}
+
+/// Middleware that renders every [`AppError`] page with the configured site
+/// identity. Other error responses (actix's own 413, say) pass untouched.
+pub fn pages<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(render_page)
+}
+
+fn render_page<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let text = res.response().extensions().get::<ErrorText>().cloned();
+    let room = res.request().app_data::<web::Data<Newsroom>>().cloned();
+    let (Some(text), Some(room)) = (text, room) else {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    let page = ErrorPage {
+        site: &room.site,
+        title: text.title,
+        message: &text.message,
+    };
+    let body = page.render().unwrap_or(text.message);
+    let (req, response) = res.into_parts();
+    let response = response.set_body(body).map_into_boxed_body();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }
 
 impl ResponseError for AppError {
@@ -95,7 +138,7 @@ impl ResponseError for AppError {
                 .insert_header(("Cache-Control", "no-store"))
                 .body(page.clone());
         }
-        let (title, message): (&str, String) = match self {
+        let (title, message): (&'static str, String) = match self {
             AppError::NotFound => (
                 "Page not found",
                 "We could not find that page. It may have moved, or the link may be mistyped."
@@ -123,19 +166,18 @@ impl ResponseError for AppError {
                 )
             }
         };
-        let page = ErrorPage {
-            title,
-            message: &message,
-        };
-        let body = page.render().unwrap_or_else(|_| message.clone());
-        let mut response = HttpResponse::build(self.status_code());
+        let mut builder = HttpResponse::build(self.status_code());
         if let AppError::TooManyRequests(seconds) = self {
-            response.insert_header(("Retry-After", seconds.to_string()));
+            builder.insert_header(("Retry-After", seconds.to_string()));
         }
-        response
+        let mut response = builder
             .content_type("text/html; charset=utf-8")
             .insert_header(("Cache-Control", "no-store"))
-            .body(body)
+            .body(message.clone());
+        response
+            .extensions_mut()
+            .insert(ErrorText { title, message });
+        response
     }
 }
 

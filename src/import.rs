@@ -193,7 +193,7 @@ fn located(file: &Path, text: &str, first_line: usize, errors: &FieldErrors) -> 
 }
 
 fn missing_story_error(story: &ParsedStory, missing: &MissingStory) -> ContentError {
-    let needle = format!("/news/{}", missing.slug);
+    let needle = crate::urls::story(&missing.slug);
     let line = story
         .text
         .lines()

@@ -18,6 +18,8 @@ pub mod import;
 pub mod live;
 pub mod publishing;
 pub mod routes;
+pub mod site;
+pub mod urls;
 pub mod views;
 pub mod websub;
 
@@ -47,6 +49,8 @@ pub struct Newsroom {
     pub logins: Arc<auth::LoginThrottle>,
     /// Public base URL without a trailing slash, for absolute links.
     pub site_url: Arc<str>,
+    /// The publication's name and description.
+    pub site: Arc<site::Site>,
     /// The WebSub hub told of feed changes, if one is configured.
     pub websub: websub::WebSub,
     /// The reverse proxy whose `X-Forwarded-For` is believed, if any.
@@ -69,6 +73,7 @@ impl Newsroom {
             live,
             logins: Arc::default(),
             site_url: config.site_url().into(),
+            site: Arc::new(config.site()),
             websub,
             trusted_proxy: config.trusted_proxy,
         })
@@ -90,6 +95,7 @@ pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Ser
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {error}")).into()
             }))
+            .wrap(error::pages())
             .wrap(Compress::default())
             .wrap(
                 DefaultHeaders::new()

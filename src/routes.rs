@@ -46,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sitemap.xml", read().to(feeds::sitemap::sitemap))
         .route("/sitemap-news.xml", read().to(feeds::sitemap::news_sitemap))
         .route("/static/{name}", read().to(assets::asset))
+        .route("/favicon.ico", read().to(assets::favicon))
         .service(admin_routes())
         .default_service(web::to(crate::error::not_found));
 }
@@ -56,7 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 const MAX_ADMIN_FORM_BYTES: usize = 3 * crate::domain::MAX_MARKDOWN_BYTES + 64 * 1024;
 
 fn admin_routes() -> actix_web::Scope {
-    use crate::handlers::admin::{dashboard, login, stories, story_desk, updates};
+    use crate::handlers::admin::{dashboard, setup, sign_in, stories, story_desk, updates};
     web::scope("/admin")
         .app_data(web::PayloadConfig::new(MAX_ADMIN_FORM_BYTES))
         .app_data(
@@ -67,11 +68,11 @@ fn admin_routes() -> actix_web::Scope {
                 }),
         )
         .route("", web::get().to(dashboard::dashboard))
-        .route("/login", web::get().to(login::login_page))
-        .route("/login", web::post().to(login::sign_in))
-        .route("/logout", web::post().to(login::sign_out))
-        .route("/setup/{token}", web::get().to(login::setup_page))
-        .route("/setup/{token}", web::post().to(login::create_first_editor))
+        .route("/login", web::get().to(sign_in::login_page))
+        .route("/login", web::post().to(sign_in::sign_in))
+        .route("/logout", web::post().to(sign_in::sign_out))
+        .route("/setup/{token}", web::get().to(setup::setup_page))
+        .route("/setup/{token}", web::post().to(setup::create_first_editor))
         .route("/stories/new", web::get().to(stories::new_story_page))
         .route("/stories/new", web::post().to(stories::create_story))
         .route("/stories/{slug}", web::get().to(story_desk::story_desk))

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use sqlx::SqlitePool;
 
 use crate::db;
-use crate::handlers::feeds::paths;
+use crate::urls;
 
 /// Tries per ping before giving up on it.
 const ATTEMPTS: u32 = 4;
@@ -114,16 +114,13 @@ async fn changed_feeds(
     let names = db::feeds::story_feed_names(&mut conn, story_id)
         .await
         .context("loading the story's feeds")?;
-    let mut feeds = vec![paths::SITE_RSS.to_owned(), paths::SITE_ATOM.to_owned()];
+    let mut feeds = vec![urls::SITE_RSS.to_owned(), urls::SITE_ATOM.to_owned()];
     if let Some(story) = names {
         // A draft has no feeds of its own, but its save may have taken it out of these.
         if story.published {
-            feeds.extend([
-                paths::story_rss(&story.slug),
-                paths::story_atom(&story.slug),
-            ]);
+            feeds.extend([urls::story_rss(&story.slug), urls::story_atom(&story.slug)]);
         }
-        feeds.extend(story.topics.iter().map(|topic| paths::topic_rss(topic)));
+        feeds.extend(story.topics.iter().map(|topic| urls::topic_rss(topic)));
     }
     Ok(feeds
         .iter()

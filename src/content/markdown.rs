@@ -8,6 +8,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html
 
 use super::SafeHtml;
 use crate::domain::Slug;
+use crate::urls;
 
 /// The result of rendering: the HTML to store, and the stories it links to with
 /// `READ MORE:`, so a later headline change can reach this story.
@@ -101,7 +102,8 @@ fn resolve_read_more<'a>(
         })?;
         out.push(Event::Html(
             format!(
-                r#"<p class="read-more"><span class="read-more-label">Read more</span> <a href="/news/{slug}">"#
+                r#"<p class="read-more"><span class="read-more-label">Read more</span> <a href="{}">"#,
+                urls::story(slug.as_str())
             )
             .into(),
         ));
@@ -153,7 +155,7 @@ fn read_more_paragraph(events: &[Event]) -> Option<(String, usize)> {
     if !trailing.trim().is_empty() {
         return None;
     }
-    let slug = dest_url.strip_prefix("/news/")?.trim_end_matches('/');
+    let slug = urls::story_slug(dest_url)?;
     Some((slug.to_owned(), end + 1))
 }
 

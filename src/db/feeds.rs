@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::Connection;
 use super::stories::{STORY_COLUMNS, StoryRow, StorySummary};
+use crate::domain::StoryStatus;
 
 /// A live update taken down, as an Atom tombstone names it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -81,7 +82,7 @@ pub async fn story_feed_names(
     conn: &mut Connection,
     story_id: i64,
 ) -> sqlx::Result<Option<StoryFeedNames>> {
-    let story: Option<(String, String)> =
+    let story: Option<(String, StoryStatus)> =
         sqlx::query_as("SELECT slug, status FROM stories WHERE id = ?")
             .bind(story_id)
             .fetch_optional(&mut *conn)
@@ -92,7 +93,7 @@ pub async fn story_feed_names(
     let topics = super::topics::for_story(conn, story_id).await?;
     Ok(Some(StoryFeedNames {
         slug,
-        published: status == "published",
+        published: status.is_published(),
         topics: topics.into_iter().map(|t| t.slug).collect(),
     }))
 }

@@ -9,7 +9,7 @@ use sqlx::{FromRow, Row};
 
 use super::Connection;
 use super::updates::{self, UpdateRow};
-use crate::domain::Change;
+use crate::domain::{Change, LiveState};
 
 /// Records a change inside the write's transaction; returns its sequence number.
 ///
@@ -32,7 +32,7 @@ pub async fn record(conn: &mut Connection, story_id: i64, change: Change) -> sql
 pub struct StoryState {
     pub slug: String,
     pub headline: String,
-    pub live_state: String,
+    pub live_state: LiveState,
     pub pinned_update_id: Option<i64>,
 }
 
@@ -42,7 +42,7 @@ impl StoryState {
         StoryState {
             slug: story.slug.clone(),
             headline: story.headline.clone(),
-            live_state: story.live_state.to_string(),
+            live_state: story.live_state,
             pinned_update_id: story.pinned_update_id,
         }
     }

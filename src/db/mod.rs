@@ -14,6 +14,7 @@ pub mod live_changes;
 pub mod search;
 pub mod stories;
 pub mod topics;
+mod types;
 pub mod updates;
 
 use std::str::FromStr;

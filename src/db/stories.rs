@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Connection;
+use crate::domain::{LiveState, StoryStatus};
 
 /// A whole story row, for the story page and the editor.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -14,8 +15,8 @@ pub struct StoryRow {
     pub byline: String,
     pub body_md: String,
     pub body_html: String,
-    pub status: String,
-    pub live_state: String,
+    pub status: StoryStatus,
+    pub live_state: LiveState,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -31,7 +32,7 @@ pub struct StorySummary {
     pub slug: String,
     pub headline: String,
     pub standfirst: String,
-    pub live_state: String,
+    pub live_state: LiveState,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -45,8 +46,8 @@ pub struct StoryWrite<'a> {
     pub byline: &'a str,
     pub body_md: &'a str,
     pub body_html: &'a str,
-    pub status: &'a str,
-    pub live_state: &'a str,
+    pub status: StoryStatus,
+    pub live_state: LiveState,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -250,8 +251,8 @@ pub async fn end_live(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sqlx
 pub struct DeskRow {
     pub slug: String,
     pub headline: String,
-    pub status: String,
-    pub live_state: String,
+    pub status: StoryStatus,
+    pub live_state: LiveState,
     pub updated_at: DateTime<Utc>,
     pub update_count: i64,
     pub last_update_at: Option<DateTime<Utc>>,

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Connection;
+use crate::domain::UpdateKind;
 
 /// A live update row. Deleted updates are never returned by the readers' queries.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -10,7 +11,7 @@ pub struct UpdateRow {
     pub id: i64,
     pub story_id: i64,
     pub posted_at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: UpdateKind,
     pub body_md: String,
     pub body_html: String,
     /// Plain-text first words, made at write time.
@@ -29,7 +30,7 @@ pub struct UpdateRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateWrite<'a> {
     pub posted_at: DateTime<Utc>,
-    pub kind: &'a str,
+    pub kind: UpdateKind,
     pub body_md: &'a str,
     pub body_html: &'a str,
     pub summary: &'a str,
@@ -222,7 +223,7 @@ impl UpdateRow {
     pub fn as_write(&self) -> UpdateWrite<'_> {
         UpdateWrite {
             posted_at: self.posted_at,
-            kind: &self.kind,
+            kind: self.kind,
             body_md: &self.body_md,
             body_html: &self.body_html,
             summary: &self.summary,

@@ -5,12 +5,14 @@ mod errors;
 mod slug;
 mod story;
 mod update;
+mod update_id;
 
 pub use change::Change;
 pub use errors::FieldErrors;
 pub use slug::Slug;
 pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};
 pub use update::{KindDetails, UpdateDraft, UpdateInput, UpdateKind};
+pub use update_id::UpdateId;
 
 /// Largest Markdown body an editor may save (story or update), in bytes.
 pub const MAX_MARKDOWN_BYTES: usize = 200 * 1024;

@@ -8,6 +8,10 @@ pub enum StoryStatus {
 }
 
 impl StoryStatus {
+    /// Every status, in the order the story form offers them.
+    pub const ALL: [StoryStatus; 2] = [StoryStatus::Draft, StoryStatus::Published];
+
+    /// Reads the name used in forms, content files and the database.
     pub fn parse(text: &str) -> Option<StoryStatus> {
         match text {
             "draft" => Some(StoryStatus::Draft),
@@ -16,11 +20,30 @@ impl StoryStatus {
         }
     }
 
+    /// The name used in forms, content files and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             StoryStatus::Draft => "draft",
             StoryStatus::Published => "published",
         }
+    }
+
+    /// The label editors see.
+    pub fn label(self) -> &'static str {
+        match self {
+            StoryStatus::Draft => "Draft",
+            StoryStatus::Published => "Published",
+        }
+    }
+
+    /// Only editors can see a draft.
+    pub fn is_draft(self) -> bool {
+        self == StoryStatus::Draft
+    }
+
+    /// Readers can see a published story.
+    pub fn is_published(self) -> bool {
+        self == StoryStatus::Published
     }
 }
 
@@ -33,6 +56,11 @@ pub enum LiveState {
 }
 
 impl LiveState {
+    /// Every state, in the order the story form offers them.
+    pub const ALL: [LiveState; 3] = [LiveState::None, LiveState::Live, LiveState::Ended];
+
+    /// Reads the name used in forms, content files and the database; empty
+    /// means "none" because content files may leave it out.
     pub fn parse(text: &str) -> Option<LiveState> {
         match text {
             "none" | "" => Some(LiveState::None),
@@ -42,12 +70,37 @@ impl LiveState {
         }
     }
 
+    /// The name used in forms, content files and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             LiveState::None => "none",
             LiveState::Live => "live",
             LiveState::Ended => "ended",
         }
+    }
+
+    /// The label editors see in the story form.
+    pub fn label(self) -> &'static str {
+        match self {
+            LiveState::None => "Not a live story",
+            LiveState::Live => "Live",
+            LiveState::Ended => "Live coverage ended",
+        }
+    }
+
+    /// Live coverage is running: new updates reach open pages.
+    pub fn is_live(self) -> bool {
+        self == LiveState::Live
+    }
+
+    /// Live coverage has ended; the updates stay.
+    pub fn has_ended(self) -> bool {
+        self == LiveState::Ended
+    }
+
+    /// A live blog, running or ended, rather than a plain article.
+    pub fn is_live_blog(self) -> bool {
+        self != LiveState::None
     }
 }
 

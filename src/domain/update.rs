@@ -10,6 +10,7 @@ pub enum UpdateKind {
 }
 
 impl UpdateKind {
+    /// Every kind, in the order the update form offers them.
     pub const ALL: [UpdateKind; 4] = [
         UpdateKind::Update,
         UpdateKind::Picket,
@@ -17,6 +18,7 @@ impl UpdateKind {
         UpdateKind::Figures,
     ];
 
+    /// Reads the name used in URLs, forms, content files and the database.
     pub fn parse(text: &str) -> Option<UpdateKind> {
         UpdateKind::ALL.into_iter().find(|k| k.as_str() == text)
     }

@@ -15,9 +15,10 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
-use super::reader::story::published_story;
+use super::lookup::published_story;
 use crate::Newsroom;
 use crate::db::{self, live_changes::ChangeRow, stories::StoryRow};
+use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::live::LiveMessage;
 use crate::views::ChangeView;
@@ -73,7 +74,7 @@ fn render_all(rows: &[ChangeRow]) -> AppResult<Vec<ChangeView>> {
 /// story's current updates; a reader too far behind is told to reload.
 pub async fn updates_after(
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<AfterQuery>,
 ) -> AppResult<HttpResponse> {
     let after = parse_cursor("after", &query.after)?;
@@ -92,7 +93,12 @@ pub async fn updates_after(
             for change in &changes {
                 ChangeElement { change }.render_into(&mut html)?;
             }
-            let cursor = changes.last().map_or(after, |c| c.seq.max(after));
+            // `after=0` is answered with the story as it is now.
+            let cursor = match changes.last() {
+                _ if after == 0 => latest,
+                Some(last) => last.seq.max(after),
+                None => after,
+            };
             (html, cursor)
         }
         None => (
@@ -142,7 +148,7 @@ pub struct ResumeQuery {
 pub async fn events(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<ResumeQuery>,
 ) -> AppResult<HttpResponse> {
     let last_event = req

@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod assets;
+mod extract;
 pub mod feeds;
 pub mod health;
 pub mod live;
+pub mod lookup;
 pub mod reader;
 mod respond;

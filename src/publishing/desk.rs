@@ -44,7 +44,7 @@ pub async fn save_story(
         }
         // A draft's publication time is when it is first published.
         (Some(current), _)
-            if current.status == "draft" && draft.status == StoryStatus::Published =>
+            if current.status == StoryStatus::Draft && draft.status == StoryStatus::Published =>
         {
             now
         }
@@ -173,12 +173,15 @@ pub async fn delete_update(
     let mut tx = db::write_tx(db).await.context("starting transaction")?;
     let mut committed = None;
     if db::updates::mark_deleted(&mut tx, update_id, now).await? {
-        if story.pinned_update_id == Some(update_id) {
-            db::stories::set_pinned_update(&mut tx, story.id, None).await?;
-        }
         let subject = format!("{}#update-{update_id}", story.slug);
         db::audit::record(&mut tx, Some(editor_id), "deleted update", &subject, now).await?;
         committed = Some(record_change(&mut tx, story.id, Change::Deleted(update_id)).await?);
+        // Read inside the transaction: the pin may have moved since the page loaded.
+        let current = db::stories::find_by_slug(&mut tx, story.slug.as_str()).await?;
+        if current.and_then(|s| s.pinned_update_id) == Some(update_id) {
+            db::stories::set_pinned_update(&mut tx, story.id, None).await?;
+            committed = Some(record_change(&mut tx, story.id, Change::Unpinned).await?);
+        }
     }
     tx.commit().await.context("committing delete")?;
     Ok(committed)

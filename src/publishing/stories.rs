@@ -130,8 +130,8 @@ fn story_row<'a>(draft: &'a StoryDraft, times: StoryTimes, body_html: &'a str) -
         byline: &draft.byline,
         body_md: &draft.body_md,
         body_html,
-        status: draft.status.as_str(),
-        live_state: draft.live.as_str(),
+        status: draft.status,
+        live_state: draft.live,
         published_at: times.published_at,
         updated_at: times.updated_at,
     }
@@ -158,8 +158,8 @@ fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {
         byline: &row.byline,
         body_md: &row.body_md,
         body_html: &row.body_html,
-        status: &row.status,
-        live_state: &row.live_state,
+        status: row.status,
+        live_state: row.live_state,
         published_at: row.published_at,
         updated_at: row.updated_at,
     }

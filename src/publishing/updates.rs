@@ -68,7 +68,7 @@ fn update_row<'a>(
     };
     UpdateWrite {
         posted_at,
-        kind: draft.details.kind().as_str(),
+        kind: draft.details.kind(),
         body_md: &draft.body_md,
         body_html: rendered.html.as_str(),
         summary: &rendered.summary,

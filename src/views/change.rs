@@ -9,8 +9,8 @@ use serde_json::json;
 use crate::content::SafeHtml;
 use crate::db::live_changes::ChangeRow;
 use crate::domain::Change;
-use crate::handlers::reader::{UpdateFragment, UpdateView};
 use crate::live::LiveMessage;
+use crate::views::{UpdateFragment, UpdateView};
 
 /// One change, ready to send.
 #[derive(Debug, Clone)]
@@ -61,7 +61,7 @@ impl ChangeView {
                     json!({
                         "change": row.change.as_str(),
                         "headline": row.story.headline,
-                        "live_state": row.story.live_state,
+                        "live_state": row.story.live_state.as_str(),
                         "pinned_update": row.story.pinned_update_id,
                     })
                     .to_string(),

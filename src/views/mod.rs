@@ -2,5 +2,7 @@
 //! the live stream, the polling endpoint and the after-commit module alike.
 
 pub mod change;
+mod update;
 
 pub use change::ChangeView;
+pub use update::{FigureView, UpdateFragment, UpdateView};

@@ -84,6 +84,8 @@ impl TestApp {
             database: format!("sqlite://{}", dir.path().join("test.db").display()),
             content: dir.path().join("no-content"),
             site_url: Some("https://news.example".into()),
+            site_name: newsdesk::config::DEFAULT_SITE_NAME.into(),
+            site_description: newsdesk::config::DEFAULT_SITE_DESCRIPTION.into(),
             websub_hub: None,
             trusted_proxy: None,
             page_cache_mib: 16,
@@ -104,10 +106,17 @@ impl TestApp {
     /// The app with the demo strike coverage imported.
     pub async fn with_demo_content() -> TestApp {
         let app = TestApp::spawn().await;
-        app.import(&demo_content())
-            .await
-            .expect("demo content imports");
+        app.import_at_start(&demo_content()).await;
         app
+    }
+
+    /// Imports `dir` as `newsdesk serve` does before it serves: nobody is
+    /// told of the changes, since nobody is reading yet.
+    pub async fn import_at_start(&self, dir: &Path) {
+        import_dir(&self.room.db, dir, false)
+            .await
+            .expect("content imports");
+        self.room.after_commit.skip_backlog().await.unwrap();
     }
 
     /// Imports `dir` as `newsdesk import` does, then lets the after-commit

@@ -18,7 +18,8 @@ struct EventStream {
             dyn futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>,
         >,
     >,
-    buffer: String,
+    /// Bytes read but not yet split into frames: a chunk may end inside a character.
+    buffer: Vec<u8>,
 }
 
 /// One SSE frame's fields.
@@ -54,7 +55,7 @@ impl TestApp {
         assert_eq!(content_type, "text/event-stream");
         EventStream {
             body: Box::pin(response),
-            buffer: String::new(),
+            buffer: Vec::new(),
         }
     }
 }
@@ -63,8 +64,9 @@ impl EventStream {
     /// The next frame that carries an event (comments and retry lines skipped).
     async fn next_event(&mut self) -> Frame {
         loop {
-            while let Some(end) = self.buffer.find("\n\n") {
-                let raw: String = self.buffer.drain(..end + 2).collect();
+            while let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                let bytes: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                let raw = String::from_utf8(bytes).expect("frames are UTF-8");
                 let mut frame = Frame::default();
                 let mut data = Vec::new();
                 for line in raw.lines() {
@@ -85,7 +87,7 @@ impl EventStream {
                 .expect("an event within 5 s")
                 .expect("stream still open")
                 .expect("chunk read");
-            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+            self.buffer.extend_from_slice(&chunk);
         }
     }
 }
@@ -467,4 +469,29 @@ async fn the_pinned_update_sits_above_the_stream() {
     let pinned = page.texts(".pinned summary");
     assert_eq!(pinned.len(), 1);
     assert!(pinned[0].starts_with("Pinned"), "{pinned:?}");
+}
+
+#[actix_web::test]
+async fn newsdesk_import_in_another_process_reaches_open_pages() {
+    let app = TestApp::with_demo_content().await;
+    let mut events = app.open_events(STORY, None).await;
+    // The demo story with one more update, imported by the real binary.
+    let file = format!("{STORY}.md");
+    let text = std::fs::read_to_string(crate::helpers::demo_content().join(&file)).unwrap();
+    let text = format!(
+        "{text}\n+++ update\ntime = 2016-01-12T21:00:00Z\nkind = \"update\"\nauthor = \"Live desk\"\n+++\nImported while serving.\n"
+    );
+    let dir = crate::helpers::content_dir(&[(&file, &text)]);
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["import", "--database", &app.database_url()])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The serving process follows the change log (within a second or so).
+    let frame = events.next_event().await;
+    assert_eq!(frame.event.as_deref(), Some("update"), "{frame:?}");
+    assert!(frame.data.contains("Imported while serving."));
+    assert_eq!(frame.id, Some(app.cursor(STORY).await.to_string()));
 }

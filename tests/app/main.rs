@@ -14,4 +14,5 @@ mod live_model;
 mod page_cache;
 mod process;
 mod reader;
+mod site;
 mod websub;

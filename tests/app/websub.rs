@@ -108,9 +108,7 @@ async fn receive(log: web::Data<HubLog>, form: web::Form<Vec<(String, String)>>)
 async fn app_with_hub(hub: &str) -> TestApp {
     let hub = hub.to_owned();
     let app = TestApp::spawn_with(|config| config.websub_hub = Some(hub)).await;
-    app.import(&demo_content())
-        .await
-        .expect("demo content imports");
+    app.import_at_start(&demo_content()).await;
     app
 }
 

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::db::stories::StoryRow;
-use crate::domain::{StoryInput, UpdateInput, split_topics};
+use crate::domain::{LiveState, StoryInput, StoryStatus, UpdateInput, UpdateKind, split_topics};
 use crate::filters::SITE_TIME_ZONE;
-use crate::handlers::reader::UpdateView;
+use crate::views::UpdateView;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -31,8 +31,8 @@ impl StoryForm {
     pub fn blank(byline: &str) -> StoryForm {
         StoryForm {
             byline: byline.to_owned(),
-            status: "published".into(),
-            live: "none".into(),
+            status: StoryStatus::Published.as_str().into(),
+            live: LiveState::None.as_str().into(),
             ..StoryForm::default()
         }
     }
@@ -46,8 +46,8 @@ impl StoryForm {
             topics: topic_names.join(", "),
             slug: story.slug.clone(),
             byline: story.byline.clone(),
-            status: story.status.clone(),
-            live: story.live_state.clone(),
+            status: story.status.as_str().to_owned(),
+            live: story.live_state.as_str().to_owned(),
             version: story.version.to_string(),
             action: String::new(),
         }
@@ -86,7 +86,7 @@ pub struct UpdateForm {
 impl UpdateForm {
     pub fn blank() -> UpdateForm {
         UpdateForm {
-            kind: "update".into(),
+            kind: UpdateKind::Update.as_str().into(),
             ..UpdateForm::default()
         }
     }

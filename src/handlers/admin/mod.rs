@@ -1,9 +1,13 @@
 //! The editors' desk under `/admin`.
 
+mod admit;
 pub mod dashboard;
 mod forms;
-pub mod login;
+mod kept_forms;
+mod login_csrf;
 pub mod session;
+pub mod setup;
+pub mod sign_in;
 pub mod stories;
 pub mod story_desk;
 pub mod updates;

@@ -1,5 +1,5 @@
 //! Who is signed in: the session cookie, the `Editor` extractor for admin
-//! pages, and the gate every admin POST passes (session, then CSRF token).
+//! pages, and the CSRF token every admin POST must carry.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -101,24 +101,6 @@ pub fn session_cookie(room: &Newsroom, value: String, max_age: CookieDuration) -
 struct CsrfField {
     #[serde(default)]
     csrf_token: String,
-}
-
-/// The gate of every admin POST: a signed-in editor with the session's CSRF
-/// token. Without a session the form is kept, and the error is a sign-in page
-/// that brings the editor back to it, filled. `form_page` is the page the
-/// form lives on.
-pub async fn admit_post(
-    req: &HttpRequest,
-    room: &Newsroom,
-    body: &[u8],
-    form_page: &str,
-) -> AppResult<Editor> {
-    let Some(editor) = current_editor(req, room).await? else {
-        let restore = super::login::keep_form(req, room, form_page, body).await?;
-        return Err(super::login::sign_in_again(req, room, &restore));
-    };
-    check_csrf(&editor, body)?;
-    Ok(editor)
 }
 
 /// Refuses a form whose CSRF token is not this editor's session's.

@@ -1,14 +1,17 @@
 //! The story form: new, edit, preview, save, and the side-by-side view when
 //! two editors saved the same story.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::admit::admit_post;
 use super::forms::StoryForm;
-use super::login::{RestoreQuery, restored_or};
-use super::session::{Editor, admit_post, parse_form};
+use super::kept_forms::{RestoreQuery, restored_or};
+use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::content::{SafeHtml, render_markdown};
@@ -16,10 +19,13 @@ use crate::db::{self, stories::StoryRow};
 use crate::domain::{FieldErrors, Slug};
 use crate::error::{AppError, AppResult};
 use crate::publishing::{self, SaveRefused};
+use crate::site::Site;
 
 #[derive(Template)]
 #[template(path = "admin/story_form.html")]
 pub struct StoryFormPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub form: StoryForm,
     pub errors: FieldErrors,
@@ -32,8 +38,15 @@ pub struct StoryFormPage {
 }
 
 impl StoryFormPage {
-    fn new(editor: Editor, form: StoryForm, action_url: String, is_new: bool) -> StoryFormPage {
+    fn new(
+        room: &Newsroom,
+        editor: Editor,
+        form: StoryForm,
+        action_url: String,
+        is_new: bool,
+    ) -> StoryFormPage {
         StoryFormPage {
+            site: room.site.clone(),
             editor,
             form,
             errors: FieldErrors::default(),
@@ -65,7 +78,7 @@ pub async fn new_story_page(
         StoryForm::blank(&editor.username),
     )
     .await?;
-    let mut page = StoryFormPage::new(editor, form, req.path().to_owned(), true);
+    let mut page = StoryFormPage::new(&room, editor, form, req.path().to_owned(), true);
     page.notice = notice;
     page.respond(StatusCode::OK)
 }
@@ -75,11 +88,11 @@ pub async fn edit_story_page(
     req: HttpRequest,
     editor: Editor,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = room.db.acquire().await?;
-    let story = db::stories::find_by_slug(&mut conn, &slug)
+    let story = db::stories::find_by_slug(&mut conn, slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
     let topics: Vec<String> = db::topics::for_story(&mut conn, story.id)
@@ -96,7 +109,7 @@ pub async fn edit_story_page(
         StoryForm::from_story(&story, &topics),
     )
     .await?;
-    let mut page = StoryFormPage::new(editor, form, req.path().to_owned(), false);
+    let mut page = StoryFormPage::new(&room, editor, form, req.path().to_owned(), false);
     page.notice = notice;
     page.respond(StatusCode::OK)
 }
@@ -111,7 +124,7 @@ pub async fn create_story(
     let form: StoryForm = parse_form(&body)?;
     save(
         &room,
-        StoryFormPage::new(editor, form, req.path().to_owned(), true),
+        StoryFormPage::new(&room, editor, form, req.path().to_owned(), true),
     )
     .await
 }
@@ -120,16 +133,16 @@ pub async fn create_story(
 pub async fn update_story(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let editor = admit_post(&req, &room, &body, req.path()).await?;
     let mut form: StoryForm = parse_form(&body)?;
     // The slug is the story's address: an edit never changes it.
-    form.slug = slug.into_inner();
+    form.slug = slug.to_string();
     save(
         &room,
-        StoryFormPage::new(editor, form, req.path().to_owned(), false),
+        StoryFormPage::new(&room, editor, form, req.path().to_owned(), false),
     )
     .await
 }

@@ -1,22 +1,27 @@
 //! A story's desk page: the update form (built for speed), its updates with
 //! Edit and Delete, and ending live coverage.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::admit::admit_post;
 use super::forms::UpdateForm;
-use super::login::{RestoreQuery, restored_or};
-use super::session::{Editor, admit_post, parse_form};
+use super::kept_forms::{RestoreQuery, restored_or};
+use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow};
-use crate::domain::{FieldErrors, UpdateKind};
+use crate::domain::{FieldErrors, Slug, UpdateKind};
 use crate::error::{AppError, AppResult};
 use crate::filters;
-use crate::handlers::reader::UpdateView;
+use crate::handlers::lookup::parse_update_id;
 use crate::publishing;
+use crate::site::Site;
+use crate::views::UpdateView;
 
 /// Updates listed under the form; older ones are on the public page.
 const DESK_UPDATES: i64 = 200;
@@ -24,6 +29,8 @@ const DESK_UPDATES: i64 = 200;
 #[derive(Template)]
 #[template(path = "admin/story.html")]
 pub struct StoryDeskPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub story: StoryRow,
     pub form: UpdateForm,
@@ -66,6 +73,7 @@ async fn render(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = StoryDeskPage {
+        site: room.site.clone(),
         editor,
         story,
         form,
@@ -95,10 +103,10 @@ pub async fn story_desk(
     req: HttpRequest,
     editor: Editor,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
-    let story = find_story(&room, &slug).await?;
+    let story = find_story(&room, slug.as_str()).await?;
     let (form, notice) =
         restored_or(&editor, &room, req.path(), &query, UpdateForm::blank()).await?;
     render(&room, editor, story, form, FieldErrors::default(), notice).await
@@ -108,10 +116,10 @@ pub async fn story_desk(
 pub async fn publish(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = Utc::now();
     let (draft, posted_at) = match validate(&form, &editor, now) {
@@ -155,10 +163,10 @@ pub fn validate(
 pub async fn end_live(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     let committed = publishing::end_live_coverage(&room.db, &story, editor.id, Utc::now()).await?;
     room.after_commit.committed(Some(committed)).await;
     Ok(see_other(&desk))
@@ -175,15 +183,15 @@ pub struct PinForm {
 pub async fn pin(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let (editor, story, desk) = admit_desk_post(&req, &room, &slug, &body).await?;
+    let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     let form: PinForm = parse_form(&body)?;
     let update_id = match form.update_id.trim() {
         "" => None,
         id => {
-            let id = crate::handlers::reader::story::parse_update_id("update_id", id)?;
+            let id = parse_update_id("update_id", id)?;
             let mut conn = room.db.acquire().await?;
             db::updates::find_live(&mut conn, story.id, id)
                 .await?

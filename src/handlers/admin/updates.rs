@@ -1,25 +1,31 @@
 //! Correcting and deleting a published update.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::admit::admit_post;
 use super::forms::UpdateForm;
-use super::login::{RestoreQuery, restored_or};
-use super::session::{Editor, admit_post, parse_form};
+use super::kept_forms::{RestoreQuery, restored_or};
+use super::session::{Editor, parse_form};
 use super::story_desk::validate;
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow, updates::UpdateRow};
-use crate::domain::{FieldErrors, UpdateKind};
+use crate::domain::{FieldErrors, UpdateId, UpdateKind};
 use crate::error::{AppError, AppResult};
-use crate::handlers::reader::UpdateView;
 use crate::publishing;
+use crate::site::Site;
+use crate::views::UpdateView;
 
 #[derive(Template)]
 #[template(path = "admin/update_edit.html")]
 pub struct UpdateEditPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub story: StoryRow,
     pub update_id: i64,
@@ -32,6 +38,8 @@ pub struct UpdateEditPage {
 #[derive(Template)]
 #[template(path = "admin/update_delete.html")]
 pub struct UpdateDeletePage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub editor: Editor,
     pub story: StoryRow,
     pub update: UpdateView,
@@ -57,17 +65,18 @@ pub async fn edit_page(
     req: HttpRequest,
     editor: Editor,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
     query: web::Query<RestoreQuery>,
 ) -> AppResult<HttpResponse> {
-    let (story, update) = find_update(&room, *id).await?;
+    let (story, update) = find_update(&room, id.get()).await?;
     let body_md = update.body_md.clone();
     let stored = UpdateForm::from_update(&UpdateView::new(&story.slug, update), &body_md);
     let (form, notice) = restored_or(&editor, &room, req.path(), &query, stored).await?;
     let page = UpdateEditPage {
+        site: room.site.clone(),
         editor,
         story,
-        update_id: *id,
+        update_id: id.get(),
         form,
         errors: FieldErrors::default(),
         kinds: UpdateKind::ALL,
@@ -80,11 +89,11 @@ pub async fn edit_page(
 pub async fn save_edit(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let editor = admit_post(&req, &room, &body, req.path()).await?;
-    let (story, update) = find_update(&room, *id).await?;
+    let (story, update) = find_update(&room, id.get()).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = Utc::now();
     let mut errors = match validate(&form, &editor, now) {
@@ -92,7 +101,13 @@ pub async fn save_edit(
             // A correction keeps the original author.
             draft.author = update.author;
             match publishing::edit_update(
-                &room.db, story.id, *id, &draft, posted_at, editor.id, now,
+                &room.db,
+                story.id,
+                id.get(),
+                &draft,
+                posted_at,
+                editor.id,
+                now,
             )
             .await?
             {
@@ -100,7 +115,8 @@ pub async fn save_edit(
                     room.after_commit.committed(Some(committed)).await;
                     return Ok(see_other(&format!(
                         "/admin/stories/{}#desk-update-{}",
-                        story.slug, *id
+                        story.slug,
+                        id.get()
                     )));
                 }
                 Err(missing) => {
@@ -113,9 +129,10 @@ pub async fn save_edit(
         Err(errors) => errors,
     };
     let page = UpdateEditPage {
+        site: room.site.clone(),
         editor,
         story,
-        update_id: *id,
+        update_id: id.get(),
         form,
         errors: std::mem::take(&mut errors),
         kinds: UpdateKind::ALL,
@@ -128,13 +145,14 @@ pub async fn save_edit(
 pub async fn delete_page(
     editor: Editor,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
 ) -> AppResult<HttpResponse> {
-    let (story, update) = find_update(&room, *id).await?;
+    let (story, update) = find_update(&room, id.get()).await?;
     let update = UpdateView::new(&story.slug, update);
     Ok(admin_html(
         StatusCode::OK,
         UpdateDeletePage {
+            site: room.site.clone(),
             editor,
             story,
             update,
@@ -147,12 +165,13 @@ pub async fn delete_page(
 pub async fn delete(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    id: web::Path<i64>,
+    id: UpdateId,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let editor = admit_post(&req, &room, &body, req.path()).await?;
-    let (story, _) = find_update(&room, *id).await?;
-    let committed = publishing::delete_update(&room.db, &story, *id, editor.id, Utc::now()).await?;
+    let (story, _) = find_update(&room, id.get()).await?;
+    let committed =
+        publishing::delete_update(&room.db, &story, id.get(), editor.id, Utc::now()).await?;
     room.after_commit.committed(committed).await;
     Ok(see_other(&format!("/admin/stories/{}", story.slug)))
 }

@@ -6,13 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Duration, Utc};
 
+use super::XML;
 use super::markup::xml_chars_only;
-use super::{PUBLICATION, XML};
 use crate::Newsroom;
 use crate::db::{self, stories::StorySummary};
 use crate::error::AppResult;
 use crate::filters;
 use crate::handlers::respond::{self, Dated};
+use crate::urls;
 
 /// The sitemap protocol's limit of URLs per file; a site past it needs a
 /// sitemap index, which this one is far from.
@@ -41,7 +42,7 @@ pub struct NewsSitemap<'a> {
 
 /// `GET /sitemap.xml`: every published story and when it last changed.
 pub async fn sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, "/sitemap.xml".to_owned(), XML, || async {
+    respond::cached_dated(&req, &room, urls::SITEMAP.to_owned(), XML, || async {
         let mut conn = room.db.acquire().await?;
         let stories = db::feeds::sitemap_stories(&mut conn, None, SITEMAP_URLS).await?;
         let last_modified = newest(&stories);
@@ -67,7 +68,7 @@ pub async fn news_sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppRes
     let last_modified = newest(&stories);
     let body = NewsSitemap {
         site: &room.site_url,
-        publication: PUBLICATION,
+        publication: &room.site.name,
         stories,
     }
     .render()?;

@@ -9,16 +9,15 @@ use super::document::{
     FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
 use super::markup::absolute_html;
-use super::{ATOM, PUBLICATION, RSS, absolute, paths};
-use crate::Newsroom;
+use super::{ATOM, RSS, absolute};
 use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
+use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::respond;
+use crate::{Newsroom, urls};
 
 /// Stories in each feed: enough that a reader polling now and then misses none.
 const FEED_STORIES: i64 = 50;
-
-const SITE_DESCRIPTION: &str = "The latest news from Huddersfield, Halifax and the Calder Valley.";
 
 /// A published story as a feed lists it.
 struct FeedStory {
@@ -32,10 +31,10 @@ struct FeedStory {
 
 /// `GET /feed.xml`: RSS 2.0 of the latest published stories.
 pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, paths::SITE_RSS.to_owned(), RSS, || async {
+    respond::cached_dated(&req, &room, urls::SITE_RSS.to_owned(), RSS, || async {
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
-        let head = site_head(&room, paths::SITE_RSS, &stories);
+        let head = site_head(&room, urls::SITE_RSS, &stories);
         write_rss(head, stories.into_iter().map(rss_item).collect())
     })
     .await
@@ -43,10 +42,10 @@ pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<
 
 /// `GET /atom.xml`: Atom 1.0 of the latest published stories.
 pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, paths::SITE_ATOM.to_owned(), ATOM, || async {
+    respond::cached_dated(&req, &room, urls::SITE_ATOM.to_owned(), ATOM, || async {
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
-        let head = site_head(&room, paths::SITE_ATOM, &stories);
+        let head = site_head(&room, urls::SITE_ATOM, &stories);
         write_atom(&atom_feed(
             head,
             stories.into_iter().map(atom_entry).collect(),
@@ -59,23 +58,24 @@ pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult
 pub async fn topic_rss(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, paths::topic_rss(&slug), RSS, || async {
+    respond::cached_dated(&req, &room, urls::topic_rss(slug.as_str()), RSS, || async {
         let mut conn = room.db.acquire().await?;
-        let topic = db::topics::find_by_slug(&mut conn, &slug)
+        let topic = db::topics::find_by_slug(&mut conn, slug.as_str())
             .await?
             .ok_or(AppError::NotFound)?;
         let stories = load(&room, &mut conn, Some(topic.id)).await?;
-        let self_path = paths::topic_rss(&topic.slug);
+        let self_path = urls::topic_rss(&topic.slug);
         let mut head = FeedHead::new(
             &room,
-            &paths::topic(&topic.slug),
+            &urls::topic(&topic.slug),
             &self_path,
             newest(&stories),
         );
-        head.title = format!("{}: {PUBLICATION}", topic.name);
-        head.description = format!("The latest {PUBLICATION} stories on {}.", topic.name);
+        let site = &room.site.name;
+        head.title = format!("{}: {site}", topic.name);
+        head.description = format!("The latest {site} stories on {}.", topic.name);
         write_rss(head, stories.into_iter().map(rss_item).collect())
     })
     .await
@@ -92,7 +92,7 @@ async fn load(
     for story in rows {
         stories.push(FeedStory {
             topics: db::topics::for_story(conn, story.id).await?,
-            url: absolute(room, &paths::story(&story.slug)),
+            url: absolute(room, &urls::story(&story.slug)),
             html: absolute_html(&room.site_url, &story.body_html),
             story,
         });
@@ -101,9 +101,9 @@ async fn load(
 }
 
 fn site_head(room: &Newsroom, self_path: &str, stories: &[FeedStory]) -> FeedHead {
-    let mut head = FeedHead::new(room, "/", self_path, newest(stories));
-    head.title = PUBLICATION.to_owned();
-    head.description = SITE_DESCRIPTION.to_owned();
+    let mut head = FeedHead::new(room, urls::HOME, self_path, newest(stories));
+    head.title = room.site.name.clone();
+    head.description = room.site.description.clone();
     head
 }
 

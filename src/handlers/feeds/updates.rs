@@ -13,13 +13,13 @@ use super::document::{
     FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
 use super::markup::{absolute_html, escape_attribute};
-use super::{ATOM, RSS, absolute, paths};
-use crate::Newsroom;
+use super::{ATOM, RSS, absolute};
 use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRow};
-use crate::domain::UpdateKind;
+use crate::domain::Slug;
 use crate::error::AppResult;
-use crate::handlers::reader::story::published_story;
+use crate::handlers::lookup::published_story;
 use crate::handlers::respond;
+use crate::{Newsroom, urls};
 
 /// Updates (and tombstones) in a story's feed: a busy live day's worth.
 const FEED_UPDATES: i64 = 100;
@@ -36,11 +36,11 @@ struct UpdateFeed {
 pub async fn story_rss(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, paths::story_rss(&slug), RSS, || async {
+    respond::cached_dated(&req, &room, urls::story_rss(slug.as_str()), RSS, || async {
         let feed = UpdateFeed::load(&room, &slug).await?;
-        let head = feed.head(&room, &paths::story_rss(&feed.story.slug));
+        let head = feed.head(&room, &urls::story_rss(&feed.story.slug));
         let items = feed
             .updates
             .into_iter()
@@ -55,28 +55,34 @@ pub async fn story_rss(
 pub async fn story_atom(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
-    respond::cached_dated(&req, &room, paths::story_atom(&slug), ATOM, || async {
-        let feed = UpdateFeed::load(&room, &slug).await?;
-        let head = feed.head(&room, &paths::story_atom(&feed.story.slug));
-        let slug = &feed.story.slug;
-        let entries = feed
-            .updates
-            .into_iter()
-            .map(|u| atom_entry(&room, slug, u))
-            .collect();
-        let mut atom = atom_feed(head, entries);
-        atom.namespaces
-            .insert("at".to_owned(), TOMBSTONES.to_owned());
-        atom.extensions = tombstones(&room, slug, &feed.deleted);
-        write_atom(&atom)
-    })
+    respond::cached_dated(
+        &req,
+        &room,
+        urls::story_atom(slug.as_str()),
+        ATOM,
+        || async {
+            let feed = UpdateFeed::load(&room, &slug).await?;
+            let head = feed.head(&room, &urls::story_atom(&feed.story.slug));
+            let slug = &feed.story.slug;
+            let entries = feed
+                .updates
+                .into_iter()
+                .map(|u| atom_entry(&room, slug, u))
+                .collect();
+            let mut atom = atom_feed(head, entries);
+            atom.namespaces
+                .insert("at".to_owned(), TOMBSTONES.to_owned());
+            atom.extensions = tombstones(&room, slug, &feed.deleted);
+            write_atom(&atom)
+        },
+    )
     .await
 }
 
 impl UpdateFeed {
-    async fn load(room: &Newsroom, slug: &str) -> AppResult<UpdateFeed> {
+    async fn load(room: &Newsroom, slug: &Slug) -> AppResult<UpdateFeed> {
         let mut conn = room.db.acquire().await?;
         let story = published_story(&mut conn, slug).await?;
         let updates = db::updates::newest(&mut conn, story.id, FEED_UPDATES).await?;
@@ -101,7 +107,7 @@ impl UpdateFeed {
     fn head(&self, room: &Newsroom, self_path: &str) -> FeedHead {
         let mut head = FeedHead::new(
             room,
-            &paths::story(&self.story.slug),
+            &urls::story(&self.story.slug),
             self_path,
             self.updated(),
         );
@@ -119,7 +125,7 @@ fn changed_at(update: &UpdateRow) -> DateTime<Utc> {
 
 /// The update's permalink: its link, and its guid or id, which an edit keeps.
 fn permalink(room: &Newsroom, slug: &str, id: i64) -> String {
-    absolute(room, &paths::update(slug, id))
+    absolute(room, &urls::update(slug, id))
 }
 
 fn rss_item(room: &Newsroom, slug: &str, update: UpdateRow) -> rss::Item {
@@ -180,7 +186,7 @@ fn tombstones(room: &Newsroom, slug: &str, deleted: &[DeletedUpdate]) -> Extensi
 /// "Picket line: Pickets are gathering at the main entrance…": the kind and
 /// the update's first words, made when it was written.
 fn title(update: &UpdateRow) -> String {
-    let label = UpdateKind::parse(&update.kind).map_or("Update", UpdateKind::label);
+    let label = update.kind.label();
     if update.summary.is_empty() {
         return label.to_owned();
     }

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -6,6 +8,8 @@ use crate::Newsroom;
 use crate::db::{self, stories::StorySummary};
 use crate::error::AppResult;
 use crate::filters;
+use crate::site::Site;
+use crate::urls;
 
 /// Stories shown on the front page.
 const FRONT_PAGE_STORIES: i64 = 50;
@@ -13,17 +17,24 @@ const FRONT_PAGE_STORIES: i64 = 50;
 #[derive(Template)]
 #[template(path = "reader/home.html")]
 pub struct FrontPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub live: Vec<StorySummary>,
     pub latest: Vec<StorySummary>,
 }
 
 /// `GET /`: live stories first, then the latest.
 pub async fn front_page(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
-    respond::cached(&req, &room, "/".to_owned(), HTML, || async {
+    respond::cached(&req, &room, urls::HOME.to_owned(), HTML, || async {
         let mut conn = room.db.acquire().await?;
         let stories = db::stories::front_page(&mut conn, FRONT_PAGE_STORIES).await?;
-        let (live, latest) = stories.into_iter().partition(|s| s.live_state == "live");
-        Ok(FrontPage { live, latest }.render()?)
+        let (live, latest) = stories.into_iter().partition(|s| s.live_state.is_live());
+        Ok(FrontPage {
+            site: room.site.clone(),
+            live,
+            latest,
+        }
+        .render()?)
     })
     .await
 }

@@ -6,6 +6,3 @@ pub mod search;
 pub mod story;
 mod structured_data;
 pub mod topic;
-mod update_view;
-
-pub use update_view::{UpdateFragment, UpdateView};

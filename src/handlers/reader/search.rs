@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -5,6 +7,7 @@ use serde::Deserialize;
 use crate::Newsroom;
 use crate::db::{self, search::SearchHit};
 use crate::error::{AppError, AppResult};
+use crate::site::Site;
 
 const RESULTS: i64 = 50;
 
@@ -17,6 +20,8 @@ pub struct SearchQuery {
 #[derive(Template)]
 #[template(path = "reader/search.html")]
 pub struct SearchPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub query: String,
     pub hits: Vec<SearchHit>,
 }
@@ -43,7 +48,12 @@ pub async fn search_page(
     }
     let mut conn = room.db.acquire().await?;
     let hits = db::search::query(&mut conn, &query, RESULTS).await?;
-    let body = SearchPage { query, hits }.render()?;
+    let body = SearchPage {
+        site: room.site.clone(),
+        query,
+        hits,
+    }
+    .render()?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(body))

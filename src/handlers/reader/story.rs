@@ -1,21 +1,27 @@
 //! The story page: headline, body, and its live updates, a page of 50 at a
 //! time in either order, with key events, the pinned update and structured data.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::super::respond::{self, HTML};
-use super::UpdateView;
 use super::figures::{FiguresPanel, figures_panel};
-use super::structured_data::{SITE_NAME, story_json_ld};
+use super::structured_data::story_json_ld;
 use crate::Newsroom;
 use crate::content::SafeHtml;
 use crate::db::updates::{PageStart, UpdateOrder};
 use crate::db::{self, stories::StoryRow, stories::StorySummary, topics::TopicRow};
+use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::filters;
+use crate::handlers::lookup::{parse_update_id, published_story};
+use crate::site::Site;
+use crate::urls;
+use crate::views::UpdateView;
 
 /// Live updates per page: a story with thousands of them stays one fast page.
 pub const UPDATES_PER_PAGE: i64 = 50;
@@ -45,6 +51,8 @@ pub struct KeyEvent {
 #[derive(Template)]
 #[template(path = "reader/story.html")]
 pub struct StoryPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub story: StoryRow,
     pub body: SafeHtml,
     pub topics: Vec<TopicRow>,
@@ -67,31 +75,17 @@ pub struct StoryPage {
 
 impl StoryPage {
     pub fn is_live(&self) -> bool {
-        self.story.live_state == "live"
+        self.story.live_state.is_live()
     }
 
     pub fn has_ended(&self) -> bool {
-        self.story.live_state == "ended"
+        self.story.live_state.has_ended()
     }
 
     /// New updates slide in only where they belong: the top of the first newest-first page.
     pub fn receives_live_updates(&self) -> bool {
         self.is_live() && self.first_page && !self.oldest_first
     }
-
-    pub fn site_name(&self) -> &'static str {
-        SITE_NAME
-    }
-}
-
-/// Parses an update id given in a URL; 400 with a message when it is not one.
-pub fn parse_update_id(name: &str, text: &str) -> AppResult<i64> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id >= 0)
-        .ok_or_else(|| {
-            AppError::BadRequest(format!("{name} must be an update number, not “{text}”."))
-        })
 }
 
 /// What a story page request asks for, parsed and normalised: the page's
@@ -141,7 +135,7 @@ impl PageRequest {
 
     /// The page's name in the cache.
     fn cache_key(&self, slug: &str) -> String {
-        format!("/news/{slug} {self:?}")
+        format!("{} {self:?}", urls::story(slug))
     }
 }
 
@@ -149,7 +143,7 @@ impl PageRequest {
 pub async fn story_page(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
     query: web::Query<StoryQuery>,
 ) -> AppResult<HttpResponse> {
     let request = PageRequest::parse(&query)?;
@@ -158,42 +152,55 @@ pub async fn story_page(
         cursor,
         permalink,
     } = request;
-    respond::cached(&req, &room, request.cache_key(&slug), HTML, || async {
-        let mut conn = room.db.acquire().await?;
-        let story = published_story(&mut conn, &slug).await?;
-        // The cursor before the updates: a change committed while the page
-        // renders is then replayed to it rather than missed.
-        let latest_change = db::live_changes::latest(&mut conn, story.id).await?;
-        let start = page_start(&mut conn, story.id, order, cursor, permalink).await?;
-        let (updates, next_page) = updates_page(&mut conn, &story, order, start).await?;
-        let coverage_start = db::updates::page(
-            &mut conn,
-            story.id,
-            UpdateOrder::OldestFirst,
-            PageStart::First,
-            1,
-        )
-        .await?
-        .first()
-        .map(|u| u.posted_at.to_rfc3339());
-        let page = StoryPage {
-            topics: db::topics::for_story(&mut conn, story.id).await?,
-            related: db::stories::related(&mut conn, story.id, RELATED_STORIES).await?,
-            latest_change,
-            json_ld: story_json_ld(&story, &updates, &room.site_url, coverage_start),
-            figures: figures_panel(&mut conn, &story).await?,
-            key_events: key_events(&mut conn, &story, &updates).await?,
-            pinned: pinned(&mut conn, &story).await?,
-            body: SafeHtml::from_stored(story.body_html.clone()),
-            site_url: room.site_url.to_string(),
-            first_page: matches!(start, PageStart::First | PageStart::Skip(0)),
-            oldest_first: order == UpdateOrder::OldestFirst,
-            story,
-            updates,
-            next_page,
-        };
-        Ok(page.render()?)
-    })
+    respond::cached(
+        &req,
+        &room,
+        request.cache_key(slug.as_str()),
+        HTML,
+        || async {
+            let mut conn = room.db.acquire().await?;
+            let story = published_story(&mut conn, &slug).await?;
+            // The cursor before the updates: a change committed while the page
+            // renders is then replayed to it rather than missed.
+            let latest_change = db::live_changes::latest(&mut conn, story.id).await?;
+            let start = page_start(&mut conn, story.id, order, cursor, permalink).await?;
+            let (updates, next_page) = updates_page(&mut conn, &story, order, start).await?;
+            let coverage_start = db::updates::page(
+                &mut conn,
+                story.id,
+                UpdateOrder::OldestFirst,
+                PageStart::First,
+                1,
+            )
+            .await?
+            .first()
+            .map(|u| u.posted_at.to_rfc3339());
+            let page = StoryPage {
+                site: room.site.clone(),
+                topics: db::topics::for_story(&mut conn, story.id).await?,
+                related: db::stories::related(&mut conn, story.id, RELATED_STORIES).await?,
+                latest_change,
+                json_ld: story_json_ld(
+                    &story,
+                    &updates,
+                    &room.site_url,
+                    &room.site.name,
+                    coverage_start,
+                ),
+                figures: figures_panel(&mut conn, &story).await?,
+                key_events: key_events(&mut conn, &story, &updates).await?,
+                pinned: pinned(&mut conn, &story).await?,
+                body: SafeHtml::from_stored(story.body_html.clone()),
+                site_url: room.site_url.to_string(),
+                first_page: matches!(start, PageStart::First | PageStart::Skip(0)),
+                oldest_first: order == UpdateOrder::OldestFirst,
+                story,
+                updates,
+                next_page,
+            };
+            Ok(page.render()?)
+        },
+    )
     .await
 }
 
@@ -229,8 +236,8 @@ async fn updates_page(
     let next_page = has_more.then(|| {
         let last = rows.last().map_or(0, |r| r.id);
         match order {
-            UpdateOrder::OldestFirst => format!("/news/{}?order=oldest&after={last}", story.slug),
-            UpdateOrder::NewestFirst => format!("/news/{}?before={last}", story.slug),
+            UpdateOrder::OldestFirst => urls::story_oldest_after(&story.slug, last),
+            UpdateOrder::NewestFirst => urls::story_newest_before(&story.slug, last),
         }
     });
     let updates = rows
@@ -251,11 +258,10 @@ async fn key_events(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let anchor = format!("#update-{}", row.id);
             let href = if on_page.iter().any(|u| u.id == row.id) {
-                anchor
+                urls::update_anchor(row.id)
             } else {
-                format!("/news/{}?update={}{anchor}", story.slug, row.id)
+                urls::update(&story.slug, row.id)
             };
             KeyEvent {
                 posted_at: row.posted_at,
@@ -279,12 +285,4 @@ async fn pinned(
         let collapsed = row.body_md.len() > PINNED_COLLAPSE_BYTES;
         (UpdateView::new(&story.slug, row), collapsed)
     }))
-}
-
-/// The published story with this slug; drafts are as good as missing to readers.
-pub async fn published_story(conn: &mut db::Connection, slug: &str) -> AppResult<StoryRow> {
-    match db::stories::find_by_slug(conn, slug).await? {
-        Some(story) if story.status == "published" => Ok(story),
-        _ => Err(AppError::NotFound),
-    }
 }

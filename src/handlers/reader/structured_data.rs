@@ -3,12 +3,10 @@
 
 use serde_json::{Value, json};
 
-use super::UpdateView;
 use crate::content::SafeHtml;
 use crate::db::stories::StoryRow;
-
-/// The publisher named in structured data and Open Graph tags.
-pub const SITE_NAME: &str = "Calder Valley Courier";
+use crate::urls;
+use crate::views::UpdateView;
 
 /// Updates listed in `liveBlogUpdate`: the recent ones, as search engines expect.
 const LIVE_BLOG_UPDATES: usize = 20;
@@ -18,9 +16,10 @@ pub fn story_json_ld(
     story: &StoryRow,
     updates: &[UpdateView],
     site_url: &str,
+    publisher: &str,
     coverage_start: Option<String>,
 ) -> SafeHtml {
-    let url = format!("{site_url}/news/{}", story.slug);
+    let url = urls::absolute(site_url, &urls::story(&story.slug));
     let mut data = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -31,31 +30,36 @@ pub fn story_json_ld(
         "datePublished": story.published_at.to_rfc3339(),
         "dateModified": story.updated_at.to_rfc3339(),
         "author": { "@type": "Person", "name": story.byline },
-        "publisher": { "@type": "Organization", "name": SITE_NAME },
+        "publisher": { "@type": "Organization", "name": publisher },
     });
-    if story.live_state != "none" {
+    if story.live_state.is_live_blog() {
         data["@type"] = json!("LiveBlogPosting");
         data["coverageStartTime"] =
             json!(coverage_start.unwrap_or_else(|| story.published_at.to_rfc3339()));
-        if story.live_state == "ended" {
+        if story.live_state.has_ended() {
             let ended = story.live_ended_at.unwrap_or(story.updated_at);
             data["coverageEndTime"] = json!(ended.to_rfc3339());
         }
         let entries: Vec<Value> = updates
             .iter()
             .take(LIVE_BLOG_UPDATES)
-            .map(|u| update_entry(u, &url))
+            .map(|u| {
+                update_entry(
+                    u,
+                    &urls::absolute(site_url, &urls::update(&story.slug, u.id)),
+                )
+            })
             .collect();
         data["liveBlogUpdate"] = json!(entries);
     }
     SafeHtml::json_ld(&data)
 }
 
-fn update_entry(update: &UpdateView, story_url: &str) -> Value {
+fn update_entry(update: &UpdateView, url: &str) -> Value {
     json!({
         "@type": "BlogPosting",
         "headline": format!("{}: {}", update.kind.label(), update.summary),
-        "url": format!("{story_url}?update={0}#update-{0}", update.id),
+        "url": url,
         "datePublished": update.posted_at.to_rfc3339(),
         "dateModified": update.edited_at.unwrap_or(update.posted_at).to_rfc3339(),
         "author": { "@type": "Person", "name": update.author },

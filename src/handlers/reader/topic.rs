@@ -1,17 +1,24 @@
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::super::respond::{self, HTML};
 use crate::Newsroom;
 use crate::db::{self, stories::StorySummary, topics::TopicRow};
+use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::filters;
+use crate::site::Site;
+use crate::urls;
 
 const TOPIC_PAGE_STORIES: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "reader/topic.html")]
 pub struct TopicPage {
+    /// The publication, for the shared layout.
+    pub site: Arc<Site>,
     pub topic: TopicRow,
     pub stories: Vec<StorySummary>,
 }
@@ -20,15 +27,20 @@ pub struct TopicPage {
 pub async fn topic_page(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
-    respond::cached(&req, &room, format!("/topics/{slug}"), HTML, || async {
+    respond::cached(&req, &room, urls::topic(slug.as_str()), HTML, || async {
         let mut conn = room.db.acquire().await?;
-        let topic = db::topics::find_by_slug(&mut conn, &slug)
+        let topic = db::topics::find_by_slug(&mut conn, slug.as_str())
             .await?
             .ok_or(AppError::NotFound)?;
         let stories = db::stories::in_topic(&mut conn, topic.id, TOPIC_PAGE_STORIES).await?;
-        Ok(TopicPage { topic, stories }.render()?)
+        Ok(TopicPage {
+            site: room.site.clone(),
+            topic,
+            stories,
+        }
+        .render()?)
     })
     .await
 }

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use newsdesk::db;
-use newsdesk::domain::UpdateKind;
 use newsdesk::publishing::{UpdateTimes, headline_lookup, rewrite_update};
 
 use super::{
@@ -47,7 +46,7 @@ async fn a_story_feed_has_one_item_per_update_newest_first() {
         );
         assert_eq!(entry.published, Some(update.posted_at));
         assert_eq!(entry.authors[0].name, update.author);
-        let label = UpdateKind::parse(&update.kind).unwrap().label();
+        let label = update.kind.label();
         assert_eq!(
             entry.title.as_ref().unwrap().content,
             format!("{label}: {}", update.summary)

@@ -10,12 +10,14 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::series::{Change, Series};
-use super::{story_series, update_path};
+use super::story_series;
 use crate::Newsroom;
 use crate::db::figures::FigureRow;
+use crate::domain::Slug;
 use crate::error::AppResult;
-use crate::handlers::reader::story::published_story;
+use crate::handlers::lookup::published_story;
 use crate::handlers::respond;
+use crate::urls;
 
 /// Media type of `figures.json`.
 const JSON: &str = "application/json";
@@ -64,12 +66,12 @@ struct Point<'a> {
 pub async fn figures_json(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     let response = respond::cached(
         &req,
         &room,
-        format!("/news/{slug}/figures.json"),
+        urls::figures_json(slug.as_str()),
         JSON,
         || async {
             let (slug, series) = load(&room, &slug).await?;
@@ -91,12 +93,12 @@ pub async fn figures_json(
 pub async fn figures_csv(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    slug: web::Path<String>,
+    slug: Slug,
 ) -> AppResult<HttpResponse> {
     let mut response = respond::cached(
         &req,
         &room,
-        format!("/news/{slug}/figures.csv"),
+        urls::figures_csv(slug.as_str()),
         CSV,
         || async {
             let (slug, series) = load(&room, &slug).await?;
@@ -119,7 +121,7 @@ pub async fn figures_csv(
 }
 
 /// The published story's slug and its figures; 404 for any other slug.
-async fn load(room: &Newsroom, slug: &str) -> AppResult<(String, Vec<Series>)> {
+async fn load(room: &Newsroom, slug: &Slug) -> AppResult<(String, Vec<Series>)> {
     let mut conn = room
         .db
         .acquire()
@@ -159,7 +161,7 @@ fn series_document<'a>(room: &Newsroom, slug: &str, series: &'a Series) -> Serie
 }
 
 fn permalink(room: &Newsroom, slug: &str, id: i64) -> String {
-    format!("{}{}", room.site_url, update_path(slug, id))
+    urls::absolute(&room.site_url, &urls::update(slug, id))
 }
 
 /// The CSV document: the header, then every figure, series by series.

@@ -22,8 +22,3 @@ async fn story_series(conn: &mut db::Connection, story_id: i64) -> anyhow::Resul
         .context("loading the story's figures")?;
     Ok(series::group(rows))
 }
-
-/// Where update `id` is on its story's page.
-fn update_path(slug: &str, id: i64) -> String {
-    format!("/news/{slug}?update={id}#update-{id}")
-}

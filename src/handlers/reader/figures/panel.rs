@@ -6,6 +6,7 @@ use super::chart;
 use super::series::Series;
 use crate::db::{self, stories::StoryRow};
 use crate::error::AppResult;
+use crate::urls;
 
 /// Every series of a story's figures, ready for `reader/_figures.html`.
 #[derive(Debug, Clone)]
@@ -53,7 +54,7 @@ impl FiguresPanel {
 
     /// Where update `id` is on the story's page.
     pub fn update_path(&self, id: &i64) -> String {
-        super::update_path(&self.story_slug, *id)
+        urls::update(&self.story_slug, *id)
     }
 }
 

@@ -39,7 +39,7 @@ pub struct UpdateView {
 
 impl UpdateView {
     pub fn new(story_slug: &str, row: UpdateRow) -> UpdateView {
-        let kind = UpdateKind::parse(&row.kind).unwrap_or(UpdateKind::Update);
+        let kind = row.kind;
         let figure = match (kind, row.figure_number) {
             (UpdateKind::Figures, Some(number)) => Some(FigureView {
                 number,
@@ -67,6 +67,13 @@ impl UpdateView {
             figure,
             edited_at: row.edited_at,
         }
+    }
+}
+
+impl UpdateView {
+    /// Where this update lives: its permalink on the story's page.
+    pub fn permalink(&self) -> String {
+        crate::urls::update(&self.story_slug, self.id)
     }
 }
 
