@@ -6,6 +6,7 @@
 pub mod after_commit;
 pub mod auth;
 pub mod cache;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod content;
@@ -47,6 +48,8 @@ pub struct Newsroom {
     /// What follows every committed change; writers call it after commit.
     pub after_commit: Arc<AfterCommit>,
     pub logins: Arc<auth::LoginThrottle>,
+    /// The time for every time-dependent rule (expiry, throttles); tests move it.
+    pub clock: clock::Clock,
     /// Public base URL without a trailing slash, for absolute links.
     pub site_url: Arc<str>,
     /// The publication's name and description.
@@ -72,6 +75,7 @@ impl Newsroom {
             pages,
             live,
             logins: Arc::default(),
+            clock: clock::Clock::default(),
             site_url: config.site_url().into(),
             site: Arc::new(config.site()),
             websub,

@@ -176,7 +176,7 @@ pub async fn publish_update(
         Ok(change) => change.id(),
         Err(missing) => return Ok(Err(missing)),
     };
-    db::stories::mark_live(&mut tx, story_id, Utc::now())
+    db::stories::mark_live(&mut tx, story_id, posted_at.max(Utc::now()))
         .await
         .context("marking story live")?;
     let slug = db::stories::slug_of(&mut tx, story_id).await?;

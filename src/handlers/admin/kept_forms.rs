@@ -2,7 +2,7 @@
 //! for its editor, and given back, filled, once they have signed in again.
 
 use actix_web::HttpRequest;
-use chrono::Utc;
+
 use serde::Deserialize;
 
 use super::session::{Editor, SESSION_COOKIE};
@@ -24,7 +24,7 @@ pub async fn keep_form(
         return Ok(form_page.to_owned());
     };
     let mut conn = room.db.acquire().await?;
-    let now = Utc::now();
+    let now = room.clock.now();
     let Some(editor_id) =
         db::editors::expired_session_editor(&mut conn, &token_hash(cookie.value()), now).await?
     else {

@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use serde::Deserialize;
 
 use crate::Newsroom;
@@ -35,7 +35,7 @@ pub async fn current_editor(req: &HttpRequest, room: &Newsroom) -> AppResult<Opt
     };
     let mut conn = room.db.acquire().await?;
     let session =
-        db::editors::find_session(&mut conn, &token_hash(cookie.value()), Utc::now()).await?;
+        db::editors::find_session(&mut conn, &token_hash(cookie.value()), room.clock.now()).await?;
     Ok(session.map(|s| Editor {
         id: s.editor_id,
         username: s.username,
@@ -66,7 +66,7 @@ impl FromRequest for Editor {
 /// Starts a session for `editor_id` and returns its cookie.
 pub async fn start_session(room: &Newsroom, editor_id: i64) -> AppResult<Cookie<'static>> {
     let token = new_token();
-    let now = Utc::now();
+    let now = room.clock.now();
     let mut conn = room.db.acquire().await?;
     let expires = now + Duration::hours(SESSION_HOURS);
     db::editors::insert_session(

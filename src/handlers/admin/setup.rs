@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
+
 use serde::Deserialize;
 
 use super::login_csrf::{check_login_csrf, login_csrf, login_csrf_cookie};
@@ -103,7 +103,7 @@ pub async fn create_first_editor(
     let hash = web::block(move || auth::hash_password(&password))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))??;
-    let now = Utc::now();
+    let now = room.clock.now();
     let mut tx = db::write_tx(&room.db).await?;
     if !db::editors::use_setup_token(&mut tx, &token_hash(&token), now).await? {
         return Err(AppError::Gone(USED_LINK));

@@ -7,7 +7,7 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
+
 use serde::Deserialize;
 
 use super::login_csrf::{check_login_csrf, login_csrf, login_csrf_cookie};
@@ -154,7 +154,7 @@ pub async fn sign_in(
         Some(editor.id),
         "signed in",
         &editor.username,
-        Utc::now(),
+        room.clock.now(),
     )
     .await?;
     Ok(HttpResponse::SeeOther()
@@ -177,7 +177,7 @@ pub async fn sign_out(
             .map(|c| c.value().to_owned())
             .unwrap_or_default();
         let mut conn = room.db.acquire().await?;
-        db::editors::delete_session(&mut conn, &token_hash(&token), Utc::now()).await?;
+        db::editors::delete_session(&mut conn, &token_hash(&token), room.clock.now()).await?;
     }
     Ok(HttpResponse::SeeOther()
         .cookie(session_cookie(&room, String::new(), CookieDuration::ZERO))

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::admit::admit_post;
 use super::forms::StoryForm;
@@ -166,8 +165,14 @@ async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpRespons
             AppError::BadRequest("The form lost its version number; reload it.".into())
         })?)
     };
-    match publishing::save_story(&room.db, &draft, loaded_version, page.editor.id, Utc::now())
-        .await?
+    match publishing::save_story(
+        &room.db,
+        &draft,
+        loaded_version,
+        page.editor.id,
+        room.clock.now(),
+    )
+    .await?
     {
         Ok(committed) => {
             room.after_commit.committed(Some(committed)).await;

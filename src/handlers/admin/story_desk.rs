@@ -121,7 +121,7 @@ pub async fn publish(
 ) -> AppResult<HttpResponse> {
     let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     let form: UpdateForm = parse_form(&body)?;
-    let now = Utc::now();
+    let now = room.clock.now();
     let (draft, posted_at) = match validate(&form, &editor, now) {
         Ok(valid) => valid,
         Err(errors) => return render(&room, editor, story, form, errors, None).await,
@@ -167,7 +167,8 @@ pub async fn end_live(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
-    let committed = publishing::end_live_coverage(&room.db, &story, editor.id, Utc::now()).await?;
+    let committed =
+        publishing::end_live_coverage(&room.db, &story, editor.id, room.clock.now()).await?;
     room.after_commit.committed(Some(committed)).await;
     Ok(see_other(&desk))
 }
@@ -200,7 +201,7 @@ pub async fn pin(
         }
     };
     let committed =
-        publishing::pin_update(&room.db, &story, update_id, editor.id, Utc::now()).await?;
+        publishing::pin_update(&room.db, &story, update_id, editor.id, room.clock.now()).await?;
     room.after_commit.committed(Some(committed)).await;
     Ok(see_other(&desk))
 }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 
 use super::admit::admit_post;
 use super::forms::UpdateForm;
@@ -95,7 +94,7 @@ pub async fn save_edit(
     let editor = admit_post(&req, &room, &body, req.path()).await?;
     let (story, update) = find_update(&room, id.get()).await?;
     let form: UpdateForm = parse_form(&body)?;
-    let now = Utc::now();
+    let now = room.clock.now();
     let mut errors = match validate(&form, &editor, now) {
         Ok((mut draft, posted_at)) => {
             // A correction keeps the original author.
@@ -171,7 +170,7 @@ pub async fn delete(
     let editor = admit_post(&req, &room, &body, req.path()).await?;
     let (story, _) = find_update(&room, id.get()).await?;
     let committed =
-        publishing::delete_update(&room.db, &story, id.get(), editor.id, Utc::now()).await?;
+        publishing::delete_update(&room.db, &story, id.get(), editor.id, room.clock.now()).await?;
     room.after_commit.committed(committed).await;
     Ok(see_other(&format!("/admin/stories/{}", story.slug)))
 }

@@ -63,7 +63,7 @@ pub async fn sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<H
 /// in the page cache: it changes as stories age out, with no write to clear it.
 pub async fn news_sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
     let mut conn = room.db.acquire().await?;
-    let since = Utc::now() - NEWS_WINDOW;
+    let since = room.clock.now() - NEWS_WINDOW;
     let stories = db::feeds::sitemap_stories(&mut conn, Some(since), NEWS_URLS).await?;
     let last_modified = newest(&stories);
     let body = NewsSitemap {
