@@ -95,6 +95,23 @@ pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `newsdesk backup PATH`: a consistent copy of the database, taken while
+/// the site serves and writes. SQLite's `VACUUM INTO` reads one snapshot
+/// (WAL readers never block the writer) and writes a compact, self-contained
+/// database file: restoring is stopping the server and putting the file in
+/// the database's place.
+pub async fn backup(config: &Config, path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        bail!("{} already exists; choose a new file", path.display());
+    }
+    let pool = db::connect(&config.database).await?;
+    db::backup_into(&pool, path)
+        .await
+        .with_context(|| format!("writing the backup to {}", path.display()))?;
+    println!("Backed up {} to {}", config.database, path.display());
+    Ok(())
+}
+
 /// `newsdesk editor add NAME`: the password comes from standard input (one
 /// line) when it is not a terminal, or is asked for twice, hidden, when it is.
 pub async fn add_editor(config: &Config, username: &str) -> anyhow::Result<()> {

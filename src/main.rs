@@ -24,6 +24,11 @@ enum Command {
         /// Directory to import [default: the --content directory].
         dir: Option<PathBuf>,
     },
+    /// Write a consistent copy of the database to PATH, while the site serves.
+    Backup {
+        /// Where to write the copy; it must not exist yet.
+        path: PathBuf,
+    },
     /// Manage editor accounts.
     #[command(subcommand)]
     Editor(EditorCommand),
@@ -54,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
             let dir = dir.unwrap_or_else(|| cli.config.content.clone());
             commands::import(&cli.config, &dir).await
         }
+        Command::Backup { path } => commands::backup(&cli.config, &path).await,
         Command::Editor(EditorCommand::Add { name }) => {
             commands::add_editor(&cli.config, &name).await
         }

@@ -34,6 +34,19 @@ pub async fn data_version(conn: &mut Connection) -> sqlx::Result<i64> {
         .await
 }
 
+/// Writes a consistent copy of the whole database to `path` (which must not
+/// exist) from one read snapshot, without stopping writers.
+pub async fn backup_into(pool: &SqlitePool, path: &std::path::Path) -> anyhow::Result<()> {
+    let target = path
+        .to_str()
+        .context("the backup path is not valid UTF-8")?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(target)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock at the
 /// start, so two writers queue on the busy timeout instead of the second one
 /// failing when its read turns into a write.

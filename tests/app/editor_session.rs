@@ -62,6 +62,11 @@ impl TestApp {
     /// Creates an editor and signs in as them.
     pub async fn sign_in(&self, username: &str) -> EditorSession<'_> {
         self.create_editor(username).await;
+        self.sign_in_again(username).await
+    }
+
+    /// Signs in as an editor who already exists.
+    pub async fn sign_in_again(&self, username: &str) -> EditorSession<'_> {
         let page = self.post_login(username, PASSWORD).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         let cookie = set_cookie(&page, "newsdesk_session").expect("session cookie");

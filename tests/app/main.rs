@@ -3,6 +3,7 @@
 
 mod admin;
 mod browser;
+mod durability;
 mod editor_session;
 mod feeds;
 mod figures;

@@ -99,3 +99,76 @@ async fn an_acknowledged_update_survives_kill_9() {
     );
     signal_and_wait(&mut restarted, "-TERM", Duration::from_secs(15));
 }
+
+/// A small deterministic generator (xorshift64*) for kill moments: the same
+/// rounds every run, so a failure is reproducible.
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+#[actix_web::test]
+async fn every_acknowledged_publish_survives_twenty_kill_9s_at_random_moments() {
+    let mut app = TestApp::spawn().await;
+    app.create_editor("sarah").await;
+    let mut seed = 0x00c0_ffee_u64;
+    let acknowledged = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    for round in 0..20 {
+        let mut server = serve_process(&mut app).await;
+        let desk = app.sign_in_again("sarah").await;
+        let (cookie, csrf) = (desk.cookie.clone(), desk.csrf.clone());
+        drop(desk);
+        let address = app.address.clone();
+        let written = acknowledged.clone();
+        // Publishes as fast as the desk answers until the server dies.
+        let publishing = actix_web::rt::spawn(async move {
+            let client = awc::Client::builder().disable_redirects().finish();
+            for item in 0.. {
+                let body = format!("Round {round} item {item}");
+                let sent = client
+                    .post(format!(
+                        "{address}/admin/stories/junior-doctors-strike-live/updates"
+                    ))
+                    .insert_header(("Cookie", cookie.as_str()))
+                    .send_form(&[
+                        ("body", body.as_str()),
+                        ("kind", "update"),
+                        ("time", ""),
+                        ("csrf_token", csrf.as_str()),
+                    ])
+                    .await;
+                match sent {
+                    Ok(response) if response.status() == StatusCode::SEE_OTHER => {
+                        written.borrow_mut().push(body)
+                    }
+                    Ok(response) => panic!("the desk answered {}", response.status()),
+                    Err(_) => return,
+                }
+            }
+        });
+        let wait = 50 + next_random(&mut seed) % 400;
+        actix_web::rt::time::sleep(Duration::from_millis(wait)).await;
+        signal_and_wait(&mut server, "-KILL", Duration::from_secs(15));
+        let _ = publishing.await;
+    }
+    let mut server = serve_process(&mut app).await;
+    let mut conn = app.room.db.acquire().await.unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let acknowledged = acknowledged.borrow();
+    assert!(acknowledged.len() > 20, "the rounds published something");
+    for body in acknowledged.iter() {
+        let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM updates WHERE body_md = ?")
+            .bind(body)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(copies, 1, "acknowledged “{body}” is stored exactly once");
+    }
+    signal_and_wait(&mut server, "-TERM", Duration::from_secs(15));
+}
