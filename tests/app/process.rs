@@ -160,7 +160,7 @@ async fn every_acknowledged_publish_survives_twenty_kill_9s_at_random_moments() 
         .await
         .unwrap();
     assert_eq!(integrity, "ok");
-    let acknowledged = acknowledged.borrow();
+    let acknowledged = acknowledged.borrow().clone();
     assert!(acknowledged.len() > 20, "the rounds published something");
     for body in acknowledged.iter() {
         let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM updates WHERE body_md = ?")
