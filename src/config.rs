@@ -91,6 +91,19 @@ pub struct Config {
         global = true
     )]
     pub page_cache_mib: u64,
+
+    /// How long an editor stays signed in, in seconds: a working shift
+    /// (12 hours). After it the editor signs in again and gets back whatever
+    /// form they were sending. Hidden: tests shorten it to see expiry happen
+    /// in a real browser.
+    #[arg(
+        long,
+        env = "NEWSDESK_SESSION_SECONDS",
+        default_value_t = 12 * 3600,
+        hide = true,
+        global = true
+    )]
+    pub session_seconds: i64,
 }
 
 impl Config {

@@ -50,6 +50,8 @@ pub struct Newsroom {
     pub logins: Arc<auth::LoginThrottle>,
     /// The time for every time-dependent rule (expiry, throttles); tests move it.
     pub clock: clock::Clock,
+    /// How long a sign-in lasts, in seconds (`--session-seconds`).
+    pub session_seconds: i64,
     /// Public base URL without a trailing slash, for absolute links.
     pub site_url: Arc<str>,
     /// The publication's name and description.
@@ -76,6 +78,7 @@ impl Newsroom {
             live,
             logins: Arc::default(),
             clock: clock::Clock::default(),
+            session_seconds: config.session_seconds,
             site_url: config.site_url().into(),
             site: Arc::new(config.site()),
             websub,

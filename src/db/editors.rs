@@ -106,7 +106,7 @@ pub async fn expired_session_editor(
 }
 
 /// How long an expired session is remembered, so a form sent on it can be kept.
-const EXPIRED_SESSIONS_KEPT_DAYS: i64 = 7;
+pub const EXPIRED_SESSIONS_KEPT_DAYS: i64 = 7;
 
 /// Ends a session (sign-out), and clears out long-expired ones on the way.
 pub async fn delete_session(

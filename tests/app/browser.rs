@@ -543,3 +543,48 @@ async fn an_editor_signs_in_writes_a_story_and_publishes_every_kind_of_update() 
     browser.screenshot("editor-published-updates").await;
     browser.client.clone().close().await.unwrap();
 }
+
+#[actix_web::test]
+async fn a_form_sent_after_the_session_expired_in_a_real_browser_is_kept() {
+    // A two-second shift: the browser itself must see the session end.
+    let app = TestApp::spawn_with(|config| config.session_seconds = 2).await;
+    app.import_at_start(&crate::helpers::demo_content()).await;
+    app.create_editor("sarah").await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url("/admin/stories/junior-doctors-strike-live"))
+        .await
+        .unwrap();
+    browser.fill("Username", "sarah").await;
+    browser
+        .fill("Password", crate::editor_session::PASSWORD)
+        .await;
+    browser.press("Sign in").await;
+    browser
+        .fill("Update", "Typed while the shift ran out")
+        .await;
+    // Real time, not the app clock: the browser's own cookie expiry is under test.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    browser.press("Publish update").await;
+    assert!(
+        browser.text_of("main").await.contains("kept"),
+        "the sign-in page says the text was kept"
+    );
+    browser.fill("Username", "sarah").await;
+    browser
+        .fill("Password", crate::editor_session::PASSWORD)
+        .await;
+    browser.press("Sign in").await;
+    assert_eq!(
+        browser
+            .field("Update")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Typed while the shift ran out")
+    );
+    browser.client.clone().close().await.unwrap();
+}

@@ -89,6 +89,7 @@ impl TestApp {
             websub_hub: None,
             trusted_proxy: None,
             page_cache_mib: 16,
+            session_seconds: 12 * 3600,
         };
         configure(&mut config);
         let room = Newsroom::open(&config).await.expect("database opens");

@@ -15,9 +15,6 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 
 pub const SESSION_COOKIE: &str = "newsdesk_session";
-/// A session lasts a working shift; after that the editor signs in again
-/// (and keeps whatever form they were submitting).
-pub const SESSION_HOURS: i64 = 12;
 
 /// The signed-in editor of a request.
 #[derive(Debug, Clone)]
@@ -68,7 +65,7 @@ pub async fn start_session(room: &Newsroom, editor_id: i64) -> AppResult<Cookie<
     let token = new_token();
     let now = room.clock.now();
     let mut conn = room.db.acquire().await?;
-    let expires = now + Duration::hours(SESSION_HOURS);
+    let expires = now + Duration::seconds(room.session_seconds);
     db::editors::insert_session(
         &mut conn,
         &token_hash(&token),
@@ -78,10 +75,14 @@ pub async fn start_session(room: &Newsroom, editor_id: i64) -> AppResult<Cookie<
         expires,
     )
     .await?;
+    // The cookie outlives the session by as long as the server remembers an
+    // expired one: a form posted after the session ends still arrives with
+    // it, so the server knows whose text to keep.
+    let lifetime = room.session_seconds + db::editors::EXPIRED_SESSIONS_KEPT_DAYS * 24 * 3600;
     Ok(session_cookie(
         room,
         token,
-        CookieDuration::hours(SESSION_HOURS),
+        CookieDuration::seconds(lifetime),
     ))
 }
 
