@@ -38,7 +38,14 @@ async fn publish_figure(app: &TestApp, number: i64, what: &str, hh_mm: (u32, u32
         .with_ymd_and_hms(2016, 1, 12, hh_mm.0, hh_mm.1, 0)
         .unwrap();
     let (id, committed) =
-        newsdesk::publishing::publish_update(&app.room.db, story.id, &draft, posted_at, None)
+        newsdesk::publishing::publish_update(
+            &app.room.db,
+            story.id,
+            &draft,
+            posted_at,
+            None,
+            &app.room.site_url,
+        )
             .await
             .unwrap()
             .unwrap();
