@@ -224,7 +224,10 @@ mod tests {
         let md = "Intro.\n\nREAD MORE: [old title](/news/pickets-at-hri)\n";
         let rendered = render(md).unwrap();
         let html = rendered.html.as_str();
-        assert!(html.contains(&read_more_to("/news/pickets-at-hri")), "{html}");
+        assert!(
+            html.contains(&read_more_to("/news/pickets-at-hri")),
+            "{html}"
+        );
         assert_eq!(rendered.read_more, [Slug::parse("pickets-at-hri").unwrap()]);
         assert_eq!(rendered.summary, "Intro. READ MORE: old title");
     }
@@ -246,8 +249,14 @@ mod tests {
         for md in forms {
             assert_eq!(render(md).unwrap_err().slug, "nope", "{md}");
         }
-        let html = render("READ MORE: [x][1]\n\n[1]: /news/pickets-at-hri").unwrap().html;
-        assert!(html.as_str().contains(&read_more_to("/news/pickets-at-hri")), "{html}");
+        let html = render("READ MORE: [x][1]\n\n[1]: /news/pickets-at-hri")
+            .unwrap()
+            .html;
+        assert!(
+            html.as_str()
+                .contains(&read_more_to("/news/pickets-at-hri")),
+            "{html}"
+        );
     }
 
     #[test]
@@ -255,7 +264,10 @@ mod tests {
         let md = "READ MORE: [the 8am picket](/news/pickets-at-hri?update=1#update-1)";
         let rendered = render(md).unwrap();
         let html = rendered.html.as_str();
-        assert!(html.contains(&read_more_to("/news/pickets-at-hri?update=1#update-1")), "{html}");
+        assert!(
+            html.contains(&read_more_to("/news/pickets-at-hri?update=1#update-1")),
+            "{html}"
+        );
         assert_eq!(rendered.read_more, [Slug::parse("pickets-at-hri").unwrap()]);
     }
 
@@ -263,7 +275,11 @@ mod tests {
     fn read_more_to_the_sites_own_absolute_url_resolves_like_a_relative_one() {
         let md = "READ MORE: [x](https://news.example/news/pickets-at-hri)";
         let html = render(md).unwrap().html;
-        assert!(html.as_str().contains(&read_more_to("/news/pickets-at-hri")), "{html}");
+        assert!(
+            html.as_str()
+                .contains(&read_more_to("/news/pickets-at-hri")),
+            "{html}"
+        );
     }
 
     #[test]

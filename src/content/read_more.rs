@@ -182,7 +182,10 @@ mod tests {
     fn relative_and_own_absolute_story_addresses_are_targets() {
         assert_eq!(target("/news/pickets"), story("pickets", None));
         assert_eq!(target("/news/pickets/"), story("pickets", None));
-        assert_eq!(target("https://news.example/news/pickets"), story("pickets", None));
+        assert_eq!(
+            target("https://news.example/news/pickets"),
+            story("pickets", None)
+        );
     }
 
     #[test]

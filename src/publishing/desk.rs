@@ -125,7 +125,10 @@ pub async fn pin_update(
 
 /// Corrects a published update, keeping its earlier text as a revision and
 /// marking it edited. `site_url` as for [`save_story`].
-#[expect(clippy::too_many_arguments, reason = "each is one fact of the edit; a struct would only rename them")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is one fact of the edit; a struct would only rename them"
+)]
 pub async fn edit_update(
     db: &SqlitePool,
     story_id: i64,

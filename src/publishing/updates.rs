@@ -3,8 +3,8 @@ use chrono::{DateTime, Utc};
 
 use sqlx::SqlitePool;
 
-use crate::after_commit::Committed;
 use super::Renderer;
+use crate::after_commit::Committed;
 use crate::content::{MissingStory, Placement, RenderedMarkdown};
 use crate::db::{self, Connection, updates::UpdateWrite};
 use crate::domain::{Change, KindDetails, UpdateDraft};

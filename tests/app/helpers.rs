@@ -244,18 +244,17 @@ impl TestApp {
     ) -> i64 {
         let story = self.story(slug).await;
         let draft = update.validate().expect("a valid update");
-        let (id, committed) =
-            newsdesk::publishing::publish_update(
-                &self.room.db,
-                story.id,
-                &draft,
-                posted_at,
-                None,
-                &self.room.site_url,
-            )
-                .await
-                .expect("published")
-                .expect("no missing READ MORE target");
+        let (id, committed) = newsdesk::publishing::publish_update(
+            &self.room.db,
+            story.id,
+            &draft,
+            posted_at,
+            None,
+            &self.room.site_url,
+        )
+        .await
+        .expect("published")
+        .expect("no missing READ MORE target");
         self.room.after_commit.committed(Some(committed)).await;
         id
     }
