@@ -187,7 +187,7 @@ fn csv(room: &Newsroom, slug: &str, series: &[Series]) -> anyhow::Result<String>
         out.write_record(record.map(inert))?;
     }
     let bytes = out.into_inner().context("finishing figures CSV")?;
-    Ok(String::from_utf8(bytes).context("figures CSV is UTF-8")?)
+    String::from_utf8(bytes).context("figures CSV is UTF-8")
 }
 
 /// What a spreadsheet would take for the start of a formula (OWASP's list).
