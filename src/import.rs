@@ -4,7 +4,6 @@
 //! twice changes nothing. Every story and update written is recorded in the
 //! change log, so a site serving meanwhile tells its open pages.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +17,9 @@ use crate::content::front_matter::line_of_key;
 use crate::content::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
 use crate::db;
 use crate::domain::{Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput};
-use crate::publishing::{self, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory};
+use crate::publishing::{
+    self, Renderer, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory,
+};
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -72,11 +73,13 @@ struct CheckedStory {
     updates: Vec<(ParsedUpdate, UpdateDraft)>,
 }
 
-/// Imports every `*.md` file of `dir`. A serving process hears of what
-/// changed through the change log (`after_commit`).
+/// Imports every `*.md` file of `dir` into the site at `site_url` (its
+/// public URL, which absolute read-more links may start with). A serving
+/// process hears of what changed through the change log (`after_commit`).
 pub async fn import_dir(
     db: &SqlitePool,
     dir: &Path,
+    site_url: &str,
     show_progress: bool,
 ) -> Result<ImportReport, ImportError> {
     let files = content_files(dir)?;
@@ -103,7 +106,7 @@ pub async fn import_dir(
     if !errors.is_empty() {
         return Err(ImportError::Content(errors));
     }
-    write_all(db, &stories).await
+    write_all(db, &stories, site_url).await
 }
 
 fn content_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -217,7 +220,11 @@ fn hex_sha256(text: &str) -> String {
 /// Writes every changed file's story in one transaction; any refused link
 /// rolls it all back. Files unchanged since their last import are skipped, so
 /// what editors changed at the desk stays.
-async fn write_all(db: &SqlitePool, stories: &[CheckedStory]) -> Result<ImportReport, ImportError> {
+async fn write_all(
+    db: &SqlitePool,
+    stories: &[CheckedStory],
+    site_url: &str,
+) -> Result<ImportReport, ImportError> {
     let mut tx = db::write_tx(db)
         .await
         .context("starting import transaction")?;
@@ -234,14 +241,13 @@ async fn write_all(db: &SqlitePool, stories: &[CheckedStory]) -> Result<ImportRe
             changed.push(story);
         }
     }
-    let overrides = changed
-        .iter()
-        .map(|s| (s.draft.slug.to_string(), s.draft.headline.clone()));
-    let headlines = publishing::headline_lookup(&mut tx, overrides).await?;
+    // The batch's own stories count as the files have them: a draft does not.
+    let saving = changed.iter().map(|s| &s.draft);
+    let renderer = publishing::headline_lookup(&mut tx, site_url, saving).await?;
     let mut errors = Vec::new();
     let mut written = Vec::with_capacity(changed.len());
     for story in changed {
-        match write_one(&mut tx, story, &headlines, &mut report).await? {
+        match write_one(&mut tx, story, &renderer, &mut report).await? {
             Ok(stored) => written.push((stored, story)),
             Err(mut found) => errors.append(&mut found),
         }
@@ -265,14 +271,14 @@ async fn write_all(db: &SqlitePool, stories: &[CheckedStory]) -> Result<ImportRe
 async fn write_one(
     tx: &mut db::Connection,
     story: &CheckedStory,
-    headlines: &HashMap<String, String>,
+    renderer: &Renderer,
     report: &mut ImportReport,
 ) -> anyhow::Result<Result<WrittenStory, Vec<ContentError>>> {
     let times = StoryTimes {
         published_at: story.parsed.published,
         updated_at: story.parsed.updated.unwrap_or(story.parsed.published),
     };
-    let stored = match publishing::write_story(tx, &story.draft, times, headlines).await? {
+    let stored = match publishing::write_story(tx, &story.draft, times, renderer).await? {
         Ok(stored) => stored,
         Err(missing) => return Ok(Err(vec![missing_story_error(&story.parsed, &missing)])),
     };
@@ -291,7 +297,7 @@ async fn write_one(
             edited_at: None,
         };
         let key = parsed.time.to_rfc3339();
-        match publishing::write_update(tx, stored.id, draft, times, Some(&key), headlines).await? {
+        match publishing::write_update(tx, stored.id, draft, times, Some(&key), renderer).await? {
             Ok(change) => {
                 report.count_update(change);
                 let logged = match change {

@@ -3,8 +3,10 @@
 
 pub mod front_matter;
 mod markdown;
+mod read_more;
 mod safe_html;
 
 pub use front_matter::{ContentError, ParsedStory, ParsedUpdate, parse_story_file};
-pub use markdown::{MissingStory, RenderedMarkdown, render_markdown};
+pub use markdown::{Placement, RenderContext, RenderedMarkdown, render_markdown};
+pub use read_more::MissingStory;
 pub use safe_html::SafeHtml;

@@ -1,5 +1,4 @@
 use std::fmt;
-use std::sync::LazyLock;
 
 /// HTML that is safe to put in a page as it is.
 ///
@@ -10,24 +9,34 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SafeHtml(String);
 
-/// Classes our own Markdown stages emit; any other class an author types is dropped.
-static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// The classes of aligned table cells (`class_table_cells` in the Markdown pipeline).
+const ALIGN_CLASSES: [&str; 3] = ["align-left", "align-center", "align-right"];
+
+/// The sanitiser. Classes our own Markdown stages emit are kept; any other
+/// class an author types is dropped. Every id gets `id_prefix` (unless it
+/// already starts with it), so author-chosen ids never collide with the
+/// page's own anchors (`update-12`) or with another update's footnotes.
+fn sanitiser(id_prefix: &str) -> ammonia::Builder<'_> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_allowed_classes("p", &["read-more"])
         .add_allowed_classes("span", &["read-more-label"])
         .add_allowed_classes("div", &["footnote-definition"])
         .add_allowed_classes("sup", &["footnote-reference", "footnote-definition-label"])
+        .add_allowed_classes("th", &ALIGN_CLASSES)
+        .add_allowed_classes("td", &ALIGN_CLASSES)
         .add_tag_attributes("div", &["id"])
-        // Author-chosen ids must never collide with the page's own anchors (`update-12`).
-        .id_prefix(Some("fn-"));
+        .id_prefix(Some(id_prefix));
     builder
-});
+}
 
 impl SafeHtml {
-    /// Sanitises untrusted HTML: scripts, event handlers, styles and unknown classes go.
-    pub fn sanitise(untrusted: &str) -> SafeHtml {
-        SafeHtml(SANITISER.clean(untrusted).to_string())
+    /// Sanitises untrusted HTML: scripts, event handlers, styles and unknown
+    /// classes go; every id is made to start with `id_prefix`. A builder per
+    /// call because the prefix differs per update; Markdown is rendered only
+    /// when it is written, never on a page view, so the cost does not matter.
+    pub fn sanitise(untrusted: &str, id_prefix: &str) -> SafeHtml {
+        SafeHtml(sanitiser(id_prefix).clean(untrusted).to_string())
     }
 
     /// A `<script type="application/ld+json">` block holding `data`. Every `<`,
@@ -84,7 +93,7 @@ mod tests {
 
     #[test]
     fn scripts_and_handlers_are_removed() {
-        let html = SafeHtml::sanitise(r#"<p onclick="x()">Hi<script>alert(1)</script></p>"#);
+        let html = SafeHtml::sanitise(r#"<p onclick="x()">Hi<script>alert(1)</script></p>"#, "fn-");
         assert_eq!(html.as_str(), "<p>Hi</p>");
     }
 
@@ -99,7 +108,25 @@ mod tests {
 
     #[test]
     fn only_our_own_classes_survive() {
-        let html = SafeHtml::sanitise(r#"<p class="read-more evil">x</p>"#);
+        let html = SafeHtml::sanitise(r#"<p class="read-more evil">x</p>"#, "fn-");
         assert_eq!(html.as_str(), r#"<p class="read-more">x</p>"#);
+    }
+
+    #[test]
+    fn table_cells_keep_only_alignment_classes_and_never_a_style() {
+        let html = SafeHtml::sanitise(
+            r#"<table><tr><td class="align-right evil" style="color: red">1</td></tr></table>"#,
+            "fn-",
+        );
+        assert_eq!(
+            html.as_str(),
+            r#"<table><tbody><tr><td class="align-right">1</td></tr></tbody></table>"#
+        );
+    }
+
+    #[test]
+    fn every_id_gets_the_prefix_so_no_author_can_take_a_page_anchor() {
+        let html = SafeHtml::sanitise(r#"<div id="update-12">x</div>"#, "u7-fn-");
+        assert_eq!(html.as_str(), r#"<div id="u7-fn-update-12">x</div>"#);
     }
 }

@@ -134,9 +134,10 @@ pub async fn set_pinned_update(
     Ok(())
 }
 
-/// Every story's slug and current headline, for resolving `READ MORE:` links.
-pub async fn headlines(conn: &mut Connection) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as("SELECT slug, headline FROM stories")
+/// Every published story's slug and current headline, for resolving
+/// `READ MORE:` links: a draft is not there for readers to follow.
+pub async fn published_headlines(conn: &mut Connection) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT slug, headline FROM stories WHERE status = 'published'")
         .fetch_all(conn)
         .await
 }

@@ -26,13 +26,15 @@ pub enum SaveRefused {
 }
 
 /// Creates a story (`loaded_version` None) or saves over the version the
-/// editor loaded.
+/// editor loaded. `site_url` is the site's public URL, which absolute
+/// read-more links may start with.
 pub async fn save_story(
     db: &SqlitePool,
     draft: &StoryDraft,
     loaded_version: Option<i64>,
     editor_id: i64,
     now: DateTime<Utc>,
+    site_url: &str,
 ) -> anyhow::Result<Result<Committed, SaveRefused>> {
     let mut tx = db::write_tx(db).await.context("starting transaction")?;
     let existing = db::stories::find_by_slug(&mut tx, draft.slug.as_str()).await?;
@@ -51,13 +53,12 @@ pub async fn save_story(
         (Some(current), _) => current.published_at,
         (None, _) => now,
     };
-    let headlines =
-        headline_lookup(&mut tx, [(draft.slug.to_string(), draft.headline.clone())]).await?;
+    let renderer = headline_lookup(&mut tx, site_url, [draft]).await?;
     let times = StoryTimes {
         published_at,
         updated_at: now,
     };
-    if let Err(missing) = write_story(&mut tx, draft, times, &headlines).await? {
+    if let Err(missing) = write_story(&mut tx, draft, times, &renderer).await? {
         return Ok(Err(SaveRefused::MissingReadMore(missing)));
     }
     let saved = db::stories::find_by_slug(&mut tx, draft.slug.as_str())
@@ -123,7 +124,11 @@ pub async fn pin_update(
 }
 
 /// Corrects a published update, keeping its earlier text as a revision and
-/// marking it edited.
+/// marking it edited. `site_url` as for [`save_story`].
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is one fact of the edit; a struct would only rename them"
+)]
 pub async fn edit_update(
     db: &SqlitePool,
     story_id: i64,
@@ -132,19 +137,20 @@ pub async fn edit_update(
     posted_at: DateTime<Utc>,
     editor_id: i64,
     now: DateTime<Utc>,
+    site_url: &str,
 ) -> anyhow::Result<Result<Committed, MissingStory>> {
     let mut tx = db::write_tx(db).await.context("starting transaction")?;
     let (slug, old) = db::updates::with_story_slug(&mut tx, update_id)
         .await?
         .context("update to edit")?;
     db::updates::insert_revision(&mut tx, update_id, &old.body_md, editor_id, now).await?;
-    let headlines = headline_lookup(&mut tx, []).await?;
+    let renderer = headline_lookup(&mut tx, site_url, []).await?;
     let times = UpdateTimes {
         posted_at,
         edited_at: Some(now),
     };
     if let Err(missing) =
-        super::rewrite_update(&mut tx, story_id, update_id, draft, times, &headlines).await?
+        super::rewrite_update(&mut tx, story_id, update_id, draft, times, &renderer).await?
     {
         return Ok(Err(missing));
     }

@@ -5,6 +5,7 @@
 //! is the after-commit module's job.
 
 mod desk;
+mod render;
 mod stories;
 mod updates;
 
@@ -13,7 +14,6 @@ pub(crate) use updates::record_change;
 pub use desk::{
     SaveRefused, delete_update, edit_update, end_live_coverage, pin_update, save_story,
 };
-pub use stories::{
-    StoryChange, StoryTimes, WrittenStory, headline_lookup, write_links, write_story,
-};
+pub use render::{Renderer, headline_lookup};
+pub use stories::{StoryChange, StoryTimes, WrittenStory, write_links, write_story};
 pub use updates::{UpdateChange, UpdateTimes, publish_update, rewrite_update, write_update};

@@ -1,9 +1,8 @@
-use std::collections::HashMap;
-
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use crate::content::{MissingStory, render_markdown};
+use super::Renderer;
+use crate::content::{MissingStory, Placement};
 use crate::db::{self, Connection, stories::StoryWrite};
 use crate::domain::{Slug, StoryDraft};
 
@@ -31,39 +30,24 @@ pub struct StoryTimes {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Current headlines by slug, with `overrides` (stories being saved) taking precedence.
-pub async fn headline_lookup(
-    conn: &mut Connection,
-    overrides: impl IntoIterator<Item = (String, String)>,
-) -> anyhow::Result<HashMap<String, String>> {
-    let mut headlines: HashMap<String, String> = db::stories::headlines(conn)
-        .await
-        .context("loading headlines")?
-        .into_iter()
-        .collect();
-    headlines.extend(overrides);
-    Ok(headlines)
-}
-
 /// Writes a story with its topics and search entry, unless nothing changed.
 ///
-/// The body is rendered here, against `headlines`, so a `READ MORE:` to a
-/// missing story refuses the save. Links are written by [`write_links`] once
+/// The body is rendered here, by `renderer`, so a `READ MORE:` to a
+/// missing or unpublished story refuses the save. Links are written by [`write_links`] once
 /// every story of the batch exists.
 pub async fn write_story(
     conn: &mut Connection,
     draft: &StoryDraft,
     times: StoryTimes,
-    headlines: &HashMap<String, String>,
+    renderer: &Renderer,
 ) -> anyhow::Result<Result<WrittenStory, MissingStory>> {
-    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
-    let rendered = match render_markdown(&draft.body_md, &lookup) {
+    let rendered = match renderer.render(&draft.body_md, Placement::StoryBody) {
         Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
     let row = story_row(draft, times, rendered.html.as_str());
     let topic_ids = upsert_topics(conn, draft).await?;
-    let (id, change) = insert_or_update(conn, &row, &topic_ids, headlines).await?;
+    let (id, change) = insert_or_update(conn, &row, &topic_ids, renderer).await?;
     if change == StoryChange::Unchanged {
         let read_more = rendered.read_more;
         return Ok(Ok(WrittenStory {
@@ -93,7 +77,7 @@ async fn insert_or_update(
     conn: &mut Connection,
     row: &StoryWrite<'_>,
     topic_ids: &[i64],
-    headlines: &HashMap<String, String>,
+    renderer: &Renderer,
 ) -> anyhow::Result<(i64, StoryChange)> {
     let Some(old) = db::stories::find_by_slug(conn, row.slug)
         .await
@@ -116,7 +100,7 @@ async fn insert_or_update(
         .await
         .context("updating story")?;
     if old.headline != row.headline {
-        follow_headline_change(conn, old.id, &old.slug, headlines).await?;
+        follow_headline_change(conn, old.id, &old.slug, renderer).await?;
     }
     Ok((old.id, StoryChange::Updated))
 }
@@ -189,18 +173,17 @@ async fn follow_headline_change(
     conn: &mut Connection,
     story_id: i64,
     slug: &str,
-    headlines: &HashMap<String, String>,
+    renderer: &Renderer,
 ) -> anyhow::Result<()> {
-    // A source's targets all existed when it was saved and stories are never
-    // deleted, so a missing target here would be a bug: keep the old HTML.
-    let lookup = |s: &Slug| headlines.get(s.as_str()).cloned();
+    // A source's targets were all published when it was saved and stories are
+    // never deleted; one since made a draft refuses the render: keep the old HTML.
     for (source_id, body_md) in db::links::sources_of(conn, story_id).await? {
-        if let Ok(rendered) = render_markdown(&body_md, &lookup) {
+        if let Ok(rendered) = renderer.render(&body_md, Placement::StoryBody) {
             db::stories::set_body_html(conn, source_id, rendered.html.as_str()).await?;
         }
     }
     for (update_id, body_md) in db::links::updates_linking_to(conn, slug).await? {
-        if let Ok(rendered) = render_markdown(&body_md, &lookup) {
+        if let Ok(rendered) = renderer.render(&body_md, Placement::Update(update_id)) {
             db::updates::set_body_html(conn, update_id, rendered.html.as_str()).await?;
         }
     }

@@ -1,14 +1,13 @@
-use std::collections::HashMap;
-
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use sqlx::SqlitePool;
 
+use super::Renderer;
 use crate::after_commit::Committed;
-use crate::content::{MissingStory, RenderedMarkdown, render_markdown};
+use crate::content::{MissingStory, Placement, RenderedMarkdown};
 use crate::db::{self, Connection, updates::UpdateWrite};
-use crate::domain::{Change, KindDetails, Slug, UpdateDraft};
+use crate::domain::{Change, KindDetails, UpdateDraft};
 
 /// When an update was posted, and, for an edit, when it was corrected.
 #[derive(Debug, Clone, Copy)]
@@ -31,16 +30,6 @@ impl UpdateChange {
             self;
         id
     }
-}
-
-/// Renders an update's Markdown; refuses a `READ MORE:` to a missing story.
-fn render(
-    draft: &UpdateDraft,
-    headlines: &HashMap<String, String>,
-) -> Result<RenderedMarkdown, MissingStory> {
-    render_markdown(&draft.body_md, &|s: &Slug| {
-        headlines.get(s.as_str()).cloned()
-    })
 }
 
 /// The row to store for a rendered update.
@@ -84,39 +73,45 @@ fn update_row<'a>(
 
 /// Stores one update: inserts it, or rewrites the one imported under the same
 /// key; keeps the search index in step.
+///
+/// An update's footnote ids carry its id (`u123-fn-1`), which SQLite gives
+/// only on insert: a new update is inserted, then rendered and rewritten in
+/// the same transaction. A refused `READ MORE:` leaves the insert in a
+/// transaction the caller rolls back.
 pub async fn write_update(
     conn: &mut Connection,
     story_id: i64,
     draft: &UpdateDraft,
     times: UpdateTimes,
     import_key: Option<&str>,
-    headlines: &HashMap<String, String>,
+    renderer: &Renderer,
 ) -> anyhow::Result<Result<UpdateChange, MissingStory>> {
-    let rendered = match render(draft, headlines) {
-        Ok(rendered) => rendered,
-        Err(missing) => return Ok(Err(missing)),
-    };
-    let row = update_row(draft, times.posted_at, &rendered);
     let existing = match import_key {
         Some(key) => db::updates::find_imported(conn, story_id, key).await?,
         None => None,
     };
-    let change = match existing {
-        Some(old) if old.as_write() == row => return Ok(Ok(UpdateChange::Unchanged(old.id))),
-        Some(old) => {
-            db::updates::rewrite(conn, old.id, &row, times.edited_at)
-                .await
-                .context("rewriting update")?;
-            UpdateChange::Updated(old.id)
-        }
-        None => UpdateChange::Created(
-            db::updates::insert(conn, story_id, &row, import_key)
-                .await
-                .context("inserting update")?,
-        ),
+    let Some(old) = existing else {
+        let unrendered = RenderedMarkdown::default();
+        let id = db::updates::insert(
+            conn,
+            story_id,
+            &update_row(draft, times.posted_at, &unrendered),
+            import_key,
+        )
+        .await
+        .context("inserting update")?;
+        let written = rewrite_update(conn, story_id, id, draft, times, renderer).await?;
+        return Ok(written.map(|()| UpdateChange::Created(id)));
     };
-    index_and_link(conn, story_id, change.id(), draft, &rendered).await?;
-    Ok(Ok(change))
+    let rendered = match renderer.render(&draft.body_md, Placement::Update(old.id)) {
+        Ok(rendered) => rendered,
+        Err(missing) => return Ok(Err(missing)),
+    };
+    if old.as_write() == update_row(draft, times.posted_at, &rendered) {
+        return Ok(Ok(UpdateChange::Unchanged(old.id)));
+    }
+    let written = rewrite_update(conn, story_id, old.id, draft, times, renderer).await?;
+    Ok(written.map(|()| UpdateChange::Updated(old.id)))
 }
 
 /// Keeps the search index and the update's READ MORE links in step with it.
@@ -142,9 +137,9 @@ pub async fn rewrite_update(
     update_id: i64,
     draft: &UpdateDraft,
     times: UpdateTimes,
-    headlines: &HashMap<String, String>,
+    renderer: &Renderer,
 ) -> anyhow::Result<Result<(), MissingStory>> {
-    let rendered = match render(draft, headlines) {
+    let rendered = match renderer.render(&draft.body_md, Placement::Update(update_id)) {
         Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
@@ -157,7 +152,8 @@ pub async fn rewrite_update(
 }
 
 /// Publishes a new live update on a story: one transaction (row, search
-/// index, the story's live state, audit, change log). `editor_id` is who
+/// index, the story's live state, audit, change log). `site_url` is the
+/// site's public URL, which absolute read-more links may start with. `editor_id` is who
 /// published it, for the audit trail (`None` for the system).
 pub async fn publish_update(
     db: &SqlitePool,
@@ -165,14 +161,15 @@ pub async fn publish_update(
     draft: &UpdateDraft,
     posted_at: DateTime<Utc>,
     editor_id: Option<i64>,
+    site_url: &str,
 ) -> anyhow::Result<Result<(i64, Committed), MissingStory>> {
     let mut tx = db::write_tx(db).await.context("starting transaction")?;
-    let headlines = super::headline_lookup(&mut tx, []).await?;
+    let renderer = super::headline_lookup(&mut tx, site_url, []).await?;
     let times = UpdateTimes {
         posted_at,
         edited_at: None,
     };
-    let id = match write_update(&mut tx, story_id, draft, times, None, &headlines).await? {
+    let id = match write_update(&mut tx, story_id, draft, times, None, &renderer).await? {
         Ok(change) => change.id(),
         Err(missing) => return Ok(Err(missing)),
     };

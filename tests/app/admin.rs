@@ -153,6 +153,44 @@ async fn a_missing_or_wrong_csrf_token_is_refused_and_changes_nothing() {
 }
 
 #[actix_web::test]
+async fn a_read_more_to_a_draft_is_refused_on_stories_and_on_updates() {
+    let app = TestApp::spawn().await;
+    let desk = app.sign_in("sarah").await;
+    let draft = [
+        ("headline", "Embargoed"),
+        ("body", "Not yet."),
+        ("status", "draft"),
+        ("live", "none"),
+        ("action", "save"),
+    ];
+    let page = desk.post("/admin/stories/new", &draft).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let read_more = "READ MORE: [x](/news/embargoed)";
+    let linking = [
+        ("headline", "Linker"),
+        ("body", read_more),
+        ("status", "published"),
+        ("live", "none"),
+        ("action", "save"),
+    ];
+    let page = desk.post("/admin/stories/new", &linking).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = page.texts("#body-error").join(" ");
+    assert!(error.contains("no published story “embargoed”"), "{error}");
+    let slug = desk.create_story("Live story", "Body.").await;
+    let fields = [("body", read_more), ("kind", "update"), ("time", "")];
+    let page = desk.publish_update(&slug, &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.texts("#body-error").len(), 1, "{}", page.body);
+    assert!(
+        !app.get_page(&format!("/news/{slug}"))
+            .await
+            .body
+            .contains("Embargoed")
+    );
+}
+
+#[actix_web::test]
 async fn story_validation_errors_sit_next_to_fields_and_keep_the_text() {
     let app = TestApp::spawn().await;
     let desk = app.sign_in("sarah").await;

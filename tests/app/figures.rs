@@ -14,9 +14,23 @@ const CSV_HEADER: &str = "time,what,place,number,source,update_id,permalink";
 /// Figures updates in the demo story, each counting something different.
 const DEMO_FIGURES: usize = 5;
 
-/// Publishes a figures update on the demo live story, posted at `hh:mm` UTC on
-/// the strike day, and returns its id.
+/// The trust's name, the source of most figures.
+const TRUST: &str = "Calderdale and Huddersfield NHS Foundation Trust";
+
+/// Publishes a figures update from the trust on the demo live story, posted
+/// at `hh:mm` UTC on the strike day, and returns its id.
 async fn publish_figure(app: &TestApp, number: i64, what: &str, hh_mm: (u32, u32)) -> i64 {
+    publish_sourced_figure(app, number, what, TRUST, hh_mm).await
+}
+
+/// [`publish_figure`] with another source.
+async fn publish_sourced_figure(
+    app: &TestApp,
+    number: i64,
+    what: &str,
+    source: &str,
+    hh_mm: (u32, u32),
+) -> i64 {
     let mut conn = app.room.db.acquire().await.unwrap();
     let story = newsdesk::db::stories::find_by_slug(&mut conn, SLUG)
         .await
@@ -29,7 +43,7 @@ async fn publish_figure(app: &TestApp, number: i64, what: &str, hh_mm: (u32, u32
         number: number.to_string(),
         what: what.into(),
         place: "Halifax".into(),
-        source: "Calderdale and Huddersfield NHS Foundation Trust".into(),
+        source: source.into(),
         ..UpdateInput::default()
     }
     .validate()
@@ -37,11 +51,17 @@ async fn publish_figure(app: &TestApp, number: i64, what: &str, hh_mm: (u32, u32
     let posted_at = Utc
         .with_ymd_and_hms(2016, 1, 12, hh_mm.0, hh_mm.1, 0)
         .unwrap();
-    let (id, committed) =
-        newsdesk::publishing::publish_update(&app.room.db, story.id, &draft, posted_at, None)
-            .await
-            .unwrap()
-            .unwrap();
+    let (id, committed) = newsdesk::publishing::publish_update(
+        &app.room.db,
+        story.id,
+        &draft,
+        posted_at,
+        None,
+        &app.room.site_url,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     app.room.after_commit.committed(Some(committed)).await;
     id
 }
@@ -142,6 +162,20 @@ async fn figures_csv_has_a_row_per_figure_and_quotes_awkward_text() {
          https://news.example/news/{SLUG}?update={id}#update-{id}"
     );
     assert!(lines.contains(&row.as_str()), "{lines:#?}");
+}
+
+#[actix_web::test]
+async fn figures_csv_cells_that_would_start_a_formula_are_written_as_text() {
+    let app = TestApp::with_demo_content().await;
+    let formula = r#"=HYPERLINK("https://evil.example","Click")"#;
+    let id = publish_sourced_figure(&app, 3, formula, formula, (15, 0)).await;
+    let page = app.get_page(CSV).await;
+    let row = format!(
+        "2016-01-12T15:00:00Z,\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"Click\"\")\",Halifax,3,\
+         \"'=HYPERLINK(\"\"https://evil.example\"\",\"\"Click\"\")\",{id},\
+         https://news.example/news/{SLUG}?update={id}#update-{id}"
+    );
+    assert!(csv_lines(&page).contains(&row.as_str()), "{}", page.body);
 }
 
 #[actix_web::test]

@@ -114,7 +114,7 @@ impl TestApp {
     /// Imports `dir` as `newsdesk serve` does before it serves: nobody is
     /// told of the changes, since nobody is reading yet.
     pub async fn import_at_start(&self, dir: &Path) {
-        import_dir(&self.room.db, dir, false)
+        import_dir(&self.room.db, dir, &self.room.site_url, false)
             .await
             .expect("content imports");
         self.room.after_commit.skip_backlog().await.unwrap();
@@ -123,7 +123,7 @@ impl TestApp {
     /// Imports `dir` as `newsdesk import` does, then lets the after-commit
     /// module handle it at once (the server would within a second).
     pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
-        let report = import_dir(&self.room.db, dir, false).await;
+        let report = import_dir(&self.room.db, dir, &self.room.site_url, false).await;
         self.room.after_commit.catch_up().await;
         report
     }
@@ -245,11 +245,17 @@ impl TestApp {
     ) -> i64 {
         let story = self.story(slug).await;
         let draft = update.validate().expect("a valid update");
-        let (id, committed) =
-            newsdesk::publishing::publish_update(&self.room.db, story.id, &draft, posted_at, None)
-                .await
-                .expect("published")
-                .expect("no missing READ MORE target");
+        let (id, committed) = newsdesk::publishing::publish_update(
+            &self.room.db,
+            story.id,
+            &draft,
+            posted_at,
+            None,
+            &self.room.site_url,
+        )
+        .await
+        .expect("published")
+        .expect("no missing READ MORE target");
         self.room.after_commit.committed(Some(committed)).await;
         id
     }
@@ -285,6 +291,7 @@ impl TestApp {
             None,
             editor,
             chrono::Utc::now(),
+            &self.room.site_url,
         )
         .await
         .expect("saved")
@@ -313,6 +320,7 @@ impl TestApp {
             posted_at,
             editor,
             chrono::Utc::now(),
+            &self.room.site_url,
         )
         .await
         .expect("edited")

@@ -91,11 +91,61 @@ async fn a_read_more_to_a_missing_story_is_refused_and_nothing_is_written() {
     ]);
     let error = app.import(dir.path()).await.unwrap_err().to_string();
     assert!(error.contains("linking-story.md:10:"), "{error}");
-    assert!(error.contains("no story “no-such-story”"), "{error}");
+    assert!(
+        error.contains("no published story “no-such-story”"),
+        "{error}"
+    );
     assert_eq!(
         app.get_page("/news/good-story").await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[actix_web::test]
+async fn a_read_more_to_a_draft_in_the_same_import_is_refused() {
+    let app = TestApp::spawn().await;
+    let draft =
+        story_file("Embargoed", "Not yet.").replace("+++\nNot", "status = \"draft\"\n+++\nNot");
+    let dir = content_dir(&[
+        ("embargoed.md", &draft),
+        (
+            "linker.md",
+            &story_file("Linker", "READ MORE: [x](/news/embargoed)"),
+        ),
+    ]);
+    let error = app.import(dir.path()).await.unwrap_err().to_string();
+    assert!(error.contains("linker.md:"), "{error}");
+    assert!(error.contains("no published story “embargoed”"), "{error}");
+}
+
+#[actix_web::test]
+async fn footnotes_of_a_story_and_of_its_updates_have_ids_unique_on_the_page() {
+    let app = TestApp::spawn().await;
+    let update = |time: &str, text: &str| {
+        format!(
+            "\n+++ update\ntime = {time}\nkind = \"update\"\nauthor = \"Desk\"\n+++\n{text}[^1]\n\n[^1]: Source of {text}\n"
+        )
+    };
+    let body = format!(
+        "Body claim.[^1]\n\n[^1]: Source of the body.\n{}{}",
+        update("2016-01-12T08:00:00Z", "First"),
+        update("2016-01-12T09:00:00Z", "Second")
+    );
+    let dir = content_dir(&[("noted.md", &story_file("Noted", &body))]);
+    app.import(dir.path()).await.unwrap();
+    let page = app.get_page("/news/noted").await;
+    let ids = page.attrs(".footnote-definition", "id");
+    let targets = page.attrs(".footnote-reference a", "href");
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 3, "{ids:?}");
+    let mut expected: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+    expected.sort();
+    let mut targets = targets;
+    targets.sort();
+    assert_eq!(targets, expected, "each reference reaches its own footnote");
 }
 
 #[actix_web::test]

@@ -14,6 +14,7 @@ mod live;
 mod live_model;
 mod page_cache;
 mod process;
+mod properties;
 mod reader;
 mod site;
 mod websub;

@@ -13,7 +13,7 @@ use super::kept_forms::{RestoreQuery, restored_or};
 use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
-use crate::content::{SafeHtml, render_markdown};
+use crate::content::{Placement, SafeHtml};
 use crate::db::{self, stories::StoryRow};
 use crate::domain::{FieldErrors, Slug};
 use crate::error::{AppError, AppResult};
@@ -171,6 +171,7 @@ async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpRespons
         loaded_version,
         page.editor.id,
         room.clock.now(),
+        &room.site_url,
     )
     .await?
     {
@@ -209,8 +210,8 @@ async fn preview(
     body_md: &str,
 ) -> AppResult<HttpResponse> {
     let mut conn = room.db.acquire().await?;
-    let headlines = publishing::headline_lookup(&mut conn, []).await?;
-    match render_markdown(body_md, &|s: &Slug| headlines.get(s.as_str()).cloned()) {
+    let renderer = publishing::headline_lookup(&mut conn, &room.site_url, []).await?;
+    match renderer.render(body_md, Placement::StoryBody) {
         Ok(rendered) => {
             page.preview = Some(rendered.html);
             page.respond(StatusCode::OK)

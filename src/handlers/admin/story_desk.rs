@@ -126,7 +126,15 @@ pub async fn publish(
         Ok(valid) => valid,
         Err(errors) => return render(&room, editor, story, form, errors, None).await,
     };
-    match publishing::publish_update(&room.db, story.id, &draft, posted_at, Some(editor.id)).await?
+    match publishing::publish_update(
+        &room.db,
+        story.id,
+        &draft,
+        posted_at,
+        Some(editor.id),
+        &room.site_url,
+    )
+    .await?
     {
         Ok((id, committed)) => {
             room.after_commit.committed(Some(committed)).await;

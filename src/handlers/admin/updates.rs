@@ -107,6 +107,7 @@ pub async fn save_edit(
                 posted_at,
                 editor.id,
                 now,
+                &room.site_url,
             )
             .await?
             {

@@ -135,13 +135,15 @@ async fn an_edited_update_keeps_its_guid() {
         .await;
     let draft = plain_update("Pickets number 50.").validate().unwrap();
     let mut tx = app.room.db.begin().await.unwrap();
-    let headlines = headline_lookup(&mut tx, []).await.unwrap();
+    let renderer = headline_lookup(&mut tx, &app.room.site_url, [])
+        .await
+        .unwrap();
     let times = UpdateTimes {
         posted_at: posted,
         edited_at: Some(at("2016-01-12T18:05:00Z")),
     };
     let story_id = app.story(LIVE).await.id;
-    rewrite_update(&mut tx, story_id, id, &draft, times, &headlines)
+    rewrite_update(&mut tx, story_id, id, &draft, times, &renderer)
         .await
         .unwrap()
         .unwrap();

@@ -102,7 +102,7 @@ pub async fn figures_csv(
         CSV,
         || async {
             let (slug, series) = load(&room, &slug).await?;
-            Ok(csv(&room, &slug, &series))
+            Ok(csv(&room, &slug, &series)?)
         },
     )
     .await?;
@@ -164,73 +164,55 @@ fn permalink(room: &Newsroom, slug: &str, id: i64) -> String {
     urls::absolute(&room.site_url, &urls::update(slug, id))
 }
 
-/// The CSV document: the header, then every figure, series by series.
-fn csv(room: &Newsroom, slug: &str, series: &[Series]) -> String {
-    let mut out = String::new();
-    push_record(&mut out, &CSV_HEADER);
+/// The CSV document (RFC 4180: CRLF line ends, quotes where needed): the
+/// header, then every figure, series by series.
+fn csv(room: &Newsroom, slug: &str, series: &[Series]) -> anyhow::Result<String> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    out.write_record(CSV_HEADER)?;
     for figure in series.iter().flat_map(Series::points) {
-        push_record(
-            &mut out,
-            &[
-                // The same form as the JSON's times, so both agree to the byte.
-                &figure
-                    .posted_at
-                    .to_rfc3339_opts(SecondsFormat::AutoSi, true),
-                &figure.what,
-                figure.place.as_deref().unwrap_or(""),
-                &figure.number.to_string(),
-                &figure.source,
-                &figure.id.to_string(),
-                &permalink(room, slug, figure.id),
-            ],
-        );
+        let record = [
+            // The same form as the JSON's times, so both agree to the byte.
+            figure
+                .posted_at
+                .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            figure.what.clone(),
+            figure.place.clone().unwrap_or_default(),
+            figure.number.to_string(),
+            figure.source.clone(),
+            figure.id.to_string(),
+            permalink(room, slug, figure.id),
+        ];
+        out.write_record(record.map(inert))?;
     }
-    out
+    let bytes = out.into_inner().context("finishing figures CSV")?;
+    String::from_utf8(bytes).context("figures CSV is UTF-8")
 }
 
-/// Appends one RFC 4180 record: fields joined by commas, ended by CRLF.
-fn push_record(out: &mut String, fields: &[&str]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_field(out, field);
-    }
-    out.push_str("\r\n");
-}
+/// What a spreadsheet would take for the start of a formula (OWASP's list).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a
-/// line break, with each quote doubled.
-fn push_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
+/// A cell a spreadsheet shows as text: one that would start a formula
+/// (`=HYPERLINK(…)` from an update's "What" or "Source") gets a leading `'`.
+fn inert(cell: String) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
     } else {
-        out.push_str(field);
+        cell
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn record(fields: &[&str]) -> String {
-        let mut out = String::new();
-        push_record(&mut out, fields);
-        out
-    }
+    use super::inert;
 
     #[test]
-    fn plain_fields_are_written_as_they_are() {
-        assert_eq!(record(&["4000", "beds", ""]), "4000,beds,\r\n");
-    }
-
-    #[test]
-    fn commas_quotes_and_line_breaks_are_quoted() {
-        assert_eq!(
-            record(&["beds, \"closed\"", "two\nlines", "x"]),
-            "\"beds, \"\"closed\"\"\",\"two\nlines\",x\r\n"
-        );
+    fn cells_that_would_start_a_formula_are_made_text() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(inert(cell.to_owned()), format!("'{cell}"));
+        }
+        assert_eq!(inert("4000 beds".to_owned()), "4000 beds");
+        assert_eq!(inert(String::new()), "");
     }
 }
