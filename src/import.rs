@@ -18,7 +18,7 @@ use crate::content::{ContentError, MissingStory, ParsedStory, ParsedUpdate, pars
 use crate::db;
 use crate::domain::{Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput};
 use crate::publishing::{
-    self, Renderer, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory,
+    self, DeskChange, Renderer, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory,
 };
 
 /// What an import did.
@@ -30,6 +30,23 @@ pub struct ImportReport {
     pub updates_created: usize,
     pub updates_updated: usize,
     pub updates_unchanged: usize,
+    /// Rows the file would change but the desk changed since: left as the desk has them.
+    pub conflicts: Vec<ImportConflict>,
+}
+
+/// A story or update that the desk changed after it was imported, and that
+/// the file now changes too: the desk wins, and the operator is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportConflict {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ImportConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
 }
 
 impl fmt::Display for ImportReport {
@@ -43,7 +60,14 @@ impl fmt::Display for ImportReport {
             self.updates_created,
             self.updates_updated,
             self.updates_unchanged
-        )
+        )?;
+        if !self.conflicts.is_empty() {
+            write!(f, "; left as the desk changed them:")?;
+            for conflict in &self.conflicts {
+                write!(f, "\n  {conflict}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -258,7 +282,9 @@ async fn write_all(
     // Now that every story of the batch exists, links between them can be recorded.
     let now = chrono::Utc::now();
     for (stored, story) in &written {
-        publishing::write_links(&mut tx, stored.id, &stored.read_more).await?;
+        if stored.change != StoryChange::KeptByDesk {
+            publishing::write_links(&mut tx, stored.id, &stored.read_more).await?;
+        }
         db::content_files::record(&mut tx, story.draft.slug.as_str(), &story.sha256, now)
             .await
             .context("recording imported file hashes")?;
@@ -278,16 +304,35 @@ async fn write_one(
         published_at: story.parsed.published,
         updated_at: story.parsed.updated.unwrap_or(story.parsed.published),
     };
-    let stored = match publishing::write_story(tx, &story.draft, times, renderer).await? {
-        Ok(stored) => stored,
-        Err(missing) => return Ok(Err(vec![missing_story_error(&story.parsed, &missing)])),
+    let slug = story.draft.slug.as_str();
+    let stored = if db::content_files::desk_changed_since_import(tx, slug).await? {
+        let current = db::stories::find_by_slug(tx, slug)
+            .await?
+            .context("a story the desk changed")?;
+        report.conflicts.push(ImportConflict {
+            file: story.parsed.file.clone(),
+            line: 1,
+            message: format!(
+                "story “{slug}” was changed at the desk after it was imported; the file's version was not imported"
+            ),
+        });
+        WrittenStory {
+            id: current.id,
+            change: StoryChange::KeptByDesk,
+            read_more: Vec::new(),
+        }
+    } else {
+        match publishing::write_story(tx, &story.draft, times, renderer).await? {
+            Ok(stored) => stored,
+            Err(missing) => return Ok(Err(vec![missing_story_error(&story.parsed, &missing)])),
+        }
     };
     match stored.change {
         StoryChange::Created => report.stories_created += 1,
         StoryChange::Updated => report.stories_updated += 1,
-        StoryChange::Unchanged => report.stories_unchanged += 1,
+        StoryChange::Unchanged | StoryChange::KeptByDesk => report.stories_unchanged += 1,
     }
-    if stored.change != StoryChange::Unchanged {
+    if matches!(stored.change, StoryChange::Created | StoryChange::Updated) {
         publishing::record_change(tx, stored.id, Change::StorySaved).await?;
     }
     let mut errors = Vec::new();
@@ -299,16 +344,17 @@ async fn write_one(
         let key = parsed.time.to_rfc3339();
         match publishing::write_update(tx, stored.id, draft, times, Some(&key), renderer).await? {
             Ok(change) => {
-                report.count_update(change);
-                let logged = match change {
-                    UpdateChange::Created(id) => Some(Change::Published(id)),
-                    UpdateChange::Updated(id) => Some(Change::Edited(id)),
-                    UpdateChange::Unchanged(_) => None,
+                let logged = match &change {
+                    UpdateChange::Created(id) => Some(Change::Published(*id)),
+                    UpdateChange::Updated(id) => Some(Change::Edited(*id)),
+                    UpdateChange::Unchanged(_) | UpdateChange::KeptByDesk { .. } => None,
                 };
                 if let Some(logged) = logged {
                     publishing::record_change(tx, stored.id, logged).await?;
                 }
-                if parsed.front.pinned {
+                let kept = matches!(change, UpdateChange::KeptByDesk { .. });
+                report.count_update(&story.parsed.file, parsed.line, &change);
+                if parsed.front.pinned && !kept && stored.change != StoryChange::KeptByDesk {
                     db::stories::set_pinned_update(tx, stored.id, Some(change.id()))
                         .await
                         .context("pinning")?;
@@ -325,11 +371,26 @@ async fn write_one(
 }
 
 impl ImportReport {
-    fn count_update(&mut self, change: UpdateChange) {
+    fn count_update(&mut self, file: &Path, line: usize, change: &UpdateChange) {
         match change {
             UpdateChange::Created(_) => self.updates_created += 1,
             UpdateChange::Updated(_) => self.updates_updated += 1,
             UpdateChange::Unchanged(_) => self.updates_unchanged += 1,
+            UpdateChange::KeptByDesk { id, desk, differs } => {
+                self.updates_unchanged += 1;
+                let done = match desk {
+                    DeskChange::Edited => "edited",
+                    DeskChange::Deleted => "deleted",
+                };
+                self.conflicts.push(ImportConflict {
+                    file: file.to_owned(),
+                    line,
+                    message: format!(
+                        "update {id} was {done} at the desk; the file's {} differs and was not imported",
+                        differs.join(", ")
+                    ),
+                });
+            }
         }
     }
 }

@@ -12,6 +12,23 @@ pub async fn hash_of(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<S
         .await
 }
 
+/// Whether the desk has changed story `slug` since its file was last
+/// imported: saved it (a revision by an editor) or ended its live coverage.
+pub async fn desk_changed_since_import(conn: &mut Connection, slug: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (
+           SELECT 1 FROM stories s JOIN content_files f ON f.slug = s.slug
+           WHERE s.slug = ?1 AND (
+             s.live_ended_at > f.imported_at
+             OR EXISTS (SELECT 1 FROM story_revisions r
+                        WHERE r.story_id = s.id AND r.editor_id IS NOT NULL
+                          AND r.saved_at > f.imported_at)))",
+    )
+    .bind(slug)
+    .fetch_one(conn)
+    .await
+}
+
 /// Records that this version of the file was imported.
 pub async fn record(
     conn: &mut Connection,

@@ -287,6 +287,14 @@ pub async fn insert_revision(
     Ok(())
 }
 
+/// Whether the desk has deleted, and whether it has edited, update `id`.
+pub async fn desk_state(conn: &mut Connection, id: i64) -> sqlx::Result<(bool, bool)> {
+    sqlx::query_as("SELECT deleted_at IS NOT NULL, edited_at IS NOT NULL FROM updates WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
 pub async fn is_deleted(conn: &mut Connection, id: i64) -> sqlx::Result<bool> {
     let deleted: Option<bool> =
         sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM updates WHERE id = ?")

@@ -16,4 +16,6 @@ pub use desk::{
 };
 pub use render::{Renderer, headline_lookup};
 pub use stories::{StoryChange, StoryTimes, WrittenStory, write_links, write_story};
-pub use updates::{UpdateChange, UpdateTimes, publish_update, rewrite_update, write_update};
+pub use updates::{
+    DeskChange, UpdateChange, UpdateTimes, publish_update, rewrite_update, write_update,
+};

@@ -21,6 +21,9 @@ pub enum StoryChange {
     Created,
     Updated,
     Unchanged,
+    /// Saved at the desk since its file was last imported: the importer
+    /// leaves it alone (the desk wins).
+    KeptByDesk,
 }
 
 /// When a story was first published and last changed.

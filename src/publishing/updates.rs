@@ -17,19 +17,57 @@ pub struct UpdateTimes {
 }
 
 /// What [`write_update`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpdateChange {
     Created(i64),
     Updated(i64),
     Unchanged(i64),
+    /// The import differs from an update that the desk has edited or
+    /// deleted since: the desk wins and the row is left alone.
+    KeptByDesk {
+        id: i64,
+        desk: DeskChange,
+        /// What the import would have changed, as an editor names it.
+        differs: Vec<&'static str>,
+    },
+}
+
+/// What the desk did to an imported update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskChange {
+    Edited,
+    Deleted,
 }
 
 impl UpdateChange {
-    pub fn id(self) -> i64 {
-        let (UpdateChange::Created(id) | UpdateChange::Updated(id) | UpdateChange::Unchanged(id)) =
-            self;
-        id
+    pub fn id(&self) -> i64 {
+        match self {
+            UpdateChange::Created(id)
+            | UpdateChange::Updated(id)
+            | UpdateChange::Unchanged(id)
+            | UpdateChange::KeptByDesk { id, .. } => *id,
+        }
     }
+}
+
+/// The fields in which two versions of an update differ, as an editor names them.
+fn differing_fields(old: &UpdateWrite<'_>, new: &UpdateWrite<'_>) -> Vec<&'static str> {
+    let fields = [
+        ("text", old.body_md != new.body_md),
+        ("time", old.posted_at != new.posted_at),
+        ("kind", old.kind != new.kind),
+        ("author", old.author != new.author),
+        ("key event", old.key_event != new.key_event),
+        ("place", old.place != new.place),
+        ("who", old.who != new.who),
+        ("number", old.figure_number != new.figure_number),
+        ("what", old.figure_what != new.figure_what),
+        ("source", old.figure_source != new.figure_source),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(name, differs)| differs.then_some(name))
+        .collect()
 }
 
 /// The row to store for a rendered update.
@@ -107,8 +145,21 @@ pub async fn write_update(
         Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
-    if old.as_write() == update_row(draft, times.posted_at, &rendered) {
+    let new = update_row(draft, times.posted_at, &rendered);
+    if old.as_write() == new {
         return Ok(Ok(UpdateChange::Unchanged(old.id)));
+    }
+    let desk = match db::updates::desk_state(conn, old.id).await? {
+        (true, _) => Some(DeskChange::Deleted),
+        (false, true) => Some(DeskChange::Edited),
+        (false, false) => None,
+    };
+    if let Some(desk) = desk {
+        return Ok(Ok(UpdateChange::KeptByDesk {
+            id: old.id,
+            desk,
+            differs: differing_fields(&old.as_write(), &new),
+        }));
     }
     let written = rewrite_update(conn, story_id, old.id, draft, times, renderer).await?;
     Ok(written.map(|()| UpdateChange::Updated(old.id)))

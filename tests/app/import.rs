@@ -207,3 +207,107 @@ async fn a_headline_change_reaches_read_more_links_in_live_updates() {
         ["New headline"]
     );
 }
+
+/// A story file with two updates whose texts are `first` and `second`.
+fn file_with_updates(first: &str, second: &str) -> String {
+    format!(
+        "{}\n+++ update\ntime = 2016-01-12T08:00:00Z\nkind = \"update\"\nauthor = \"Desk\"\n+++\n{first}\n\n\
+         +++ update\ntime = 2016-01-12T09:00:00Z\nkind = \"update\"\nauthor = \"Desk\"\n+++\n{second}\n",
+        story_file("Desk wins", "Body.")
+    )
+}
+
+#[actix_web::test]
+async fn re_importing_a_changed_file_never_reverts_the_desks_corrections_or_deletions() {
+    let app = TestApp::spawn().await;
+    let dir = content_dir(&[(
+        "desk-wins.md",
+        &file_with_updates("Frist report", "Second report"),
+    )]);
+    app.import(dir.path()).await.unwrap();
+    let page = app.get_page("/news/desk-wins").await;
+    let ids: Vec<i64> = page
+        .attrs("article.update", "data-update-id")
+        .iter()
+        .map(|id| id.parse().unwrap())
+        .collect();
+    let (second, first) = (ids[0], ids[1]);
+    let editor = app.create_editor("ed").await;
+    app.edit(
+        "desk-wins",
+        first,
+        "First report, corrected at the desk",
+        editor,
+    )
+    .await;
+    app.delete("desk-wins", second, editor).await;
+
+    // The file changes both updates afterwards.
+    std::fs::write(
+        dir.path().join("desk-wins.md"),
+        file_with_updates("First report from the file", "Second report, zebra"),
+    )
+    .unwrap();
+    let report = app.import(dir.path()).await.unwrap();
+    assert_eq!(report.conflicts.len(), 2, "{report}");
+    let lines: Vec<String> = report.conflicts.iter().map(|c| c.to_string()).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("desk-wins.md:") && l.contains("edited") && l.contains("text")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.contains("deleted")), "{lines:?}");
+
+    let page = app.get_page("/news/desk-wins").await;
+    assert_eq!(
+        page.texts("article.update .update-body"),
+        ["First report, corrected at the desk"]
+    );
+    let search = app.get_page("/search?q=zebra").await;
+    assert!(
+        search.attrs(".search-results a", "href").is_empty(),
+        "a deleted update stays out of search"
+    );
+    let feed = app.get_page("/news/desk-wins/feed.xml").await;
+    assert!(!feed.body.contains("zebra") && !feed.body.contains("Second report"));
+}
+
+#[actix_web::test]
+async fn re_importing_never_reverts_a_story_saved_at_the_desk() {
+    let app = TestApp::spawn().await;
+    let dir = content_dir(&[("kept.md", &story_file("Headline from the file", "Body."))]);
+    app.import(dir.path()).await.unwrap();
+    let desk = app.sign_in("ed").await;
+    let form = desk.get("/admin/stories/kept/edit").await;
+    let version = form.attrs("input[name=version]", "value").remove(0);
+    let saved = desk
+        .post(
+            "/admin/stories/kept/edit",
+            &[
+                ("headline", "Headline from the desk"),
+                ("standfirst", "Standfirst."),
+                ("body", "Body."),
+                ("topics", "Doctors' strike"),
+                ("byline", "Desk"),
+                ("status", "published"),
+                ("live", "none"),
+                ("slug", "kept"),
+                ("version", &version),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    std::fs::write(
+        dir.path().join("kept.md"),
+        story_file("Headline changed in the file", "Body."),
+    )
+    .unwrap();
+    let report = app.import(dir.path()).await.unwrap();
+    assert_eq!(report.conflicts.len(), 1, "{report}");
+    assert_eq!(
+        app.get_page("/news/kept").await.texts("h1"),
+        ["Headline from the desk"]
+    );
+}
