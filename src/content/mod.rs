@@ -7,4 +7,4 @@ mod safe_html;
 
 pub use front_matter::{ContentError, ParsedStory, ParsedUpdate, parse_story_file};
 pub use markdown::{MissingStory, RenderedMarkdown, render_markdown};
-pub use safe_html::SafeHtml;
+pub use safe_html::{SafeHtml, escape};
