@@ -9,7 +9,8 @@ use chrono::Utc;
 use tokio::net::TcpSocket;
 
 use crate::config::Config;
-use crate::{Newsroom, auth, db, http_server, import};
+use crate::domain::TokenPurpose;
+use crate::{Newsroom, auth, db, http_server, import, tokens};
 
 /// `newsdesk serve`: migrate, import `content/`, serve until SIGINT/SIGTERM.
 /// actix-web then stops accepting and lets in-flight requests finish; every
@@ -71,17 +72,22 @@ async fn shutdown_signal() {
     }
 }
 
-/// With no editor account yet, prints a one-time link to create the first
-/// one. There is no default password anywhere.
+/// With no editor account yet, prints a link to create the first one, good
+/// once and for a day ([`TokenPurpose::lifetime`]); each start prints a new
+/// one and the older stops working. There is no default password anywhere.
 async fn offer_setup_link(room: &Newsroom) -> anyhow::Result<()> {
-    let mut conn = room.db.acquire().await?;
-    if db::editors::count(&mut conn).await? > 0 {
+    let mut tx = db::write_tx(&room.db).await?;
+    if db::editors::count(&mut tx).await? > 0 {
         return Ok(());
     }
-    let token = auth::new_token();
-    db::editors::replace_setup_token(&mut conn, &auth::token_hash(&token), Utc::now()).await?;
+    let link = tokens::replace(&mut tx, TokenPurpose::Setup, room.clock.now()).await?;
+    tx.commit().await?;
     println!("No editor account exists yet. Create the first one, once, at:");
-    println!("    {}/admin/setup/{token}", room.site_url);
+    println!("    {}/admin/setup/{}", room.site_url, link.token);
+    println!(
+        "The link works until {} UTC; restart the server for a new one.",
+        link.expires_at.format("%Y-%m-%d %H:%M")
+    );
     Ok(())
 }
 

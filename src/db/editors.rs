@@ -1,4 +1,4 @@
-//! Editor accounts, their sessions, one-time setup links, and saved forms.
+//! Editor accounts, their sessions, and saved forms.
 
 use chrono::{DateTime, Utc};
 
@@ -120,48 +120,6 @@ pub async fn delete_session(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Stores a new setup link, making any earlier unused one useless.
-pub async fn replace_setup_token(
-    conn: &mut Connection,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)")
-        .bind(token_hash)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Whether this setup link exists and has not been used.
-pub async fn setup_token_is_open(conn: &mut Connection, token_hash: &str) -> sqlx::Result<bool> {
-    let open: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(conn)
-            .await?;
-    Ok(open.is_some())
-}
-
-/// Marks the setup link used; false if it was already used (or never existed).
-pub async fn use_setup_token(
-    conn: &mut Connection,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
-            .bind(now)
-            .bind(token_hash)
-            .execute(conn)
-            .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// How long a kept form waits for its editor to sign in again.

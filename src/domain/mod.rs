@@ -4,6 +4,7 @@ mod change;
 mod errors;
 mod slug;
 mod story;
+mod token_purpose;
 mod update;
 mod update_id;
 
@@ -11,6 +12,7 @@ pub use change::Change;
 pub use errors::FieldErrors;
 pub use slug::Slug;
 pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};
+pub use token_purpose::TokenPurpose;
 pub use update::{KindDetails, UpdateDraft, UpdateInput, UpdateKind};
 pub use update_id::UpdateId;
 

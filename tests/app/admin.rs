@@ -1,11 +1,12 @@
 //! The editors' desk under `/admin`: sign-in, forms, CSRF, validation,
-//! conflicts, throttling, expired sessions and the setup link.
+//! conflicts, throttling and expired sessions; the setup link in `setup`.
 
 use awc::http::StatusCode;
-use newsdesk::db;
 
 use crate::editor_session::{PASSWORD, set_cookie};
 use crate::helpers::TestApp;
+
+mod setup;
 
 const DESK_PAGES: [&str; 5] = [
     "/admin",
@@ -443,44 +444,6 @@ async fn an_expired_session_keeps_the_text_through_signing_in_again() {
     );
     assert_eq!(form.attrs("input#who", "value"), ["BMA"]);
     assert!(form.texts(".notice")[0].contains("as you left it"));
-}
-
-#[actix_web::test]
-async fn the_setup_link_creates_the_first_editor_once() {
-    let app = TestApp::spawn().await;
-    let token = newsdesk::auth::new_token();
-    let mut conn = app.room.db.acquire().await.unwrap();
-    db::editors::replace_setup_token(
-        &mut conn,
-        &newsdesk::auth::token_hash(&token),
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    let path = format!("/admin/setup/{token}");
-    let form = app.get_page(&path).await;
-    assert_eq!(form.status, StatusCode::OK);
-    let cookie = set_cookie(&form, "newsdesk_login_csrf").unwrap();
-    let csrf = form.attrs("input[name=csrf_token]", "value").remove(0);
-    let fields = [
-        ("username", "chief"),
-        ("password", PASSWORD),
-        ("password_again", PASSWORD),
-        ("csrf_token", csrf.as_str()),
-    ];
-    let created = app.post_form(&path, &cookie, &fields).await;
-    assert_eq!(created.status, StatusCode::SEE_OTHER);
-    assert!(set_cookie(&created, "newsdesk_session").is_some());
-    assert_eq!(app.get_page(&path).await.status, StatusCode::GONE);
-    assert_eq!(
-        app.post_form(&path, &cookie, &fields).await.status,
-        StatusCode::GONE
-    );
-    assert_eq!(
-        app.post_login("chief", PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
 }
 
 #[actix_web::test]
