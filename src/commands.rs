@@ -5,11 +5,10 @@ use std::net::{TcpListener, ToSocketAddrs};
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
 use tokio::net::TcpSocket;
 
 use crate::config::Config;
-use crate::domain::TokenPurpose;
+use crate::domain::{DisplayName, TokenPurpose};
 use crate::{Newsroom, auth, db, http_server, import, tokens};
 
 /// `newsdesk serve`: migrate, import `content/`, serve until SIGINT/SIGTERM.
@@ -101,22 +100,41 @@ pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `newsdesk editor add NAME`: the password comes from standard input (one
-/// line) when it is not a terminal, or is asked for twice, hidden, when it is.
-pub async fn add_editor(config: &Config, username: &str) -> anyhow::Result<()> {
+/// `newsdesk editor add NAME [--display-name TEXT]`: the password comes from
+/// standard input (one line) when it is not a terminal, or is asked for twice,
+/// hidden, when it is. Without a display name the editor's updates are signed
+/// with the publication's name until they set theirs at the desk: never with
+/// the username, and never blocking a first publish on a busy day.
+pub async fn add_editor(
+    config: &Config,
+    username: &str,
+    display_name: Option<&str>,
+) -> anyhow::Result<()> {
     auth::check_username(username).map_err(|m| anyhow::anyhow!("username “{username}”: {m}"))?;
+    let display_name = display_name
+        .map(|name| DisplayName::parse(name, username))
+        .transpose()
+        .map_err(|m| anyhow::anyhow!("display name: {m}"))?;
     let password = read_password()?;
     auth::check_new_password(&password).map_err(|m| anyhow::anyhow!("password: {m}"))?;
     let hash = auth::hash_password(&password)?;
     let room = Newsroom::open(config).await?;
+    let now = room.clock.now();
     let mut tx = db::write_tx(&room.db).await?;
-    let Some(id) = db::editors::insert(&mut tx, username, &hash, Utc::now()).await? else {
+    let Some(id) = db::editors::insert(&mut tx, username, &hash, now).await? else {
         bail!("an editor called “{username}” already exists");
     };
-    db::audit::record(&mut tx, None, "created editor", username, Utc::now()).await?;
+    if let Some(name) = &display_name {
+        db::editors::set_display_name(&mut tx, id, name).await?;
+    }
+    db::audit::record(&mut tx, None, "created editor", username, now).await?;
     tx.commit().await?;
+    let signed = display_name
+        .as_ref()
+        .map_or(&*room.site.name, DisplayName::as_str);
     println!(
-        "Editor “{username}” created (id {id}). Sign in at {}/admin/login",
+        "Editor “{username}” created (id {id}); readers see their updates signed “{signed}”. \
+         Sign in at {}/admin/login",
         room.site_url
     );
     Ok(())

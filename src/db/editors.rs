@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Connection;
+use crate::domain::DisplayName;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EditorRow {
@@ -16,6 +17,8 @@ pub struct EditorRow {
 pub struct SessionRow {
     pub editor_id: i64,
     pub username: String,
+    /// `None` until the editor sets it.
+    pub display_name: Option<String>,
     pub csrf_token: String,
 }
 
@@ -41,6 +44,20 @@ pub async fn insert(
     .bind(now)
     .fetch_optional(conn)
     .await
+}
+
+/// Sets the name readers see on this editor's work.
+pub async fn set_display_name(
+    conn: &mut Connection,
+    editor_id: i64,
+    name: &DisplayName,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE editors SET display_name = ? WHERE id = ?")
+        .bind(name.as_str())
+        .bind(editor_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn find_by_username(
@@ -82,7 +99,7 @@ pub async fn find_session(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
-        "SELECT s.editor_id, e.username, s.csrf_token FROM sessions s
+        "SELECT s.editor_id, e.username, e.display_name, s.csrf_token FROM sessions s
          JOIN editors e ON e.id = s.editor_id
          WHERE s.token_hash = ? AND s.expires_at > ?",
     )

@@ -1,6 +1,7 @@
 //! The newsroom's vocabulary: validated newtypes and rules, no I/O.
 
 mod change;
+mod display_name;
 mod errors;
 mod slug;
 mod story;
@@ -9,6 +10,7 @@ mod update;
 mod update_id;
 
 pub use change::Change;
+pub use display_name::DisplayName;
 pub use errors::FieldErrors;
 pub use slug::Slug;
 pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};

@@ -6,6 +6,7 @@ use awc::http::StatusCode;
 use crate::editor_session::{PASSWORD, set_cookie};
 use crate::helpers::TestApp;
 
+mod account;
 mod setup;
 
 const DESK_PAGES: [&str; 5] = [
@@ -530,9 +531,10 @@ async fn editor_add_reads_the_password_from_standard_input() {
     use std::io::Write;
     let app = TestApp::spawn().await;
     let database = app.database_url();
-    let add = |name: &str, password: &str| {
+    let add_with = |name: &str, password: &str, extra: &[&str]| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
             .args(["--database", &database, "editor", "add", name])
+            .args(extra)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -541,6 +543,7 @@ async fn editor_add_reads_the_password_from_standard_input() {
         writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
         child.wait_with_output().unwrap()
     };
+    let add = |name: &str, password: &str| add_with(name, password, &[]);
     let short = add("ed", "short");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
@@ -552,6 +555,13 @@ async fn editor_add_reads_the_password_from_standard_input() {
     assert_eq!(
         app.post_login("ed", PASSWORD).await.status,
         StatusCode::SEE_OTHER
+    );
+    let named = add_with("sholt", PASSWORD, &["--display-name", "Sarah Holt"]);
+    assert!(String::from_utf8_lossy(&named.stdout).contains("signed “Sarah Holt”"));
+    let as_username = add_with("jw", PASSWORD, &["--display-name", "JW"]);
+    assert!(
+        !as_username.status.success(),
+        "the username as display name"
     );
 }
 

@@ -13,7 +13,7 @@ use super::session::start_session;
 use crate::Newsroom;
 use crate::auth;
 use crate::db;
-use crate::domain::{FieldErrors, TokenPurpose};
+use crate::domain::{DisplayName, FieldErrors, TokenPurpose};
 use crate::error::{AppError, AppResult};
 use crate::site::Site;
 use crate::tokens::{self, TokenState};
@@ -26,6 +26,7 @@ pub struct SetupPage<'a> {
     pub csrf_token: &'a str,
     pub token: &'a str,
     pub username: &'a str,
+    pub display_name: &'a str,
     pub errors: FieldErrors,
 }
 
@@ -33,6 +34,7 @@ pub struct SetupPage<'a> {
 #[serde(default)]
 pub struct SetupForm {
     username: String,
+    display_name: String,
     password: String,
     password_again: String,
     csrf_token: String,
@@ -73,6 +75,7 @@ pub async fn setup_page(
         csrf_token: &csrf,
         token: &token,
         username: "",
+        display_name: "",
         errors: FieldErrors::default(),
     };
     // Never kept by a browser or proxy cache: the page is only for this link's holder.
@@ -97,21 +100,25 @@ pub async fn create_first_editor(
     if let Err(m) = auth::check_username(username) {
         errors.add("username", m);
     }
+    let display_name = DisplayName::parse(&form.display_name, username)
+        .inspect_err(|m| errors.add("display_name", m.clone()))
+        .ok();
     if let Err(m) = auth::check_new_password(&form.password) {
         errors.add("password", m);
     } else if form.password != form.password_again {
         errors.add("password_again", "The two passwords differ.");
     }
-    if !errors.is_empty() {
+    let Some(display_name) = display_name.filter(|_| errors.is_empty()) else {
         let page = SetupPage {
             site: &room.site,
             csrf_token: &form.csrf_token,
             token: &token,
             username: &form.username,
+            display_name: &form.display_name,
             errors,
         };
         return Ok(admin_html(StatusCode::UNPROCESSABLE_ENTITY, page.render()?));
-    }
+    };
     let password = form.password.clone();
     let hash = web::block(move || auth::hash_password(&password))
         .await
@@ -126,6 +133,7 @@ pub async fn create_first_editor(
     let id = db::editors::insert(&mut tx, username, &hash, now)
         .await?
         .ok_or(AppError::Gone(USED_LINK))?;
+    db::editors::set_display_name(&mut tx, id, &display_name).await?;
     db::audit::record(&mut tx, Some(id), "created first editor", username, now).await?;
     tx.commit().await?;
     let cookie = start_session(&room, id).await?;

@@ -40,6 +40,7 @@ impl SetupForm {
     async fn submit(&self, app: &TestApp, path: &str, username: &str) -> Page {
         let fields = [
             ("username", username),
+            ("display_name", "Chief Reporter"),
             ("password", PASSWORD),
             ("password_again", PASSWORD),
             ("csrf_token", self.csrf.as_str()),
@@ -56,6 +57,11 @@ async fn the_setup_link_creates_the_first_editor_once() {
     assert_eq!(
         form.page.header("cache-control").as_deref(),
         Some("no-store")
+    );
+    assert!(
+        form.page
+            .texts("label")
+            .contains(&"Display name".to_owned())
     );
     let created = form.submit(&app, &path, "chief").await;
     assert_eq!(created.status, StatusCode::SEE_OTHER);
@@ -125,5 +131,33 @@ async fn only_the_latest_setup_link_works() {
     assert_eq!(
         form.submit(&app, &newer, "chief").await.status,
         StatusCode::SEE_OTHER
+    );
+}
+
+#[actix_web::test]
+async fn the_first_editor_must_give_the_name_readers_see() {
+    let app = TestApp::spawn().await;
+    let path = print_setup_link(&app).await;
+    let form = open_setup_form(&app, &path).await;
+    let fields = [
+        ("username", "chief"),
+        ("display_name", "  "),
+        ("password", PASSWORD),
+        ("password_again", PASSWORD),
+        ("csrf_token", form.csrf.as_str()),
+    ];
+    let refused = app.post_form(&path, &form.cookie, &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.texts("#display_name-error").len(), 1);
+    assert_eq!(refused.attrs("input#username", "value"), ["chief"]);
+    let created = form.submit(&app, &path, "chief").await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let session = set_cookie(&created, "newsdesk_session").unwrap();
+    let account = app
+        .get_with("/admin/account", &[("Cookie", &session)])
+        .await;
+    assert_eq!(
+        account.attrs("input#display_name", "value"),
+        ["Chief Reporter"]
     );
 }
