@@ -5,11 +5,11 @@ use std::net::{TcpListener, ToSocketAddrs};
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
 use tokio::net::TcpSocket;
 
 use crate::config::Config;
-use crate::{Newsroom, auth, db, http_server, import};
+use crate::domain::{DisplayName, TokenPurpose};
+use crate::{Newsroom, auth, db, http_server, import, tokens};
 
 /// `newsdesk serve`: migrate, import `content/`, serve until SIGINT/SIGTERM.
 /// actix-web then stops accepting and lets in-flight requests finish; every
@@ -71,17 +71,22 @@ async fn shutdown_signal() {
     }
 }
 
-/// With no editor account yet, prints a one-time link to create the first
-/// one. There is no default password anywhere.
+/// With no editor account yet, prints a link to create the first one, good
+/// once and for a day ([`TokenPurpose::lifetime`]); each start prints a new
+/// one and the older stops working. There is no default password anywhere.
 async fn offer_setup_link(room: &Newsroom) -> anyhow::Result<()> {
-    let mut conn = room.db.acquire().await?;
-    if db::editors::count(&mut conn).await? > 0 {
+    let mut tx = db::write_tx(&room.db).await?;
+    if db::editors::count(&mut tx).await? > 0 {
         return Ok(());
     }
-    let token = auth::new_token();
-    db::editors::replace_setup_token(&mut conn, &auth::token_hash(&token), Utc::now()).await?;
+    let link = tokens::replace(&mut tx, TokenPurpose::Setup, room.clock.now()).await?;
+    tx.commit().await?;
     println!("No editor account exists yet. Create the first one, once, at:");
-    println!("    {}/admin/setup/{token}", room.site_url);
+    println!("    {}/admin/setup/{}", room.site_url, link.token);
+    println!(
+        "The link works until {} UTC; restart the server for a new one.",
+        link.expires_at.format("%Y-%m-%d %H:%M")
+    );
     Ok(())
 }
 
@@ -112,22 +117,41 @@ pub async fn backup(config: &Config, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `newsdesk editor add NAME`: the password comes from standard input (one
-/// line) when it is not a terminal, or is asked for twice, hidden, when it is.
-pub async fn add_editor(config: &Config, username: &str) -> anyhow::Result<()> {
+/// `newsdesk editor add NAME [--display-name TEXT]`: the password comes from
+/// standard input (one line) when it is not a terminal, or is asked for twice,
+/// hidden, when it is. Without a display name the editor's updates are signed
+/// with the publication's name until they set theirs at the desk: never with
+/// the username, and never blocking a first publish on a busy day.
+pub async fn add_editor(
+    config: &Config,
+    username: &str,
+    display_name: Option<&str>,
+) -> anyhow::Result<()> {
     auth::check_username(username).map_err(|m| anyhow::anyhow!("username “{username}”: {m}"))?;
+    let display_name = display_name
+        .map(|name| DisplayName::parse(name, username))
+        .transpose()
+        .map_err(|m| anyhow::anyhow!("display name: {m}"))?;
     let password = read_password()?;
     auth::check_new_password(&password).map_err(|m| anyhow::anyhow!("password: {m}"))?;
     let hash = auth::hash_password(&password)?;
     let room = Newsroom::open(config).await?;
+    let now = room.clock.now();
     let mut tx = db::write_tx(&room.db).await?;
-    let Some(id) = db::editors::insert(&mut tx, username, &hash, Utc::now()).await? else {
+    let Some(id) = db::editors::insert(&mut tx, username, &hash, now).await? else {
         bail!("an editor called “{username}” already exists");
     };
-    db::audit::record(&mut tx, None, "created editor", username, Utc::now()).await?;
+    if let Some(name) = &display_name {
+        db::editors::set_display_name(&mut tx, id, name).await?;
+    }
+    db::audit::record(&mut tx, None, "created editor", username, now).await?;
     tx.commit().await?;
+    let signed = display_name
+        .as_ref()
+        .map_or(&*room.site.name, DisplayName::as_str);
     println!(
-        "Editor “{username}” created (id {id}). Sign in at {}/admin/login",
+        "Editor “{username}” created (id {id}); readers see their updates signed “{signed}”. \
+         Sign in at {}/admin/login",
         room.site_url
     );
     Ok(())

@@ -20,6 +20,7 @@ pub mod live;
 pub mod publishing;
 pub mod routes;
 pub mod site;
+pub mod tokens;
 pub mod urls;
 pub mod views;
 pub mod websub;

@@ -39,8 +39,13 @@ enum EditorCommand {
     /// Create an editor account. The password is read from standard input
     /// (one line) when it is not a terminal, else asked for twice, hidden.
     Add {
-        /// The editor's username (lowercase letters, digits, . _ -).
+        /// The editor's username (lowercase letters, digits, . _ -), for signing in only.
         name: String,
+        /// The name readers see on the editor's updates, e.g. "Sarah Holt"
+        /// [default: the publication's name, until the editor sets theirs at
+        /// /admin/account]. Never the username, which readers must not see.
+        #[arg(long)]
+        display_name: Option<String>,
     },
 }
 
@@ -60,8 +65,8 @@ async fn main() -> anyhow::Result<()> {
             commands::import(&cli.config, &dir).await
         }
         Command::Backup { path } => commands::backup(&cli.config, &path).await,
-        Command::Editor(EditorCommand::Add { name }) => {
-            commands::add_editor(&cli.config, &name).await
+        Command::Editor(EditorCommand::Add { name, display_name }) => {
+            commands::add_editor(&cli.config, &name, display_name.as_deref()).await
         }
     }
 }

@@ -57,7 +57,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 const MAX_ADMIN_FORM_BYTES: usize = 3 * crate::domain::MAX_MARKDOWN_BYTES + 64 * 1024;
 
 fn admin_routes() -> actix_web::Scope {
-    use crate::handlers::admin::{dashboard, setup, sign_in, stories, story_desk, updates};
+    use crate::handlers::admin::{
+        account, dashboard, setup, sign_in, stories, story_desk, updates,
+    };
     web::scope("/admin")
         .app_data(web::PayloadConfig::new(MAX_ADMIN_FORM_BYTES))
         .app_data(
@@ -71,6 +73,11 @@ fn admin_routes() -> actix_web::Scope {
         .route("/login", web::get().to(sign_in::login_page))
         .route("/login", web::post().to(sign_in::sign_in))
         .route("/logout", web::post().to(sign_in::sign_out))
+        .route("/account", web::get().to(account::account_page))
+        .route(
+            "/account/display-name",
+            web::post().to(account::set_display_name),
+        )
         .route("/setup/{token}", web::get().to(setup::setup_page))
         .route("/setup/{token}", web::post().to(setup::create_first_editor))
         .route("/stories/new", web::get().to(stories::new_story_page))

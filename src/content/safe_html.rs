@@ -3,7 +3,8 @@ use std::fmt;
 /// HTML that is safe to put in a page as it is.
 ///
 /// The only ways to get one: [`SafeHtml::sanitise`], which runs untrusted markup
-/// through ammonia, [`SafeHtml::from_stored`], for HTML that was sanitised
+/// through ammonia, [`SafeHtml::from_text`], which escapes plain text,
+/// [`SafeHtml::from_stored`], for HTML that was sanitised
 /// before it was stored, and [`SafeHtml::from_trusted_markup`], for markup the
 /// server built itself. Templates print it unescaped, so none of them needs `|safe`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +38,12 @@ impl SafeHtml {
     /// when it is written, never on a page view, so the cost does not matter.
     pub fn sanitise(untrusted: &str, id_prefix: &str) -> SafeHtml {
         SafeHtml(sanitiser(id_prefix).clean(untrusted).to_string())
+    }
+
+    /// Plain text (a headline, a standfirst, a name) as HTML that shows it
+    /// exactly as typed: markup in it is escaped, never interpreted.
+    pub fn from_text(text: &str) -> SafeHtml {
+        SafeHtml(escape(text))
     }
 
     /// A `<script type="application/ld+json">` block holding `data`. Every `<`,
@@ -87,6 +94,24 @@ impl fmt::Display for SafeHtml {
 
 impl askama::filters::HtmlSafe for SafeHtml {}
 
+/// `text` with `&`, `<`, `>` and `"` escaped: fit for HTML text and for HTML
+/// or XML attribute values in double quotes. Apostrophes are left alone, since
+/// no value of ours is single-quoted and `&#39;` reads badly wherever an HTML
+/// value is shown as text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::SafeHtml;
@@ -103,6 +128,15 @@ mod tests {
         assert_eq!(
             html.as_str(),
             r#"<script type="application/ld+json">{"headline":"\u003c/script\u003e\u003cb\u003e\u0026"}</script>"#
+        );
+    }
+
+    #[test]
+    fn plain_text_is_escaped_not_interpreted() {
+        let html = SafeHtml::from_text(r#"A&E <script>"x"</script> Doctors' strike"#);
+        assert_eq!(
+            html.as_str(),
+            "A&amp;E &lt;script&gt;&quot;x&quot;&lt;/script&gt; Doctors' strike"
         );
     }
 

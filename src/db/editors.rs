@@ -1,8 +1,9 @@
-//! Editor accounts, their sessions, one-time setup links, and saved forms.
+//! Editor accounts, their sessions, and saved forms.
 
 use chrono::{DateTime, Utc};
 
 use super::Connection;
+use crate::domain::DisplayName;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EditorRow {
@@ -16,6 +17,8 @@ pub struct EditorRow {
 pub struct SessionRow {
     pub editor_id: i64,
     pub username: String,
+    /// `None` until the editor sets it.
+    pub display_name: Option<String>,
     pub csrf_token: String,
 }
 
@@ -41,6 +44,20 @@ pub async fn insert(
     .bind(now)
     .fetch_optional(conn)
     .await
+}
+
+/// Sets the name readers see on this editor's work.
+pub async fn set_display_name(
+    conn: &mut Connection,
+    editor_id: i64,
+    name: &DisplayName,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE editors SET display_name = ? WHERE id = ?")
+        .bind(name.as_str())
+        .bind(editor_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn find_by_username(
@@ -82,7 +99,7 @@ pub async fn find_session(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
-        "SELECT s.editor_id, e.username, s.csrf_token FROM sessions s
+        "SELECT s.editor_id, e.username, e.display_name, s.csrf_token FROM sessions s
          JOIN editors e ON e.id = s.editor_id
          WHERE s.token_hash = ? AND s.expires_at > ?",
     )
@@ -120,48 +137,6 @@ pub async fn delete_session(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Stores a new setup link, making any earlier unused one useless.
-pub async fn replace_setup_token(
-    conn: &mut Connection,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)")
-        .bind(token_hash)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Whether this setup link exists and has not been used.
-pub async fn setup_token_is_open(conn: &mut Connection, token_hash: &str) -> sqlx::Result<bool> {
-    let open: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(conn)
-            .await?;
-    Ok(open.is_some())
-}
-
-/// Marks the setup link used; false if it was already used (or never existed).
-pub async fn use_setup_token(
-    conn: &mut Connection,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
-            .bind(now)
-            .bind(token_hash)
-            .execute(conn)
-            .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// How long a kept form waits for its editor to sign in again.

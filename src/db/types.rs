@@ -7,7 +7,7 @@ use sqlx::error::BoxDynError;
 use sqlx::sqlite::{SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Database, Decode, Encode, Sqlite, Type};
 
-use crate::domain::{LiveState, StoryStatus, UpdateKind};
+use crate::domain::{LiveState, StoryStatus, TokenPurpose, UpdateKind};
 
 /// Implements `Type`, `Encode` and `Decode` for a domain enum with
 /// `as_str()` and `parse()`. A macro because the orphan rule forbids one
@@ -45,3 +45,4 @@ macro_rules! stored_as_text {
 stored_as_text!(StoryStatus, "story status");
 stored_as_text!(LiveState, "live state");
 stored_as_text!(UpdateKind, "update kind");
+stored_as_text!(TokenPurpose, "token purpose");

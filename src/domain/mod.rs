@@ -1,16 +1,20 @@
 //! The newsroom's vocabulary: validated newtypes and rules, no I/O.
 
 mod change;
+mod display_name;
 mod errors;
 mod slug;
 mod story;
+mod token_purpose;
 mod update;
 mod update_id;
 
 pub use change::Change;
+pub use display_name::DisplayName;
 pub use errors::FieldErrors;
 pub use slug::Slug;
 pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};
+pub use token_purpose::TokenPurpose;
 pub use update::{KindDetails, UpdateDraft, UpdateInput, UpdateKind};
 pub use update_id::UpdateId;
 

@@ -1,11 +1,13 @@
 //! The editors' desk under `/admin`: sign-in, forms, CSRF, validation,
-//! conflicts, throttling, expired sessions and the setup link.
+//! conflicts, throttling and expired sessions; the setup link in `setup`.
 
 use awc::http::StatusCode;
-use newsdesk::db;
 
 use crate::editor_session::{PASSWORD, set_cookie};
 use crate::helpers::TestApp;
+
+mod account;
+mod setup;
 
 const DESK_PAGES: [&str; 5] = [
     "/admin",
@@ -506,44 +508,6 @@ async fn an_expired_session_keeps_the_text_through_signing_in_again() {
 }
 
 #[actix_web::test]
-async fn the_setup_link_creates_the_first_editor_once() {
-    let app = TestApp::spawn().await;
-    let token = newsdesk::auth::new_token();
-    let mut conn = app.room.db.acquire().await.unwrap();
-    db::editors::replace_setup_token(
-        &mut conn,
-        &newsdesk::auth::token_hash(&token),
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    let path = format!("/admin/setup/{token}");
-    let form = app.get_page(&path).await;
-    assert_eq!(form.status, StatusCode::OK);
-    let cookie = set_cookie(&form, "newsdesk_login_csrf").unwrap();
-    let csrf = form.attrs("input[name=csrf_token]", "value").remove(0);
-    let fields = [
-        ("username", "chief"),
-        ("password", PASSWORD),
-        ("password_again", PASSWORD),
-        ("csrf_token", csrf.as_str()),
-    ];
-    let created = app.post_form(&path, &cookie, &fields).await;
-    assert_eq!(created.status, StatusCode::SEE_OTHER);
-    assert!(set_cookie(&created, "newsdesk_session").is_some());
-    assert_eq!(app.get_page(&path).await.status, StatusCode::GONE);
-    assert_eq!(
-        app.post_form(&path, &cookie, &fields).await.status,
-        StatusCode::GONE
-    );
-    assert_eq!(
-        app.post_login("chief", PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
-}
-
-#[actix_web::test]
 async fn editing_an_update_marks_it_edited_and_deleting_removes_it() {
     let app = TestApp::spawn().await;
     let desk = app.sign_in("sarah").await;
@@ -627,9 +591,10 @@ async fn editor_add_reads_the_password_from_standard_input() {
     use std::io::Write;
     let app = TestApp::spawn().await;
     let database = app.database_url();
-    let add = |name: &str, password: &str| {
+    let add_with = |name: &str, password: &str, extra: &[&str]| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
             .args(["--database", &database, "editor", "add", name])
+            .args(extra)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -638,6 +603,7 @@ async fn editor_add_reads_the_password_from_standard_input() {
         writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
         child.wait_with_output().unwrap()
     };
+    let add = |name: &str, password: &str| add_with(name, password, &[]);
     let short = add("ed", "short");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
@@ -649,6 +615,13 @@ async fn editor_add_reads_the_password_from_standard_input() {
     assert_eq!(
         app.post_login("ed", PASSWORD).await.status,
         StatusCode::SEE_OTHER
+    );
+    let named = add_with("sholt", PASSWORD, &["--display-name", "Sarah Holt"]);
+    assert!(String::from_utf8_lossy(&named.stdout).contains("signed “Sarah Holt”"));
+    let as_username = add_with("jw", PASSWORD, &["--display-name", "JW"]);
+    assert!(
+        !as_username.status.success(),
+        "the username as display name"
     );
 }
 

@@ -284,6 +284,11 @@ impl TestApp {
             live: "none".into(),
             ..Default::default()
         };
+        self.save_story(input, editor).await
+    }
+
+    /// Saves a new story as typed into the desk's form; returns its slug.
+    pub async fn save_story(&self, input: newsdesk::domain::StoryInput, editor: i64) -> String {
         let draft = input.validate().expect("a valid story");
         let committed = newsdesk::publishing::save_story(
             &self.room.db,

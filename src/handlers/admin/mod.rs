@@ -1,5 +1,6 @@
 //! The editors' desk under `/admin`.
 
+pub mod account;
 mod admit;
 pub mod dashboard;
 mod forms;

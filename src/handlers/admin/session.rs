@@ -13,6 +13,7 @@ use crate::Newsroom;
 use crate::auth::{new_token, same_secret, token_hash};
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::site::Site;
 
 pub const SESSION_COOKIE: &str = "newsdesk_session";
 
@@ -20,9 +21,20 @@ pub const SESSION_COOKIE: &str = "newsdesk_session";
 #[derive(Debug, Clone)]
 pub struct Editor {
     pub id: i64,
+    /// The login name: shown at the desk only, never to readers.
     pub username: String,
+    /// The name readers see, once the editor has set one.
+    pub display_name: Option<String>,
     /// Bound to the session; every admin form carries it.
     pub csrf_token: String,
+}
+
+impl Editor {
+    /// The name readers see on this editor's work: their display name or,
+    /// until they set one, the publication's. Never the login username.
+    pub fn public_name<'a>(&'a self, site: &'a Site) -> &'a str {
+        self.display_name.as_deref().unwrap_or(&site.name)
+    }
 }
 
 /// The editor whose valid session cookie came with the request, if any.
@@ -36,6 +48,7 @@ pub async fn current_editor(req: &HttpRequest, room: &Newsroom) -> AppResult<Opt
     Ok(session.map(|s| Editor {
         id: s.editor_id,
         username: s.username,
+        display_name: s.display_name,
         csrf_token: s.csrf_token,
     }))
 }

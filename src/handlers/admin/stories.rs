@@ -74,7 +74,7 @@ pub async fn new_story_page(
         &room,
         req.path(),
         &query,
-        StoryForm::blank(&editor.username),
+        StoryForm::blank(editor.public_name(&room.site)),
     )
     .await?;
     let mut page = StoryFormPage::new(&room, editor, form, req.path().to_owned(), true);

@@ -122,7 +122,7 @@ pub async fn publish(
     let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = room.clock.now();
-    let (draft, posted_at) = match validate(&form, &editor, now) {
+    let (draft, posted_at) = match validate(&form, editor.public_name(&room.site), now) {
         Ok(valid) => valid,
         Err(errors) => return render(&room, editor, story, form, errors, None).await,
     };
@@ -149,13 +149,14 @@ pub async fn publish(
 }
 
 /// Checks the update form, its time included, reporting every field at once.
+/// `author` is the name readers will see on the update.
 pub fn validate(
     form: &UpdateForm,
-    editor: &Editor,
+    author: &str,
     now: chrono::DateTime<Utc>,
 ) -> Result<(crate::domain::UpdateDraft, chrono::DateTime<Utc>), FieldErrors> {
     let posted_at = form.posted_at(now);
-    match (form.to_input(&editor.username).validate(), posted_at) {
+    match (form.to_input(author).validate(), posted_at) {
         (Ok(draft), Ok(at)) => Ok((draft, at)),
         (result, at) => {
             let mut errors = result.err().unwrap_or_default();

@@ -95,10 +95,9 @@ pub async fn save_edit(
     let (story, update) = find_update(&room, id.get()).await?;
     let form: UpdateForm = parse_form(&body)?;
     let now = room.clock.now();
-    let mut errors = match validate(&form, &editor, now) {
-        Ok((mut draft, posted_at)) => {
-            // A correction keeps the original author.
-            draft.author = update.author;
+    // A correction keeps the original author.
+    let mut errors = match validate(&form, &update.author, now) {
+        Ok((draft, posted_at)) => {
             match publishing::edit_update(
                 &room.db,
                 story.id,

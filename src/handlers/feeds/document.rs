@@ -12,6 +12,7 @@ use rss::extension::{Extension, ExtensionMap};
 use super::markup::xml_chars_only;
 use super::{ATOM, RSS, absolute};
 use crate::Newsroom;
+use crate::content::SafeHtml;
 use crate::error::AppResult;
 use crate::handlers::respond::Dated;
 
@@ -23,6 +24,7 @@ const LANGUAGE: &str = "en-GB";
 /// What a feed says about itself.
 pub struct FeedHead {
     pub title: String,
+    /// Plain text: escaped where a format takes HTML (RSS's `description`).
     pub description: String,
     /// Absolute URL of the HTML page the feed follows.
     pub home: String,
@@ -76,9 +78,9 @@ pub fn person(name: &str) -> atom::Person {
 }
 
 /// An entry's content: HTML, escaped as text by the writer.
-pub fn html_content(html: String) -> atom::Content {
+pub fn html_content(html: SafeHtml) -> atom::Content {
     atom::Content {
-        value: Some(html),
+        value: Some(html.into_string()),
         content_type: Some("html".to_owned()),
         ..atom::Content::default()
     }
@@ -105,13 +107,15 @@ fn link(href: &str, rel: &str, media_type: Option<&str>) -> atom::Link {
 }
 
 /// Writes an RSS 2.0 feed; its hub and self links are `atom:link` elements.
+/// Feed readers render the channel's description as HTML, like an item's, so
+/// the head's plain-text description is escaped into HTML here.
 pub fn write_rss(head: FeedHead, items: Vec<rss::Item>) -> AppResult<Dated> {
     let channel = rss::Channel {
         namespaces: BTreeMap::from([("atom".to_owned(), ATOM_NAMESPACE.to_owned())]),
         extensions: rss_links(head.links(RSS)),
         title: head.title,
         link: head.home,
-        description: head.description,
+        description: SafeHtml::from_text(&head.description).into_string(),
         language: Some(LANGUAGE.to_owned()),
         last_build_date: Some(head.updated.to_rfc2822()),
         items,

@@ -10,6 +10,7 @@ use super::document::{
 };
 use super::markup::absolute_html;
 use super::{ATOM, RSS, absolute};
+use crate::content::SafeHtml;
 use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
@@ -26,7 +27,7 @@ struct FeedStory {
     /// Its page, which is also its id.
     url: String,
     /// Its body with absolute links.
-    html: String,
+    html: SafeHtml,
 }
 
 /// `GET /feed.xml`: RSS 2.0 of the latest published stories.
@@ -127,13 +128,14 @@ fn rss_item(listed: FeedStory) -> rss::Item {
     rss::Item {
         title: Some(story.headline),
         link: Some(url.clone()),
-        description: Some(story.standfirst),
+        // Readers render an RSS description as HTML; the standfirst is plain text.
+        description: Some(SafeHtml::from_text(&story.standfirst).into_string()),
         guid: Some(rss::Guid {
             value: url,
             permalink: true,
         }),
         pub_date: Some(story.published_at.to_rfc2822()),
-        content: Some(html),
+        content: Some(html.into_string()),
         categories: topics
             .into_iter()
             .map(|t| rss::Category {

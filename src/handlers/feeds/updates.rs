@@ -12,8 +12,9 @@ use chrono::{DateTime, Utc};
 use super::document::{
     FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
-use super::markup::{absolute_html, escape_attribute};
+use super::markup::absolute_html;
 use super::{ATOM, RSS, absolute};
+use crate::content::escape;
 use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRow};
 use crate::domain::Slug;
 use crate::error::AppResult;
@@ -138,7 +139,7 @@ fn rss_item(room: &Newsroom, slug: &str, update: UpdateRow) -> rss::Item {
             permalink: true,
         }),
         pub_date: Some(update.posted_at.to_rfc2822()),
-        content: Some(absolute_html(&room.site_url, &update.body_html)),
+        content: Some(absolute_html(&room.site_url, &update.body_html).into_string()),
         dublin_core_ext: Some(creator(&update.author)),
         ..rss::Item::default()
     }
@@ -168,10 +169,8 @@ fn tombstones(room: &Newsroom, slug: &str, deleted: &[DeletedUpdate]) -> Extensi
         .map(|d| Extension {
             name: "at:deleted-entry".to_owned(),
             attrs: BTreeMap::from([
-                (
-                    "ref".to_owned(),
-                    escape_attribute(&permalink(room, slug, d.id)),
-                ),
+                // atom_syndication writes extension attributes verbatim.
+                ("ref".to_owned(), escape(&permalink(room, slug, d.id))),
                 ("when".to_owned(), d.deleted_at.to_rfc3339()),
             ]),
             ..Extension::default()
