@@ -2,6 +2,7 @@
 
 mod change;
 mod errors;
+pub mod fields;
 mod slug;
 mod story;
 mod update;
