@@ -17,7 +17,7 @@ use crate::{Newsroom, auth, db, http_server, import};
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let room = Newsroom::open(&config).await?;
     if config.content.is_dir() {
-        let report = import::import_dir(&room.db, &config.content, false).await?;
+        let report = import::import_dir(&room.db, &config.content, false, room.clock.now()).await?;
         room.after_commit.skip_backlog().await?;
         tracing::info!("imported {}: {report}", config.content.display());
     }
@@ -90,7 +90,7 @@ pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
     let db = db::connect(&config.database).await?;
     let show_progress = std::io::stderr().is_terminal();
     // A server running on the same database tells its readers within a second.
-    let report = import::import_dir(&db, dir, show_progress).await?;
+    let report = import::import_dir(&db, dir, show_progress, Utc::now()).await?;
     println!("{}: {report}", dir.display());
     Ok(())
 }

@@ -3,13 +3,15 @@
 mod change;
 mod errors;
 pub mod fields;
+mod posted_time;
 mod slug;
 mod story;
 mod update;
 mod update_id;
 
 pub use change::Change;
-pub use errors::FieldErrors;
+pub use errors::{FieldErrors, with_field};
+pub use posted_time::check_posted_at;
 pub use slug::Slug;
 pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};
 pub use update::{KindDetails, UpdateDraft, UpdateInput, UpdateKind};

@@ -113,7 +113,7 @@ impl TestApp {
     /// Imports `dir` as `newsdesk serve` does before it serves: nobody is
     /// told of the changes, since nobody is reading yet.
     pub async fn import_at_start(&self, dir: &Path) {
-        import_dir(&self.room.db, dir, false)
+        import_dir(&self.room.db, dir, false, self.room.clock.now())
             .await
             .expect("content imports");
         self.room.after_commit.skip_backlog().await.unwrap();
@@ -122,7 +122,7 @@ impl TestApp {
     /// Imports `dir` as `newsdesk import` does, then lets the after-commit
     /// module handle it at once (the server would within a second).
     pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
-        let report = import_dir(&self.room.db, dir, false).await;
+        let report = import_dir(&self.room.db, dir, false, self.room.clock.now()).await;
         self.room.after_commit.catch_up().await;
         report
     }
