@@ -7,6 +7,8 @@ use newsdesk::db;
 use crate::editor_session::{PASSWORD, set_cookie};
 use crate::helpers::TestApp;
 
+mod fields;
+
 const DESK_PAGES: [&str; 5] = [
     "/admin",
     "/admin/stories/new",
