@@ -21,7 +21,7 @@ pub fn earliest_plausible() -> DateTime<Utc> {
 pub fn check_posted_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), String> {
     if at > now + FUTURE_SLACK {
         Err(
-            "That time is in the future; updates cannot be scheduled. Leave it empty for now."
+            "That time is in the future; updates cannot be scheduled, so give the time it happened."
                 .into(),
         )
     } else if at < earliest_plausible() {

@@ -3,6 +3,7 @@
 //! `/sitemap-news.xml`. Feeds are read back with an independent parser
 //! (feed-rs); sitemaps and tombstones with quick-xml.
 
+mod last_modified;
 mod polling;
 mod sitemaps;
 mod stories;
