@@ -242,10 +242,36 @@ impl TestApp {
         update: newsdesk::domain::UpdateInput,
         posted_at: chrono::DateTime<chrono::Utc>,
     ) -> i64 {
-        let story = self.story(slug).await;
         let draft = update.validate().expect("a valid update");
+        self.publish_draft(slug, &draft, posted_at).await
+    }
+
+    /// Publishes a plain update without the desk's field checks, as data
+    /// stored before those checks existed could be; returns its id.
+    pub async fn publish_unchecked(
+        &self,
+        slug: &str,
+        body: &str,
+        posted_at: chrono::DateTime<chrono::Utc>,
+    ) -> i64 {
+        let draft = newsdesk::domain::UpdateDraft {
+            body_md: body.to_owned(),
+            details: newsdesk::domain::KindDetails::Update,
+            author: "Live desk".to_owned(),
+            key_event: false,
+        };
+        self.publish_draft(slug, &draft, posted_at).await
+    }
+
+    async fn publish_draft(
+        &self,
+        slug: &str,
+        draft: &newsdesk::domain::UpdateDraft,
+        posted_at: chrono::DateTime<chrono::Utc>,
+    ) -> i64 {
+        let story = self.story(slug).await;
         let (id, committed) =
-            newsdesk::publishing::publish_update(&self.room.db, story.id, &draft, posted_at, None)
+            newsdesk::publishing::publish_update(&self.room.db, story.id, draft, posted_at, None)
                 .await
                 .expect("published")
                 .expect("no missing READ MORE target");
