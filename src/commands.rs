@@ -17,7 +17,14 @@ use crate::{Newsroom, auth, db, http_server, import, tokens};
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let room = Newsroom::open(&config).await?;
     if config.content.is_dir() {
-        let report = import::import_dir(&room.db, &config.content, &room.site_url, false).await?;
+        let report = import::import_dir(
+            &room.db,
+            &config.content,
+            &room.site_url,
+            false,
+            room.clock.now(),
+        )
+        .await?;
         room.after_commit.skip_backlog().await?;
         tracing::info!("imported {}: {report}", config.content.display());
     }
@@ -95,7 +102,14 @@ pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
     let db = db::connect(&config.database).await?;
     let show_progress = std::io::stderr().is_terminal();
     // A server running on the same database tells its readers within a second.
-    let report = import::import_dir(&db, dir, &config.site_url(), show_progress).await?;
+    let report = import::import_dir(
+        &db,
+        dir,
+        &config.site_url(),
+        show_progress,
+        chrono::Utc::now(),
+    )
+    .await?;
     println!("{}: {report}", dir.display());
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
@@ -16,7 +17,10 @@ use sqlx::SqlitePool;
 use crate::content::front_matter::line_of_key;
 use crate::content::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
 use crate::db;
-use crate::domain::{Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput};
+use crate::domain::{
+    Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput, check_posted_at,
+    with_field,
+};
 use crate::publishing::{
     self, DeskChange, Renderer, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory,
 };
@@ -98,13 +102,15 @@ struct CheckedStory {
 }
 
 /// Imports every `*.md` file of `dir` into the site at `site_url` (its
-/// public URL, which absolute read-more links may start with). A serving
-/// process hears of what changed through the change log (`after_commit`).
+/// public URL, which absolute read-more links may start with). `now` is the
+/// app clock's: update times ahead of it are refused. A serving process
+/// hears of what changed through the change log (`after_commit`).
 pub async fn import_dir(
     db: &SqlitePool,
     dir: &Path,
     site_url: &str,
     show_progress: bool,
+    now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
     let files = content_files(dir)?;
     let progress = if show_progress {
@@ -121,7 +127,7 @@ pub async fn import_dir(
         progress.inc(1);
         let text =
             std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        match check_file(file, &text) {
+        match check_file(file, &text, now) {
             Ok(story) => stories.push(story),
             Err(mut found) => errors.append(&mut found),
         }
@@ -130,7 +136,7 @@ pub async fn import_dir(
     if !errors.is_empty() {
         return Err(ImportError::Content(errors));
     }
-    write_all(db, &stories, site_url).await
+    write_all(db, &stories, site_url, now).await
 }
 
 fn content_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -150,7 +156,11 @@ fn content_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Parses and validates one file; every problem comes back with its line.
-fn check_file(file: &Path, text: &str) -> Result<CheckedStory, Vec<ContentError>> {
+fn check_file(
+    file: &Path,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<CheckedStory, Vec<ContentError>> {
     let parsed = parse_story_file(file, text).map_err(|e| vec![e])?;
     let slug = file
         .file_stem()
@@ -168,14 +178,24 @@ fn check_file(file: &Path, text: &str) -> Result<CheckedStory, Vec<ContentError>
         live: front.live.clone(),
     };
     let mut errors = Vec::new();
-    let draft = input
-        .validate()
+    let mut draft = input.validate();
+    let times = [
+        ("published", Some(parsed.published)),
+        ("updated", parsed.updated),
+    ];
+    for (field, time) in times {
+        if let Some(time) = time {
+            draft = with_field(draft, field, check_posted_at(time, now)).map(|(d, ())| d);
+        }
+    }
+    let draft = draft
         .map_err(|e| errors.extend(located(file, text, 2, &e)))
         .ok();
     let mut updates = Vec::with_capacity(parsed.updates.len());
     for update in &parsed.updates {
-        match update_input(update).validate() {
-            Ok(draft) => updates.push((update.clone(), draft)),
+        let time = check_posted_at(update.time, now);
+        match with_field(update_input(update).validate(), "time", time) {
+            Ok((draft, ())) => updates.push((update.clone(), draft)),
             Err(e) => errors.extend(located(file, text, update.line + 1, &e)),
         }
     }
@@ -248,6 +268,7 @@ async fn write_all(
     db: &SqlitePool,
     stories: &[CheckedStory],
     site_url: &str,
+    now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
     let mut tx = db::write_tx(db)
         .await
@@ -280,7 +301,6 @@ async fn write_all(
         return Err(ImportError::Content(errors));
     }
     // Now that every story of the batch exists, links between them can be recorded.
-    let now = chrono::Utc::now();
     for (stored, story) in &written {
         if stored.change != StoryChange::KeptByDesk {
             publishing::write_links(&mut tx, stored.id, &stored.read_more).await?;

@@ -25,9 +25,13 @@ pub struct LiveMessage {
 
 impl LiveMessage {
     /// Encodes event `name` carrying `data` (HTML, an id or JSON), one
-    /// `data:` line per line of it.
+    /// `data:` line per line of it. A line ends at CR, LF or CRLF, as an
+    /// event-stream parser reads it: a bare CR left inside a `data:` line
+    /// (text stored before fields were checked) would start a line of its
+    /// own there and could inject fields into the stream.
     pub fn new(seq: i64, name: &str, data: &str) -> LiveMessage {
         let mut frame = format!("id: {seq}\nevent: {name}\n");
+        let data = data.replace("\r\n", "\n").replace('\r', "\n");
         for line in data.lines() {
             frame.push_str("data: ");
             frame.push_str(line);
@@ -115,6 +119,15 @@ mod tests {
         assert_eq!(
             message.frame,
             "id: 12\nevent: update\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
+        );
+    }
+
+    #[test]
+    fn a_bare_carriage_return_cannot_inject_a_stream_field() {
+        let message = LiveMessage::new(3, "update", "<p>HRI\revent: story</p>\r\n");
+        assert_eq!(
+            message.frame,
+            "id: 3\nevent: update\ndata: <p>HRI\ndata: event: story</p>\n\n"
         );
     }
 }

@@ -38,6 +38,25 @@ impl FieldErrors {
     }
 }
 
+/// Joins a validated draft with a field checked on its own (an update's
+/// time), so the editor hears of every problem at once.
+pub fn with_field<T, U>(
+    draft: Result<T, FieldErrors>,
+    field: &'static str,
+    checked: Result<U, String>,
+) -> Result<(T, U), FieldErrors> {
+    match (draft, checked) {
+        (Ok(draft), Ok(value)) => Ok((draft, value)),
+        (draft, checked) => {
+            let mut errors = draft.err().unwrap_or_default();
+            if let Err(message) = checked {
+                errors.add(field, message);
+            }
+            Err(errors)
+        }
+    }
+}
+
 impl fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<String> = self

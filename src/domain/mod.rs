@@ -3,6 +3,8 @@
 mod change;
 mod display_name;
 mod errors;
+pub mod fields;
+mod posted_time;
 mod slug;
 mod story;
 mod token_purpose;
@@ -11,7 +13,8 @@ mod update_id;
 
 pub use change::Change;
 pub use display_name::DisplayName;
-pub use errors::FieldErrors;
+pub use errors::{FieldErrors, with_field};
+pub use posted_time::check_posted_at;
 pub use slug::Slug;
 pub use story::{LiveState, StoryDraft, StoryInput, StoryStatus, split_topics};
 pub use token_purpose::TokenPurpose;

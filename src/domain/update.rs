@@ -1,4 +1,5 @@
-use super::{FieldErrors, MAX_MARKDOWN_BYTES};
+use super::FieldErrors;
+use super::fields::{UPDATE_FIELDS, rule_for};
 
 /// What sort of live update this is; decides its label and its extra fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,83 +98,83 @@ pub struct UpdateDraft {
     pub key_event: bool,
 }
 
-fn required(errors: &mut FieldErrors, field: &'static str, value: &str, message: &str) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.add(field, message);
-    }
-    value.to_owned()
-}
-
 impl UpdateInput {
-    /// Checks the body, the kind and the kind's own fields; reports every problem.
+    /// Each text field by name, for checking against [`UPDATE_FIELDS`].
+    fn text_fields(&self) -> [(&'static str, &str); 7] {
+        [
+            ("body", &self.body),
+            ("author", &self.author),
+            ("place", &self.place),
+            ("who", &self.who),
+            ("number", &self.number),
+            ("what", &self.what),
+            ("source", &self.source),
+        ]
+    }
+
+    /// Checks the kind and every text field against its rule (which fields a
+    /// kind requires is in the table too); reports every problem.
     pub fn validate(&self) -> Result<UpdateDraft, FieldErrors> {
         let mut errors = FieldErrors::default();
-        if self.body.trim().is_empty() {
-            errors.add("body", "Write the update before publishing it.");
-        } else if self.body.len() > MAX_MARKDOWN_BYTES {
-            errors.add("body", "The update is over 200 KB.");
+        let kind = UpdateKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errors.add(
+                "kind",
+                "Choose a kind: update, picket, statement or figures.",
+            );
         }
-        let author = required(
-            &mut errors,
-            "author",
-            &self.author,
-            "An update needs an author.",
-        );
-        let details = match UpdateKind::parse(self.kind.trim()) {
-            None => {
-                errors.add(
-                    "kind",
-                    "Choose a kind: update, picket, statement or figures.",
-                );
-                None
-            }
-            Some(UpdateKind::Update) => Some(KindDetails::Update),
-            Some(UpdateKind::Picket) => {
-                let place = required(
-                    &mut errors,
-                    "place",
-                    &self.place,
-                    "Say where the picket is.",
-                );
-                Some(KindDetails::Picket { place })
-            }
-            Some(UpdateKind::Statement) => {
-                let who = required(&mut errors, "who", &self.who, "Say who made the statement.");
-                Some(KindDetails::Statement { who })
-            }
-            Some(UpdateKind::Figures) => {
-                let number = parse_count(self.number.trim())
-                    .map_err(|m| errors.add("number", m))
-                    .unwrap_or_default();
-                let what = required(&mut errors, "what", &self.what, "Say what was counted.");
-                let source = required(&mut errors, "source", &self.source, "Name the source.");
-                let place = Some(self.place.trim().to_owned()).filter(|p| !p.is_empty());
-                Some(KindDetails::Figures {
-                    number,
-                    what,
-                    place,
-                    source,
-                })
-            }
-        };
+        for (name, value) in self.text_fields() {
+            rule_for(UPDATE_FIELDS, name).check(&mut errors, value, kind);
+        }
+        let text = |value: &str| value.trim().to_owned();
+        let details = kind.map(|kind| match kind {
+            UpdateKind::Update => KindDetails::Update,
+            UpdateKind::Picket => KindDetails::Picket {
+                place: text(&self.place),
+            },
+            UpdateKind::Statement => KindDetails::Statement {
+                who: text(&self.who),
+            },
+            UpdateKind::Figures => KindDetails::Figures {
+                number: match errors.get("number") {
+                    Some(_) => 0,
+                    None => parse_count(self.number.trim())
+                        .map_err(|m| errors.add("number", m))
+                        .unwrap_or_default(),
+                },
+                what: text(&self.what),
+                place: Some(text(&self.place)).filter(|p| !p.is_empty()),
+                source: text(&self.source),
+            },
+        });
         errors.into_result(|| UpdateDraft {
             body_md: self.body.replace("\r\n", "\n"),
             details: details.expect("no kind error"),
-            author,
+            author: text(&self.author),
             key_event: self.key_event,
         })
     }
 }
 
+/// Reads a count as editors write it: `4000`, `4,000` or `4 000` (also with
+/// a no-break space), but not `4,00`, where a digit may be missing.
 fn parse_count(text: &str) -> Result<i64, &'static str> {
-    if text.is_empty() {
-        return Err("Give the number.");
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let groups: Vec<&str> = digits.split([',', ' ', '\u{a0}', '\u{202f}']).collect();
+    let well_grouped = groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3);
+    let plain = groups.len() == 1 && !digits.is_empty();
+    if !(plain || well_grouped) {
+        return Err("The number must be a whole number, like 4000 or 4,000.");
     }
-    match text.parse::<i64>() {
-        Ok(n) if n >= 0 => Ok(n),
-        Ok(_) => Err("The number cannot be negative."),
-        Err(_) => Err("The number must be a whole number, digits only (4000, not 4,000)."),
+    match groups.concat().parse::<i64>() {
+        Ok(_) if negative => Err("The number cannot be negative."),
+        Ok(n) => Ok(n),
+        Err(_) => Err("The number is too large."),
     }
 }
 
@@ -195,12 +196,69 @@ mod tests {
 
     #[test]
     fn figures_need_a_whole_non_negative_number() {
-        assert!(figures("4000").validate().is_ok());
-        for bad in ["-1", "4,000", "lots", ""] {
+        for (good, number) in [
+            ("4000", 4000),
+            ("4,000", 4000),
+            ("4 000", 4000),
+            ("1,234,567", 1234567),
+        ] {
+            let draft = figures(good).validate().unwrap();
+            assert!(
+                matches!(draft.details, KindDetails::Figures { number: n, .. } if n == number),
+                "{good}"
+            );
+        }
+        for bad in [
+            "-1",
+            "4,00",
+            "4.000",
+            "lots",
+            "",
+            ",400",
+            "99999999999999999999",
+        ] {
             assert!(
                 figures(bad).validate().unwrap_err().get("number").is_some(),
                 "{bad}"
             );
+        }
+    }
+
+    /// The input with `value` in the field `name`; a new field in
+    /// [`UPDATE_FIELDS`] must be added here, which proves the validator reads it.
+    fn with_field(name: &str, value: &str) -> UpdateInput {
+        let mut input = figures("1");
+        let text = value.to_owned();
+        match name {
+            "body" => input.body = text,
+            "author" => input.author = text,
+            "place" => input.place = text,
+            "who" => input.who = text,
+            "number" => input.number = text,
+            "what" => input.what = text,
+            "source" => input.source = text,
+            other => panic!("validate() does not know the field `{other}`"),
+        }
+        input
+    }
+
+    #[test]
+    fn every_field_in_the_table_is_checked_by_its_rule() {
+        for rule in UPDATE_FIELDS {
+            let errors = with_field(rule.name, "1\r\nevent: x")
+                .validate()
+                .err()
+                .unwrap_or_default();
+            let expected = rule.name != "body";
+            assert_eq!(
+                errors.get(rule.name).is_some(),
+                expected,
+                "{}: {errors}",
+                rule.name
+            );
+            let long = "ص".repeat(rule.max + 1);
+            let errors = with_field(rule.name, &long).validate().unwrap_err();
+            assert!(errors.get(rule.name).is_some(), "{}: {errors}", rule.name);
         }
     }
 

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::time::SystemTime;
 
 use actix_web::http::header::{self, HttpDate};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 
 use crate::Newsroom;
@@ -35,7 +35,7 @@ where
             Ok(CachedPage::new(render().await?, content_type))
         })
         .await?;
-    Ok(conditional(req, &page))
+    Ok(conditional(req, &page, room.clock.now()))
 }
 
 /// A feed or sitemap as rendered: its body and when its newest content changed.
@@ -69,7 +69,7 @@ where
         .pages
         .get_or_render(key, async { Ok(dated_page(render().await?, content_type)) })
         .await?;
-    Ok(conditional(req, &page))
+    Ok(conditional(req, &page, room.clock.now()))
 }
 
 /// [`cached_dated`] without the page cache, for a document that changes with
@@ -79,7 +79,11 @@ pub fn uncached_dated(
     content_type: &'static str,
     document: Dated,
 ) -> HttpResponse {
-    conditional(req, &dated_page(document, content_type))
+    // The app clock from the app's state, so callers need not pass it.
+    let now = req
+        .app_data::<web::Data<Newsroom>>()
+        .map_or_else(Utc::now, |room| room.clock.now());
+    conditional(req, &dated_page(document, content_type), now)
 }
 
 fn dated_page(document: Dated, content_type: &'static str) -> CachedPage {
@@ -87,15 +91,16 @@ fn dated_page(document: Dated, content_type: &'static str) -> CachedPage {
 }
 
 /// 304 when the reader already has this version, the page otherwise,
-/// gzipped from the cache when the client accepts it.
-fn conditional(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
+/// gzipped from the cache when the client accepts it. `now` is the app clock.
+fn conditional(req: &HttpRequest, page: &CachedPage, now: DateTime<Utc>) -> HttpResponse {
     let gzip = accepts_gzip(req);
     let etag = if gzip {
         page.gzip_etag()
     } else {
         page.etag.clone()
     };
-    let unchanged = not_modified(req, page);
+    let modified = last_modified(page, now);
+    let unchanged = not_modified(req, page, modified, now);
     let mut response = if unchanged {
         HttpResponse::NotModified()
     } else {
@@ -105,7 +110,7 @@ fn conditional(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
         .insert_header((header::ETAG, etag))
         .insert_header((header::VARY, "Accept-Encoding"))
         .insert_header((header::CACHE_CONTROL, page.cache_control));
-    if let Some(modified) = page.last_modified {
+    if let Some(modified) = modified {
         response.insert_header((
             header::LAST_MODIFIED,
             HttpDate::from(SystemTime::from(modified)),
@@ -145,10 +150,23 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
     })
 }
 
+/// The page's `Last-Modified`, never after `now`: content dated in the
+/// future (a typo, or data from before times were checked) must not make
+/// pollers that send the date back get 304 until that date comes.
+fn last_modified(page: &CachedPage, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    page.last_modified.map(|modified| modified.min(now))
+}
+
 /// Whether the request's validators match the page. `If-None-Match` decides
 /// when present (RFC 9110 §13.2.2), compared weakly because a cache in front
-/// may have weakened the tag; `If-Modified-Since` counts only without it.
-fn not_modified(req: &HttpRequest, page: &CachedPage) -> bool {
+/// may have weakened the tag; `If-Modified-Since` counts only without it,
+/// and not when it is after `now` (an invalid date, RFC 7232 §3.3).
+fn not_modified(
+    req: &HttpRequest,
+    page: &CachedPage,
+    modified: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
     let headers = req.headers();
     if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
         return tags.to_str().is_ok_and(|tags| {
@@ -162,7 +180,8 @@ fn not_modified(req: &HttpRequest, page: &CachedPage) -> bool {
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<HttpDate>().ok())
-        .map(|date| DateTime::<Utc>::from(SystemTime::from(date)));
+        .map(|date| DateTime::<Utc>::from(SystemTime::from(date)))
+        .filter(|since| *since <= now);
     // HTTP dates have whole seconds: compare at that resolution.
-    matches!((page.last_modified, since), (Some(modified), Some(since)) if modified.timestamp() <= since.timestamp())
+    matches!((modified, since), (Some(modified), Some(since)) if modified.timestamp() <= since.timestamp())
 }

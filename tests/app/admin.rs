@@ -7,6 +7,7 @@ use crate::editor_session::{PASSWORD, set_cookie};
 use crate::helpers::TestApp;
 
 mod account;
+mod fields;
 mod setup;
 
 const DESK_PAGES: [&str; 5] = [

@@ -311,3 +311,50 @@ async fn re_importing_never_reverts_a_story_saved_at_the_desk() {
         ["Headline from the desk"]
     );
 }
+
+#[actix_web::test]
+async fn an_urdu_story_and_topic_import_and_display_right_to_left() {
+    let app = TestApp::spawn().await;
+    let urdu = "+++\nheadline = \"ڈاکٹروں کی ہڑتال\"\nstandfirst = \"ہسپتال کے باہر\"\nbyline = \"ਪੱਤਰਕਾਰ\"\n\
+                topics = [\"صحت\", \"Iechyd\"]\npublished = 2016-01-12T07:30:00Z\n+++\nڈاکٹر جمع ہوئے۔\n\n\
+                +++ update\ntime = 2016-01-12T08:00:00Z\nkind = \"figures\"\nauthor = \"Desk\"\n\
+                number = 4000\nwhat = \"آپریشن\"\nsource = \"NHS\"\n+++\nمنسوخ\n";
+    let dir = content_dir(&[("doctors-strike-urdu.md", urdu)]);
+    app.import(dir.path()).await.unwrap();
+    let story = app.get_page("/news/doctors-strike-urdu").await;
+    assert_eq!(story.texts("h1[dir=auto]"), ["ڈاکٹروں کی ہڑتال"]);
+    assert_eq!(story.texts(".topics a[dir=auto]"), ["صحت", "Iechyd"]);
+    assert_eq!(story.texts(".update .update-body[dir=auto]"), ["منسوخ"]);
+    let topic = story.attrs(".topics a", "href")[0].clone();
+    assert!(topic.starts_with("/topics/topic-"), "{topic}");
+    assert_eq!(app.get_page(&topic).await.texts("h1[dir=auto]"), ["صحت"]);
+}
+
+#[actix_web::test]
+async fn control_characters_and_far_times_are_reported_with_file_line_and_field() {
+    let app = TestApp::spawn().await;
+    let update = |time: &str, place: &str| {
+        format!(
+            "+++ update\ntime = {time}\nkind = \"picket\"\nauthor = \"Desk\"\nplace = \"{place}\"\n+++\nText.\n"
+        )
+    };
+    let body = format!(
+        "Body.\n\n{}\n{}\n{}",
+        update("2016-01-12T08:00:00Z", "HRI\\revent: story"),
+        update("2099-01-01T00:00:00Z", "HRI"),
+        update("0001-01-01T00:00:00Z", "HRI"),
+    );
+    let dir = content_dir(&[("bad-story.md", &story_file("Fine", &body))]);
+    let error = app.import(dir.path()).await.unwrap_err().to_string();
+    for expected in [
+        "bad-story.md:14: field `place`: The place contains a line break",
+        "bad-story.md:19: field `time`: That time is in the future",
+        "bad-story.md:27: field `time`: That time is before 1990",
+    ] {
+        assert!(error.contains(expected), "{expected}\n{error}");
+    }
+    assert_eq!(
+        app.get_page("/news/bad-story").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

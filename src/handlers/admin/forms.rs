@@ -1,12 +1,14 @@
 //! The admin forms as typed: every field kept as text so a failed form comes
 //! back exactly as the editor left it.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::uk_time;
 use crate::db::stories::StoryRow;
-use crate::domain::{LiveState, StoryInput, StoryStatus, UpdateInput, UpdateKind, split_topics};
-use crate::filters::SITE_TIME_ZONE;
+use crate::domain::{
+    LiveState, StoryInput, StoryStatus, UpdateInput, UpdateKind, check_posted_at, split_topics,
+};
 use crate::views::UpdateView;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -107,12 +109,7 @@ impl UpdateForm {
             what: figure.map(|f| f.what.clone()).unwrap_or_default(),
             source: figure.map(|f| f.source.clone()).unwrap_or_default(),
             key_event: update.key_event.then(|| "on".to_owned()),
-            time: update
-                .posted_at
-                .with_timezone(&SITE_TIME_ZONE)
-                // With seconds: a correction must not move the update within its minute.
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
+            time: uk_time::format(update.posted_at),
         }
     }
 
@@ -130,26 +127,16 @@ impl UpdateForm {
         }
     }
 
-    /// The update's time: now when empty, otherwise UK local time as typed.
+    /// The update's time: now when empty, otherwise UK local time as typed
+    /// ([`uk_time::parse`]), neither in the future nor implausibly old.
     pub fn posted_at(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
         let text = self.time.trim();
         if text.is_empty() {
             return Ok(now);
         }
-        let local = [
-            "%Y-%m-%d %H:%M",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%dT%H:%M:%S",
-        ]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .ok_or_else(|| format!("“{text}” is not a time: write it like 2016-01-12 08:10."))?;
-        SITE_TIME_ZONE
-            .from_local_datetime(&local)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| format!("{text} does not exist in UK time (the clocks went forward)."))
+        let at = uk_time::parse(text)?;
+        check_posted_at(at, now)?;
+        Ok(at)
     }
 }
 
@@ -158,15 +145,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn update_times_are_read_as_uk_local_time() {
+    fn update_times_are_now_when_empty_and_never_far_from_now() {
         let now = Utc::now();
         let form = |time: &str| UpdateForm {
             time: time.into(),
             ..UpdateForm::blank()
         };
         assert_eq!(form("").posted_at(now), Ok(now));
-        let summer = form("2016-07-12 08:10").posted_at(now).unwrap();
-        assert_eq!(summer.to_rfc3339(), "2016-07-12T07:10:00+00:00");
-        assert!(form("half past eight").posted_at(now).is_err());
+        assert!(form("2016-07-12 08:10").posted_at(now).is_ok());
+        for far in ["2099-01-01 00:00", "0001-01-01 00:00"] {
+            assert!(form(far).posted_at(now).is_err(), "{far}");
+        }
     }
 }

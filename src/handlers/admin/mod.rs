@@ -11,6 +11,7 @@ pub mod setup;
 pub mod sign_in;
 pub mod stories;
 pub mod story_desk;
+mod uk_time;
 pub mod updates;
 
 use actix_web::HttpResponse;

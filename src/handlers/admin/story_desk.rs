@@ -15,7 +15,7 @@ use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::db::{self, stories::StoryRow};
-use crate::domain::{FieldErrors, Slug, UpdateKind};
+use crate::domain::{FieldErrors, Slug, UpdateKind, with_field};
 use crate::error::{AppError, AppResult};
 use crate::filters;
 use crate::handlers::lookup::parse_update_id;
@@ -155,17 +155,11 @@ pub fn validate(
     author: &str,
     now: chrono::DateTime<Utc>,
 ) -> Result<(crate::domain::UpdateDraft, chrono::DateTime<Utc>), FieldErrors> {
-    let posted_at = form.posted_at(now);
-    match (form.to_input(author).validate(), posted_at) {
-        (Ok(draft), Ok(at)) => Ok((draft, at)),
-        (result, at) => {
-            let mut errors = result.err().unwrap_or_default();
-            if let Err(message) = at {
-                errors.add("time", message);
-            }
-            Err(errors)
-        }
-    }
+    with_field(
+        form.to_input(author).validate(),
+        "time",
+        form.posted_at(now),
+    )
 }
 
 /// `POST /admin/stories/{slug}/end-live`.

@@ -4,6 +4,7 @@
 //! (feed-rs); sitemaps and tombstones with quick-xml.
 
 mod escaping;
+mod last_modified;
 mod polling;
 mod sitemaps;
 mod stories;

@@ -102,12 +102,9 @@ async fn an_update_with_markup_quotes_and_accents_comes_out_intact() {
 #[actix_web::test]
 async fn a_control_character_in_an_update_cannot_break_the_feed() {
     let app = TestApp::with_demo_content().await;
-    app.publish(
-        LIVE,
-        plain_update("Bell \u{7}ringer"),
-        at("2016-01-12T18:00:00Z"),
-    )
-    .await;
+    // The desk refuses control characters now; older data may hold them.
+    app.publish_unchecked(LIVE, "Bell \u{7}ringer", at("2016-01-12T18:00:00Z"))
+        .await;
     for path in [rss_path(LIVE), atom_path(LIVE)] {
         let page = app.get_page(&path).await;
         assert!(!page.body.contains('\u{7}'), "{path}");
