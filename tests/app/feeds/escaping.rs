@@ -24,7 +24,10 @@ async fn hostile_story(app: &TestApp) -> (String, String) {
                 standfirst: format!("Stand {HOSTILE}"),
                 byline: format!("By {HOSTILE}"),
                 body: format!("Body {HOSTILE}"),
-                topics: vec![format!("Topic {HOSTILE}")],
+                // Topics are capped at 80 characters: the shorter half of the markup.
+                topics: vec![
+                    r#"T <script>alert(4)</script><img src=x onerror=alert(5)>"#.to_owned(),
+                ],
                 slug: "hostile".into(),
                 status: "published".into(),
                 live: "live".into(),
