@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::proxies::IpRange;
 use crate::site::Site;
 
 /// The name of the newsroom newsdesk was first built for.
@@ -75,11 +76,37 @@ pub struct Config {
     #[arg(long, env = "NEWSDESK_WEBSUB_HUB", global = true)]
     pub websub_hub: Option<String>,
 
-    /// Address of the reverse proxy in front, whose `X-Forwarded-For` names
-    /// the real client (for the per-address sign-in throttle). Off by default:
-    /// the header is trusted from that address only, never from anyone else.
-    #[arg(long, env = "NEWSDESK_TRUSTED_PROXY", global = true)]
-    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Reverse proxies in front (addresses or CIDR ranges, comma-separated
+    /// or the flag repeated: a load balancer pool), whose `X-Forwarded-For`
+    /// names the real client for the sign-in throttle and the live-stream
+    /// limits. None by default: the header is believed from these peers
+    /// only, never from anyone else (see `proxies`).
+    #[arg(
+        long,
+        env = "NEWSDESK_TRUSTED_PROXY",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxy: Vec<IpRange>,
+
+    /// Live streams (`/news/{slug}/events`) one client address (an IPv6
+    /// client's /64) may hold open at once; 0 turns the limit off, as a
+    /// benchmark whose clients all share 127.0.0.1 needs. 32 leaves a
+    /// household or small office behind one NAT address a few tabs per
+    /// device while one machine cannot take every stream for itself.
+    #[arg(
+        long,
+        env = "NEWSDESK_MAX_STREAMS_PER_ADDRESS",
+        default_value_t = 32,
+        global = true
+    )]
+    pub max_streams_per_address: usize,
+
+    /// Live streams open at once in total; beyond it a page polls instead.
+    /// [default: the process's open-file limit less room for the database,
+    /// the media files and ordinary requests, read at start and logged].
+    #[arg(long, env = "NEWSDESK_MAX_STREAMS", global = true)]
+    pub max_streams: Option<usize>,
 
     /// Memory for rendered pages kept between writes, in MiB (0 turns the
     /// page cache off). 128 MiB holds tens of thousands of story pages, far
