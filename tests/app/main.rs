@@ -14,5 +14,6 @@ mod live_model;
 mod page_cache;
 mod process;
 mod reader;
+mod request_bodies;
 mod site;
 mod websub;
