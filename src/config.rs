@@ -142,3 +142,34 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_or_repeated_list() {
+        let cli = Cli::try_parse_from([
+            "newsdesk",
+            "--trusted-proxy",
+            "10.0.0.0/8,127.0.0.1",
+            "--trusted-proxy",
+            "fd00::/8",
+        ])
+        .unwrap();
+        let expected: Vec<IpRange> = ["10.0.0.0/8", "127.0.0.1", "fd00::/8"]
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        assert_eq!(cli.config.trusted_proxy, expected);
+        assert!(Cli::try_parse_from(["newsdesk", "--trusted-proxy", "proxy.lan"]).is_err());
+    }
+}

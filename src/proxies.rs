@@ -49,14 +49,17 @@ impl FromStr for IpRange {
 
     fn from_str(text: &str) -> Result<IpRange, String> {
         let text = text.trim();
-        let (address, prefix) = text.split_once('/').unwrap_or((text, ""));
+        let (address, prefix) = match text.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text, None),
+        };
         let network = IpAddr::from_str(address)
             .map_err(|_| format!("“{text}” is not an IP address or CIDR range"))?
             .to_canonical();
         let width = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
-            "" => width,
-            bits => bits
+            None => width,
+            Some(bits) => bits
                 .parse::<u8>()
                 .ok()
                 .filter(|bits| *bits <= width)
