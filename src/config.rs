@@ -79,8 +79,8 @@ pub struct Config {
     /// Reverse proxies in front (addresses or CIDR ranges, comma-separated
     /// or the flag repeated: a load balancer pool), whose `X-Forwarded-For`
     /// names the real client for the sign-in throttle and the live-stream
-    /// limits. None by default: the header is believed from these peers
-    /// only, never from anyone else (see `proxies`).
+    /// limits: the right-most address in it that is not itself one of these.
+    /// None by default; the header is believed from these peers only.
     #[arg(
         long,
         env = "NEWSDESK_TRUSTED_PROXY",
@@ -102,7 +102,8 @@ pub struct Config {
     )]
     pub max_streams_per_address: usize,
 
-    /// Live streams open at once in total; beyond it a page polls instead.
+    /// Live streams open at once in total (0: no bound); beyond it a page
+    /// polls instead.
     /// [default: the process's open-file limit less room for the database,
     /// the media files and ordinary requests, read at start and logged].
     #[arg(long, env = "NEWSDESK_MAX_STREAMS", global = true)]

@@ -35,6 +35,8 @@ pub struct StreamLimits {
     per_address: usize,
     /// Streams in total; 0: no bound.
     total: usize,
+    /// The open-file limit `total` was derived from, when it was.
+    derived_from: Option<u64>,
     open: Mutex<Open>,
 }
 
@@ -50,6 +52,7 @@ impl StreamLimits {
         StreamLimits {
             per_address,
             total,
+            derived_from: None,
             open: Mutex::default(),
         }
     }
@@ -58,12 +61,15 @@ impl StreamLimits {
     /// open-file limit unless given (`serve` logs the result, since an
     /// operator raising `ulimit -n` wants to see it took).
     pub fn configured(per_address: usize, total: Option<usize>) -> StreamLimits {
-        let total = total.unwrap_or_else(|| {
-            let limit = descriptor_limit();
-            let total = limit.saturating_sub(RESERVED_DESCRIPTORS.max(limit / 4));
-            usize::try_from(total).unwrap_or(usize::MAX)
-        });
-        StreamLimits::new(per_address, total)
+        if let Some(total) = total {
+            return StreamLimits::new(per_address, total);
+        }
+        let limit = descriptor_limit();
+        let total = limit.saturating_sub(RESERVED_DESCRIPTORS.max(limit / 4));
+        StreamLimits {
+            derived_from: Some(limit),
+            ..StreamLimits::new(per_address, usize::try_from(total).unwrap_or(usize::MAX))
+        }
     }
 
     /// A slot for one more stream from `address`, or why not.
@@ -100,7 +106,11 @@ impl std::fmt::Display for StreamLimits {
             "{} live streams at once, {} per client address",
             bound(self.total),
             bound(self.per_address)
-        )
+        )?;
+        match self.derived_from {
+            Some(limit) => write!(f, " (from the open-file limit, {limit})"),
+            None => Ok(()),
+        }
     }
 }
 
