@@ -45,7 +45,9 @@ export BENCH_PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \
 echo "$BENCH_PASSWORD" | target/release/newsdesk editor add bench --database "$DB" --content content >/dev/null
 
 start_server() {
+    # Every client is 127.0.0.1: the per-address stream limit must be off.
     target/release/newsdesk serve --bind "127.0.0.1:$PORT" --database "$DB" --content content \
+        --max-streams-per-address 0 \
         >>"$TMP/server.log" 2>&1 &
     SERVER_PID=$!
     wait_for "http://127.0.0.1:$PORT/healthz" || { cat "$TMP/server.log" >&2; exit 1; }

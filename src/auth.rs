@@ -1,9 +1,9 @@
 //! Editor credentials: argon2id password hashes, random tokens, and the
-//! sign-in throttle. Pure computation and memory; the store is `db::editors`.
+//! sign-in throttle and the bound on password checks at once. Computation
+//! and memory only; the store is `db::editors`.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+pub mod checks;
+pub mod throttle;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -36,11 +36,15 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks a new username: 1 to 40 of `a-z 0-9 . _ -`, so it reads well in bylines and logs.
+/// Longest username, in characters: it reads well in bylines and logs.
+pub const MAX_USERNAME_CHARS: usize = 40;
+
+/// Checks a new username: 1 to [`MAX_USERNAME_CHARS`] of `a-z 0-9 . _ -`.
 pub fn check_username(username: &str) -> Result<(), String> {
     let allowed =
         |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
-    if username.is_empty() || username.len() > 40 || !username.chars().all(allowed) {
+    if username.is_empty() || username.len() > MAX_USERNAME_CHARS || !username.chars().all(allowed)
+    {
         return Err("Use 1 to 40 lowercase letters, digits, dots, dashes or underscores.".into());
     }
     Ok(())
@@ -72,51 +76,6 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Failed sign-ins allowed per username and per client address within [`THROTTLE_WINDOW`].
-pub const MAX_FAILURES: usize = 5;
-/// How long a failed sign-in counts against its username and address.
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// Counts recent failed sign-ins by key ("user:NAME", "ip:ADDR"). Kept in
-/// memory: a restart forgives everyone, which is acceptable for a throttle.
-#[derive(Debug, Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl LoginThrottle {
-    /// `Some(wait)` when any of `keys` has used up its failures.
-    pub fn blocked_for(&self, keys: &[String]) -> Option<Duration> {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        let now = Instant::now();
-        keys.iter()
-            .filter_map(|key| {
-                let times = failures.get_mut(key)?;
-                times.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
-                (times.len() >= MAX_FAILURES)
-                    .then(|| THROTTLE_WINDOW - now.duration_since(times[0]))
-            })
-            .max()
-    }
-
-    pub fn record_failure(&self, keys: &[String]) {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        for key in keys {
-            failures
-                .entry(key.clone())
-                .or_default()
-                .push(Instant::now());
-        }
-    }
-
-    pub fn forgive(&self, keys: &[String]) {
-        let mut failures = self.failures.lock().expect("throttle lock");
-        for key in keys {
-            failures.remove(key);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,18 +87,5 @@ mod tests {
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
         assert!(!verify_password("anything", "not a hash"));
-    }
-
-    #[test]
-    fn the_throttle_blocks_after_too_many_failures() {
-        let throttle = LoginThrottle::default();
-        let keys = ["user:ed".to_owned()];
-        for _ in 0..MAX_FAILURES {
-            assert!(throttle.blocked_for(&keys).is_none());
-            throttle.record_failure(&keys);
-        }
-        assert!(throttle.blocked_for(&keys).is_some());
-        throttle.forgive(&keys);
-        assert!(throttle.blocked_for(&keys).is_none());
     }
 }

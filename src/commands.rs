@@ -34,6 +34,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         room.site_url,
         listener.local_addr()?
     );
+    tracing::info!("at most {}", room.streams);
     offer_setup_link(&room).await?;
     let server = http_server(room.clone(), listener)?;
     let handle = server.handle();

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::proxies::IpRange;
 use crate::site::Site;
 
 /// The name of the newsroom newsdesk was first built for.
@@ -75,11 +76,38 @@ pub struct Config {
     #[arg(long, env = "NEWSDESK_WEBSUB_HUB", global = true)]
     pub websub_hub: Option<String>,
 
-    /// Address of the reverse proxy in front, whose `X-Forwarded-For` names
-    /// the real client (for the per-address sign-in throttle). Off by default:
-    /// the header is trusted from that address only, never from anyone else.
-    #[arg(long, env = "NEWSDESK_TRUSTED_PROXY", global = true)]
-    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Reverse proxies in front (addresses or CIDR ranges, comma-separated
+    /// or the flag repeated: a load balancer pool), whose `X-Forwarded-For`
+    /// names the real client for the sign-in throttle and the live-stream
+    /// limits: the right-most address in it that is not itself one of these.
+    /// None by default; the header is believed from these peers only.
+    #[arg(
+        long,
+        env = "NEWSDESK_TRUSTED_PROXY",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxy: Vec<IpRange>,
+
+    /// Live streams (`/news/{slug}/events`) one client address (an IPv6
+    /// client's /64) may hold open at once; 0 turns the limit off, as a
+    /// benchmark whose clients all share 127.0.0.1 needs. 32 leaves a
+    /// household or small office behind one NAT address a few tabs per
+    /// device while one machine cannot take every stream for itself.
+    #[arg(
+        long,
+        env = "NEWSDESK_MAX_STREAMS_PER_ADDRESS",
+        default_value_t = 32,
+        global = true
+    )]
+    pub max_streams_per_address: usize,
+
+    /// Live streams open at once in total (0: no bound); beyond it a page
+    /// polls instead.
+    /// [default: the process's open-file limit less room for the database,
+    /// the media files and ordinary requests, read at start and logged].
+    #[arg(long, env = "NEWSDESK_MAX_STREAMS", global = true)]
+    pub max_streams: Option<usize>,
 
     /// Memory for rendered pages kept between writes, in MiB (0 turns the
     /// page cache off). 128 MiB holds tens of thousands of story pages, far
@@ -126,5 +154,36 @@ impl Config {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.bind),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_or_repeated_list() {
+        let cli = Cli::try_parse_from([
+            "newsdesk",
+            "--trusted-proxy",
+            "10.0.0.0/8,127.0.0.1",
+            "--trusted-proxy",
+            "fd00::/8",
+        ])
+        .unwrap();
+        let expected: Vec<IpRange> = ["10.0.0.0/8", "127.0.0.1", "fd00::/8"]
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        assert_eq!(cli.config.trusted_proxy, expected);
+        assert!(Cli::try_parse_from(["newsdesk", "--trusted-proxy", "proxy.lan"]).is_err());
     }
 }

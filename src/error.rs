@@ -36,6 +36,16 @@ pub enum AppError {
     Gone(&'static str),
     #[error("too many failed sign-ins; wait {0} seconds")]
     TooManyRequests(u64),
+    /// The client's address holds as many live streams as it may; retry after the seconds.
+    #[error("too many live streams from one address")]
+    TooManyStreams(u64),
+    /// The server cannot take this now (password checks or live streams
+    /// all busy); retry after the seconds.
+    #[error("server busy; retry in {0} seconds")]
+    Busy(u64),
+    /// A request body larger than the site reads.
+    #[error("request body too large")]
+    TooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -117,7 +127,11 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests(_) | AppError::TooManyStreams(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::SessionExpired { .. } => StatusCode::UNAUTHORIZED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -153,8 +167,28 @@ impl ResponseError for AppError {
             AppError::TooManyRequests(seconds) => (
                 "Too many attempts",
                 format!(
-                    "Too many failed sign-ins. Wait {} minutes, then try again.",
-                    seconds.div_ceil(60)
+                    "Too many failed sign-ins. Wait {}, then try again.",
+                    in_words(*seconds)
+                ),
+            ),
+            AppError::TooManyStreams(_) => (
+                "Too many live pages",
+                "Too many live pages are open from your address. Close some, or this page \
+                 will check for new updates every few seconds instead."
+                    .into(),
+            ),
+            AppError::Busy(seconds) => (
+                "Busy",
+                format!(
+                    "The site is very busy. Try again in {}.",
+                    in_words(*seconds)
+                ),
+            ),
+            AppError::TooLarge => (
+                "Too large",
+                format!(
+                    "That is more than the site accepts ({} KB at most).",
+                    crate::body_limit::MAX_BODY_BYTES / 1024
                 ),
             ),
             AppError::Internal(error) => {
@@ -167,7 +201,10 @@ impl ResponseError for AppError {
             }
         };
         let mut builder = HttpResponse::build(self.status_code());
-        if let AppError::TooManyRequests(seconds) = self {
+        if let AppError::TooManyRequests(seconds)
+        | AppError::TooManyStreams(seconds)
+        | AppError::Busy(seconds) = self
+        {
             builder.insert_header(("Retry-After", seconds.to_string()));
         }
         let mut response = builder
@@ -178,6 +215,15 @@ impl ResponseError for AppError {
             .extensions_mut()
             .insert(ErrorText { title, message });
         response
+    }
+}
+
+/// A wait for people: "40 seconds", "3 minutes".
+fn in_words(seconds: u64) -> String {
+    match seconds {
+        1 => "1 second".into(),
+        0..120 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
     }
 }
 

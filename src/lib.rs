@@ -5,6 +5,7 @@
 
 pub mod after_commit;
 pub mod auth;
+pub mod body_limit;
 pub mod cache;
 pub mod clock;
 pub mod commands;
@@ -17,9 +18,11 @@ pub mod filters;
 pub mod handlers;
 pub mod import;
 pub mod live;
+pub mod proxies;
 pub mod publishing;
 pub mod routes;
 pub mod site;
+pub mod stream_limits;
 pub mod tokens;
 pub mod urls;
 pub mod views;
@@ -29,7 +32,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use sqlx::SqlitePool;
 
@@ -48,7 +51,12 @@ pub struct Newsroom {
     pub live: Arc<LiveHub>,
     /// What follows every committed change; writers call it after commit.
     pub after_commit: Arc<AfterCommit>,
-    pub logins: Arc<auth::LoginThrottle>,
+    /// Recent sign-in attempts per client address and username.
+    pub logins: Arc<auth::throttle::LoginThrottle>,
+    /// Bounds the argon2 checks running at once.
+    pub password_checks: Arc<auth::checks::PasswordChecks>,
+    /// Bounds the live streams open at once.
+    pub streams: Arc<stream_limits::StreamLimits>,
     /// The time for every time-dependent rule (expiry, throttles); tests move it.
     pub clock: clock::Clock,
     /// How long a sign-in lasts, in seconds (`--session-seconds`).
@@ -59,8 +67,8 @@ pub struct Newsroom {
     pub site: Arc<site::Site>,
     /// The WebSub hub told of feed changes, if one is configured.
     pub websub: websub::WebSub,
-    /// The reverse proxy whose `X-Forwarded-For` is believed, if any.
-    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<proxies::TrustedProxies>,
 }
 
 impl Newsroom {
@@ -78,12 +86,17 @@ impl Newsroom {
             pages,
             live,
             logins: Arc::default(),
+            password_checks: Arc::default(),
+            streams: Arc::new(stream_limits::StreamLimits::configured(
+                config.max_streams_per_address,
+                config.max_streams,
+            )),
             clock: clock::Clock::default(),
             session_seconds: config.session_seconds,
             site_url: config.site_url().into(),
             site: Arc::new(config.site()),
             websub,
-            trusted_proxy: config.trusted_proxy,
+            trusted_proxies: Arc::new(proxies::TrustedProxies::new(config.trusted_proxy.clone())),
         })
     }
 }
@@ -91,6 +104,27 @@ impl Newsroom {
 /// Content-Security-Policy: no inline script or style, nothing from elsewhere.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// HSTS for a site served over https: a year, the usual minimum for browsers'
+/// preload lists. Without `includeSubDomains`: newsdesk answers for its own
+/// host only, and sibling or child hosts of a newsroom's domain (a legacy
+/// intranet, a mail web interface) may still be plain http; an operator who
+/// knows better can add it at the proxy.
+const HSTS: &str = "max-age=31536000";
+
+/// Headers every response carries; HSTS only when the site's URL is https,
+/// since a browser must never be told to insist on TLS a site lacks.
+fn security_headers(site_url: &str) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("Content-Security-Policy", CSP))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"));
+    if site_url.starts_with("https://") {
+        headers.add(("Strict-Transport-Security", HSTS))
+    } else {
+        headers
+    }
+}
 
 /// The HTTP server on `listener`, with the one route table and its middleware.
 pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Server> {
@@ -103,14 +137,11 @@ pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Ser
             .app_data(web::QueryConfig::default().error_handler(|error, _| {
                 AppError::BadRequest(format!("The address has a malformed query: {error}")).into()
             }))
+            // Inside the error pages, so a refused body gets the site's 413 page.
+            .wrap(from_fn(body_limit::refuse_oversized_bodies))
             .wrap(error::pages())
             .wrap(Compress::default())
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("Content-Security-Policy", CSP))
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "strict-origin-when-cross-origin")),
-            )
+            .wrap(security_headers(&room.site_url))
             .configure(routes::routes)
     })
     // `serve` handles SIGINT/SIGTERM itself: it must end the live streams first.

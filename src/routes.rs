@@ -1,5 +1,6 @@
 //! The one route table, used by `main` and every test alike.
 
+use actix_web::error::UrlencodedError;
 use actix_web::{guard, web};
 
 use crate::error::AppError;
@@ -54,7 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Largest admin form accepted, in bytes: room for a 200 KB Markdown body
 /// (refused with a message next to the field) plus the other fields; beyond
 /// it the request is answered 413 without being read.
-const MAX_ADMIN_FORM_BYTES: usize = 3 * crate::domain::MAX_MARKDOWN_BYTES + 64 * 1024;
+pub const MAX_ADMIN_FORM_BYTES: usize = 3 * crate::domain::MAX_MARKDOWN_BYTES + 64 * 1024;
 
 fn admin_routes() -> actix_web::Scope {
     use crate::handlers::admin::{
@@ -62,13 +63,14 @@ fn admin_routes() -> actix_web::Scope {
     };
     web::scope("/admin")
         .app_data(web::PayloadConfig::new(MAX_ADMIN_FORM_BYTES))
-        .app_data(
-            web::FormConfig::default()
-                .limit(16 * 1024)
-                .error_handler(|error, _| {
+        .app_data(web::FormConfig::default().limit(16 * 1024).error_handler(
+            |error, _| match error {
+                UrlencodedError::Overflow { .. } => AppError::TooLarge.into(),
+                error => {
                     AppError::BadRequest(format!("The form could not be read: {error}")).into()
-                }),
-        )
+                }
+            },
+        ))
         .route("", web::get().to(dashboard::dashboard))
         .route("/login", web::get().to(sign_in::login_page))
         .route("/login", web::post().to(sign_in::sign_in))

@@ -15,12 +15,14 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
+use super::extract::ClientAddress;
 use super::lookup::published_story;
 use crate::Newsroom;
 use crate::db::{self, live_changes::ChangeRow, stories::StoryRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::live::LiveMessage;
+use crate::stream_limits::{Refusal, StreamSlot};
 use crate::views::ChangeView;
 use crate::views::change::ChangeElement;
 
@@ -29,6 +31,11 @@ const CATCH_UP: i64 = 100;
 
 /// Seconds between heartbeat comments, which keep proxies from closing an idle stream.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Seconds a refused stream is told to wait. The page polls meanwhile
+/// (`static/live.js` falls back to polling when its stream is refused), at
+/// about this interval.
+const STREAM_RETRY_SECONDS: u64 = 15;
 
 /// Name of the response header carrying the cursor a poll got up to.
 pub const CURSOR_HEADER: &str = "Live-Cursor";
@@ -148,9 +155,18 @@ pub struct ResumeQuery {
 pub async fn events(
     req: HttpRequest,
     room: web::Data<Newsroom>,
+    client: ClientAddress,
     slug: Slug,
     query: web::Query<ResumeQuery>,
 ) -> AppResult<HttpResponse> {
+    // Counted from here until the stream ends, however it ends.
+    let slot = room
+        .streams
+        .open(client.0)
+        .map_err(|refusal| match refusal {
+            Refusal::AddressFull => AppError::TooManyStreams(STREAM_RETRY_SECONDS),
+            Refusal::ServerFull => AppError::Busy(STREAM_RETRY_SECONDS),
+        })?;
     let last_event = req
         .headers()
         .get("Last-Event-ID")
@@ -186,7 +202,7 @@ pub async fn events(
         // Never compressed or buffered: each frame must leave at once.
         .insert_header(("Content-Encoding", "identity"))
         .insert_header(("X-Accel-Buffering", "no"))
-        .streaming(event_stream(receiver, opening, replayed_up_to)))
+        .streaming(event_stream(slot, receiver, opening, replayed_up_to)))
 }
 
 fn event_stream_response() -> actix_web::HttpResponseBuilder {
@@ -200,29 +216,31 @@ fn event_stream_response() -> actix_web::HttpResponseBuilder {
 /// The frames one page receives: the opening ones, then the hub's after
 /// `replayed_up_to`, with a heartbeat when idle. It ends when the page has
 /// fallen [`crate::live::BUFFER`] messages behind; the browser reconnects
-/// with `Last-Event-ID` and is replayed.
+/// with `Last-Event-ID` and is replayed. `slot` lives in the stream's state,
+/// so the stream is counted exactly as long as it is open.
 fn event_stream(
+    slot: StreamSlot,
     receiver: broadcast::Receiver<Arc<LiveMessage>>,
     opening: VecDeque<Bytes>,
     replayed_up_to: i64,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> {
     let heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
     stream::unfold(
-        (receiver, opening, heartbeat),
-        move |(mut receiver, mut opening, mut heartbeat)| async move {
+        (slot, receiver, opening, heartbeat),
+        move |(slot, mut receiver, mut opening, mut heartbeat)| async move {
             if let Some(frame) = opening.pop_front() {
-                return Some((Ok(frame), (receiver, opening, heartbeat)));
+                return Some((Ok(frame), (slot, receiver, opening, heartbeat)));
             }
             loop {
                 tokio::select! {
                     message = receiver.recv() => match message {
                         // Already sent in the replay.
                         Ok(m) if m.seq <= replayed_up_to => continue,
-                        Ok(m) => return Some((Ok(m.frame.clone()), (receiver, opening, heartbeat))),
+                        Ok(m) => return Some((Ok(m.frame.clone()), (slot, receiver, opening, heartbeat))),
                         Err(_lagged_or_closed) => return None,
                     },
                     _ = heartbeat.tick() => {
-                        return Some((Ok(Bytes::from_static(b": heartbeat\n\n")), (receiver, opening, heartbeat)));
+                        return Some((Ok(Bytes::from_static(b": heartbeat\n\n")), (slot, receiver, opening, heartbeat)));
                     }
                 }
             }

@@ -87,7 +87,9 @@ impl TestApp {
             site_name: newsdesk::config::DEFAULT_SITE_NAME.into(),
             site_description: newsdesk::config::DEFAULT_SITE_DESCRIPTION.into(),
             websub_hub: None,
-            trusted_proxy: None,
+            trusted_proxy: Vec::new(),
+            max_streams_per_address: 0,
+            max_streams: Some(0),
             page_cache_mib: 16,
             session_seconds: 12 * 3600,
         };

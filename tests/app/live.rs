@@ -9,6 +9,8 @@ use futures_util::StreamExt;
 
 use crate::helpers::{TestApp, plain_update};
 
+mod stream_limits;
+
 const STORY: &str = "junior-doctors-strike-live";
 
 /// An open `text/event-stream` response, read frame by frame.

@@ -16,5 +16,6 @@ mod page_cache;
 mod process;
 mod properties;
 mod reader;
+mod request_bodies;
 mod site;
 mod websub;

@@ -67,3 +67,23 @@ async fn malformed_slugs_and_update_numbers_in_addresses_get_the_404_page() {
         assert_eq!(page.texts("h1"), ["Page not found"], "{path}");
     }
 }
+
+#[actix_web::test]
+async fn an_https_site_tells_browsers_to_insist_on_https() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/news/no-such-story", "/admin/login"] {
+        let page = app.get_page(path).await;
+        assert_eq!(
+            page.header("strict-transport-security").as_deref(),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_plain_http_site_sends_no_hsts() {
+    let app = TestApp::spawn_with(|c| c.site_url = Some("http://news.example".into())).await;
+    let page = app.get_page("/").await;
+    assert_eq!(page.header("strict-transport-security"), None);
+}

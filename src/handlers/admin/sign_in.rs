@@ -16,6 +16,7 @@ use crate::Newsroom;
 use crate::auth::{self, token_hash};
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::handlers::extract::ClientAddress;
 use crate::site::Site;
 
 #[derive(Template)]
@@ -89,42 +90,34 @@ pub async fn login_page(
     render_login(&room, StatusCode::OK, page)
 }
 
-/// The client's address: the peer's, or, when the peer is the trusted proxy,
-/// the last address that proxy put in `X-Forwarded-For`.
-fn client_address(req: &HttpRequest, room: &Newsroom) -> String {
-    let peer = req.peer_addr().map(|a| a.ip());
-    let forwarded = || {
-        let header = req.headers().get("X-Forwarded-For")?.to_str().ok()?;
-        header.rsplit(',').next().map(|a| a.trim().to_owned())
-    };
-    match peer {
-        Some(ip) if Some(ip) == room.trusted_proxy => forwarded().unwrap_or_else(|| ip.to_string()),
-        Some(ip) => ip.to_string(),
-        None => String::new(),
-    }
-}
-
 /// A hash to verify against when the username is unknown, so that a wrong
 /// username takes as long as a wrong password and usernames cannot be probed.
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| auth::hash_password("no editor has this password").expect("hashing works"));
 
-/// `POST /admin/login`.
+/// Seconds a sign-in refused for want of a password-check slot is told to
+/// wait: slots free up within a second unless the site is under a flood.
+const BUSY_RETRY_SECONDS: u64 = 5;
+
+/// `POST /admin/login`. The attempt is counted before the password is
+/// checked (`auth::throttle`), and the check waits for a slot
+/// (`auth::checks`).
 pub async fn sign_in(
     req: HttpRequest,
     room: web::Data<Newsroom>,
+    client: ClientAddress,
     form: web::Form<LoginForm>,
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     check_login_csrf(&req, &form.csrf_token)?;
-    let address = client_address(&req, &room);
-    let keys = [
-        format!("user:{}", form.username.trim().to_lowercase()),
-        format!("ip:{address}"),
-    ];
-    if let Some(wait) = room.logins.blocked_for(&keys) {
-        return Err(AppError::TooManyRequests(wait.as_secs().max(1)));
-    }
+    let attempt = room
+        .logins
+        .attempt(client.0, &form.username, room.clock.now())
+        .map_err(|wait| AppError::TooManyRequests(wait.as_secs_f64().ceil().max(1.0) as u64))?;
+    let Some(slot) = room.password_checks.slot().await else {
+        room.logins.withdraw(attempt);
+        return Err(AppError::Busy(BUSY_RETRY_SECONDS));
+    };
     let mut conn = room.db.acquire().await?;
     let editor = db::editors::find_by_username(&mut conn, form.username.trim()).await?;
     drop(conn);
@@ -136,8 +129,9 @@ pub async fn sign_in(
     let matches = web::block(move || auth::verify_password(&password, &stored))
         .await
         .map_err(|e| anyhow::anyhow!("password check was cancelled: {e}"))?;
+    drop(slot);
     let Some(editor) = editor.filter(|_| matches) else {
-        room.logins.record_failure(&keys);
+        // `attempt` stays counted: that is the failure.
         let csrf = login_csrf(&req);
         let page = LoginPage {
             username: &form.username,
@@ -146,7 +140,7 @@ pub async fn sign_in(
         };
         return render_login(&room, StatusCode::UNAUTHORIZED, page);
     };
-    room.logins.forgive(&keys[..1]);
+    room.logins.succeeded(attempt);
     let cookie = start_session(&room, editor.id).await?;
     let mut conn = room.db.acquire().await?;
     db::audit::record(
