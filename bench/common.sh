@@ -24,3 +24,35 @@ warn_if_busy() {
         echo "warning: the CPU was ${percent}% busy just before this run; figures are skewed" >&2
     fi
 }
+
+# A release newsdesk on loopback for one benchmark: start_server PORT DB, then
+# stop_server. Every client is 127.0.0.1, so the per-address stream limit is
+# off. Its log goes to $TMP/server.log; $SERVER_PID is its process id.
+SERVER_PID=
+start_server() {
+    target/release/newsdesk serve --bind "127.0.0.1:$1" --database "$2" --content content \
+        --max-streams-per-address 0 \
+        >>"$TMP/server.log" 2>&1 &
+    SERVER_PID=$!
+    wait_for "http://127.0.0.1:$1/healthz" || { cat "$TMP/server.log" >&2; exit 1; }
+}
+
+# SIGTERM lets actix finish in-flight requests; give it 10 s, then SIGKILL.
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
+    fi
+}
+
+# Creates the editor "bench" with a random password in $BENCH_PASSWORD.
+add_bench_editor() {
+    export BENCH_PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    echo "$BENCH_PASSWORD" | target/release/newsdesk editor add bench --database "$1" --content content >/dev/null
+}

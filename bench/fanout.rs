@@ -7,14 +7,16 @@
 //! publish POST's own latency (ms). Exits non-zero unless every client got the
 //! update within [`DELIVERY_TIMEOUT`].
 
+#[path = "client.rs"]
+mod client;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use clap::Parser;
+use client::{Editor, events_request, millis, percentile, read_until, resident_kib, subscribe};
 use futures_util::future::join_all;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 /// Clients connecting at once: fewer than the server's accept backlog (128,
 /// std's `TcpListener::bind`), so no SYN is dropped and retried a second later.
@@ -56,10 +58,7 @@ async fn main() -> anyhow::Result<()> {
         "benchmark loopback servers only"
     );
     ensure!(args.clients > 0, "--clients must be at least 1");
-    let request = format!(
-        "GET /news/{}/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-        args.slug, args.addr
-    );
+    let request = events_request(args.addr, &args.slug);
 
     let rss_before = resident_kib(args.server_pid)?;
     let connecting = Instant::now();
@@ -98,9 +97,14 @@ async fn main() -> anyhow::Result<()> {
         .collect();
 
     // Signing in runs argon2 on the server: done before t0, not during the fan-out.
-    let editor = Editor::sign_in(&args).await?;
+    let editor = Editor::sign_in(args.addr, &args.slug, &args.user, &args.password).await?;
     let t0 = Instant::now();
-    editor.publish(&args.slug).await?;
+    editor
+        .publish(
+            &args.slug,
+            "Benchmark update: every open page should show this at once.",
+        )
+        .await?;
     let post_latency = t0.elapsed();
 
     let deadline = tokio::time::Instant::from_std(t0 + DELIVERY_TIMEOUT);
@@ -140,174 +144,4 @@ async fn main() -> anyhow::Result<()> {
         millis(post_latency),
     );
     Ok(())
-}
-
-/// Opens an SSE stream and reads up to the server's opening `: connected`
-/// comment, which it sends only once the client is subscribed to the story.
-async fn subscribe(addr: SocketAddr, request: &[u8]) -> anyhow::Result<TcpStream> {
-    let mut stream = TcpStream::connect(addr).await?;
-    stream.write_all(request).await?;
-    let mut buf = Vec::with_capacity(1024);
-    read_until(&mut stream, &mut buf, b": connected").await?;
-    ensure!(
-        buf.starts_with(b"HTTP/1.1 200"),
-        "unexpected response: {}",
-        String::from_utf8_lossy(&buf)
-    );
-    Ok(stream)
-}
-
-/// Reads until `needle` has arrived (a frame may come in pieces).
-async fn read_until(
-    stream: &mut TcpStream,
-    buf: &mut Vec<u8>,
-    needle: &[u8],
-) -> anyhow::Result<()> {
-    while !buf.windows(needle.len()).any(|w| w == needle) {
-        if stream.read_buf(buf).await? == 0 {
-            bail!("stream closed before {:?}", String::from_utf8_lossy(needle));
-        }
-    }
-    Ok(())
-}
-
-/// An editor's browser, signed in: the session cookie and the forms' CSRF token.
-struct Editor {
-    client: awc::Client,
-    base: String,
-    cookie: String,
-    csrf: String,
-}
-
-impl Editor {
-    /// Signs in through the login form, as `tests/app/editor_session.rs` does.
-    async fn sign_in(args: &Args) -> anyhow::Result<Editor> {
-        // Redirects are not followed: the session cookie comes with the 303.
-        let client = awc::Client::builder().max_redirects(0).finish();
-        let base = format!("http://{}", args.addr);
-        let (login_cookie, login_page) = get(&client, &format!("{base}/admin/login"), "").await?;
-        let login_csrf = cookie(&login_cookie, "newsdesk_login_csrf")?;
-        let desk = format!("/admin/stories/{}", args.slug);
-        let fields = [
-            ("username", args.user.as_str()),
-            ("password", &args.password),
-            ("csrf_token", &csrf_token(&login_page)?),
-            ("next", &desk),
-        ];
-        let response = client
-            .post(format!("{base}/admin/login"))
-            .insert_header(("Cookie", login_csrf))
-            .send_form(&fields)
-            .await
-            .map_err(|e| anyhow::anyhow!("signing in: {e}"))?;
-        ensure!(
-            response.status() == 303,
-            "signing in: {}",
-            response.status()
-        );
-        let session = cookie(&set_cookies(&response), "newsdesk_session")?;
-        let (_, desk_page) = get(&client, &format!("{base}{desk}"), &session).await?;
-        Ok(Editor {
-            csrf: csrf_token(&desk_page)?,
-            client,
-            base,
-            cookie: session,
-        })
-    }
-
-    /// Publishes one update through the story desk's form.
-    async fn publish(&self, slug: &str) -> anyhow::Result<()> {
-        let fields = [
-            (
-                "body",
-                "Benchmark update: every open page should show this at once.",
-            ),
-            ("kind", "update"),
-            ("time", ""),
-            ("csrf_token", &self.csrf),
-        ];
-        let response = self
-            .client
-            .post(format!("{}/admin/stories/{slug}/updates", self.base))
-            .insert_header(("Cookie", self.cookie.as_str()))
-            .send_form(&fields)
-            .await
-            .map_err(|e| anyhow::anyhow!("publishing: {e}"))?;
-        ensure!(
-            response.status() == 303,
-            "publishing: {}",
-            response.status()
-        );
-        Ok(())
-    }
-}
-
-/// GETs a page; returns its `Set-Cookie` values and its body.
-async fn get(
-    client: &awc::Client,
-    url: &str,
-    cookie: &str,
-) -> anyhow::Result<(Vec<String>, String)> {
-    let mut response = client
-        .get(url)
-        .insert_header(("Cookie", cookie))
-        .send()
-        .await
-        .map_err(|e| anyhow::anyhow!("GET {url}: {e}"))?;
-    ensure!(response.status() == 200, "GET {url}: {}", response.status());
-    let body = response
-        .body()
-        .await
-        .map_err(|e| anyhow::anyhow!("GET {url}: {e}"))?;
-    Ok((
-        set_cookies(&response),
-        String::from_utf8_lossy(&body).into_owned(),
-    ))
-}
-
-fn set_cookies<S>(response: &awc::ClientResponse<S>) -> Vec<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect()
-}
-
-/// `name=value` of the cookie called `name`.
-fn cookie(set_cookies: &[String], name: &str) -> anyhow::Result<String> {
-    set_cookies
-        .iter()
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .and_then(|c| c.split(';').next())
-        .map(str::to_owned)
-        .with_context(|| format!("no {name} cookie"))
-}
-
-/// The value of a form's hidden `csrf_token` field.
-fn csrf_token(page: &str) -> anyhow::Result<String> {
-    const FIELD: &str = r#"name="csrf_token" value=""#;
-    let start = page.find(FIELD).context("no csrf_token field")? + FIELD.len();
-    let end = page[start..].find('"').context("unterminated csrf_token")?;
-    Ok(page[start..start + end].to_owned())
-}
-
-/// The process's resident memory (VmRSS) in KiB.
-fn resident_kib(pid: u32) -> anyhow::Result<u64> {
-    let path = format!("/proc/{pid}/status");
-    let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .context("no VmRSS line")?;
-    Ok(line.trim().trim_end_matches("kB").trim().parse()?)
-}
-
-/// Nearest-rank percentile of sorted durations.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = (p * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn millis(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

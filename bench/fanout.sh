@@ -24,38 +24,14 @@ cargo build --release --bin newsdesk --example fanout
 ulimit -n "$(ulimit -Hn)"
 
 TMP=$(mktemp -d)
-SERVER_PID=
-# SIGTERM lets actix finish in-flight requests; give it 10 s, then SIGKILL.
-stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=
-    fi
-}
 trap 'stop_server; rm -rf "$TMP"' EXIT
 
 DB="sqlite://$TMP/bench.db"
-export BENCH_PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-echo "$BENCH_PASSWORD" | target/release/newsdesk editor add bench --database "$DB" --content content >/dev/null
-
-start_server() {
-    # Every client is 127.0.0.1: the per-address stream limit must be off.
-    target/release/newsdesk serve --bind "127.0.0.1:$PORT" --database "$DB" --content content \
-        --max-streams-per-address 0 \
-        >>"$TMP/server.log" 2>&1 &
-    SERVER_PID=$!
-    wait_for "http://127.0.0.1:$PORT/healthz" || { cat "$TMP/server.log" >&2; exit 1; }
-}
+add_bench_editor "$DB"
 
 results=()
 for n in $COUNTS; do
-    start_server
+    start_server "$PORT" "$DB"
     echo "N=$n" >&2
     warn_if_busy
     results+=("$(timeout 300 target/release/examples/fanout --addr "127.0.0.1:$PORT" \
