@@ -497,3 +497,25 @@ async fn newsdesk_import_in_another_process_reaches_open_pages() {
     assert!(frame.data.contains("Imported while serving."));
     assert_eq!(frame.id, Some(app.cursor(STORY).await.to_string()));
 }
+
+#[actix_web::test]
+async fn a_pinned_update_with_footnotes_leaves_every_id_on_the_page_unique() {
+    let app = TestApp::with_demo_content().await;
+    let editor = app.create_editor("ed").await;
+    let id = app
+        .publish(
+            STORY,
+            plain_update("Figures are provisional.[^1]\n\n[^1]: Trust estimate."),
+            at(18, 0),
+        )
+        .await;
+    app.pin(STORY, Some(id), editor).await;
+    let page = app.get_page(&format!("/news/{STORY}")).await;
+    assert_eq!(
+        page.texts("details.pinned .update-body p")[0],
+        "Figures are provisional.1"
+    );
+    let ids = page.attrs("[id]", "id");
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
+}

@@ -26,6 +26,8 @@ use crate::views::UpdateView;
 /// Live updates per page: a story with thousands of them stays one fast page.
 pub const UPDATES_PER_PAGE: i64 = 50;
 const RELATED_STORIES: i64 = 5;
+/// Prefix of the ids in the pinned copy of an update.
+const PINNED_ID_PREFIX: &str = "pinned-";
 /// A pinned update longer than this (in Markdown bytes) starts collapsed.
 const PINNED_COLLAPSE_BYTES: usize = 600;
 
@@ -283,6 +285,10 @@ async fn pinned(
     let row = db::updates::find_live(conn, story.id, id).await?;
     Ok(row.map(|row| {
         let collapsed = row.body_md.len() > PINNED_COLLAPSE_BYTES;
-        (UpdateView::new(&story.slug, row), collapsed)
+        let mut view = UpdateView::new(&story.slug, row);
+        // The pinned copy sits on the page beside the update itself: its ids
+        // (footnotes) get a prefix of their own so that none is there twice.
+        view.html = SafeHtml::sanitise(view.html.as_str(), PINNED_ID_PREFIX);
+        (view, collapsed)
     }))
 }
