@@ -29,12 +29,21 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AppResult<String>>,
 {
-    let page = room
-        .pages
-        .get_or_render(key, async {
-            Ok(CachedPage::new(render().await?, content_type))
-        })
-        .await?;
+    from_cache(req, room, key, async {
+        Ok(CachedPage::new(render().await?, content_type))
+    })
+    .await
+}
+
+/// The page stored under `key` (rendered by `build` on a miss), answered
+/// with its validators.
+async fn from_cache(
+    req: &HttpRequest,
+    room: &Newsroom,
+    key: String,
+    build: impl Future<Output = AppResult<CachedPage>>,
+) -> AppResult<HttpResponse> {
+    let page = room.pages.get_or_render(key, build).await?;
     Ok(conditional(req, &page, room.clock.now()))
 }
 
@@ -65,11 +74,10 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AppResult<Dated>>,
 {
-    let page = room
-        .pages
-        .get_or_render(key, async { Ok(dated_page(render().await?, content_type)) })
-        .await?;
-    Ok(conditional(req, &page, room.clock.now()))
+    from_cache(req, room, key, async {
+        Ok(dated_page(render().await?, content_type))
+    })
+    .await
 }
 
 /// [`cached_dated`] without the page cache, for a document that changes with
