@@ -81,7 +81,10 @@ pub fn cut_bytes(text: &str, max: usize) -> &str {
 fn the_corpus_is_big_and_its_escapes_resolve() {
     let payloads = payloads();
     assert!(payloads.len() >= 150, "{} payloads", payloads.len());
-    assert_eq!(unescape(r"a\nb\tc\\d\u{202E}e\"f"), "a\nb\tc\\d\u{202E}e\\\"f");
+    assert_eq!(
+        unescape(r#"a\nb\tc\\d\u{202E}e\"f"#),
+        "a\nb\tc\\d\u{202E}e\\\"f"
+    );
     let unique: std::collections::BTreeSet<_> = payloads.iter().collect();
     assert_eq!(unique.len(), payloads.len(), "a payload is listed twice");
 }
