@@ -146,7 +146,10 @@ mod tests {
         let data = serde_json::json!({ "what": "<script>alert(1)</script> & <b>" });
         let json = super::markup_free_json(data.to_string());
         assert!(!json.contains(['<', '>', '&']), "{json}");
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap(), data);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            data
+        );
     }
 
     #[test]

@@ -62,7 +62,10 @@ impl Browser {
         let script = format!("return Boolean({condition});");
         let deadline = Instant::now() + Duration::from_secs(5);
         while self.client.execute(&script, vec![]).await.unwrap() != json!(true) {
-            assert!(Instant::now() < deadline, "timed out waiting for {condition}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {condition}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -79,7 +82,10 @@ async fn the_worst_pages_run_no_payload_in_a_real_browser() {
     browser.visit(&app, &story).await;
     browser.visit(&app, "/").await;
     for query in SEARCHES {
-        let path = format!("/search?{}", serde_urlencoded::to_string([("q", query)]).unwrap());
+        let path = format!(
+            "/search?{}",
+            serde_urlencoded::to_string([("q", query)]).unwrap()
+        );
         browser.visit(&app, &path).await;
         let results = "document.querySelectorAll('.search-results li').length > 0";
         browser.wait_until(results).await;
@@ -89,7 +95,10 @@ async fn the_worst_pages_run_no_payload_in_a_real_browser() {
     // and are put into the page by `live.js`.
     browser.visit(&app, &story).await;
     let count = "document.querySelectorAll('.update-stream article.update').length";
-    let before = browser.client.execute(&format!("return {count}"), vec![]).await;
+    let before = browser
+        .client
+        .execute(&format!("return {count}"), vec![])
+        .await;
     let before = before.unwrap().as_u64().unwrap();
     let stream = app.story(&seeded.anthology).await;
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -98,12 +107,25 @@ async fn the_worst_pages_run_no_payload_in_a_real_browser() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let updates = format!("/admin/stories/{}/updates", seeded.anthology);
-    for chunk in payloads.chunks(40) {
+    // Markdown refuses control characters other than line breaks and tabs.
+    let typeable: Vec<&String> = payloads
+        .iter()
+        .filter(|p| !p.chars().any(|c| c.is_control() && c != '\n' && c != '\t'))
+        .collect();
+    for chunk in typeable.chunks(40) {
+        let chunk: Vec<&str> = chunk.iter().map(|p| p.as_str()).collect();
         let body = chunk.join("\n\n");
-        let page = desk.post(&updates, &[("kind", "update"), ("body", &body)]).await;
-        assert_eq!(page.status, awc::http::StatusCode::SEE_OTHER, "{}", page.body);
+        let page = desk
+            .post(&updates, &[("kind", "update"), ("body", &body)])
+            .await;
+        assert_eq!(
+            page.status,
+            awc::http::StatusCode::SEE_OTHER,
+            "{}",
+            page.body
+        );
     }
-    let arrived = payloads.len().div_ceil(40) as u64;
+    let arrived = typeable.len().div_ceil(40) as u64;
     browser
         .wait_until(&format!("{count} === {}", before + arrived))
         .await;

@@ -119,13 +119,16 @@ impl Problems {
             if html {
                 self.html_fragment(&format!("{place} <{}>", element.name), &element.text);
             }
-            if matches!(element.name.as_str(), "link" | "guid" | "id" | "loc" | "url")
-                && runs_script(&element.text, false)
+            if matches!(
+                element.name.as_str(),
+                "link" | "guid" | "id" | "loc" | "url"
+            ) && runs_script(&element.text, false)
             {
                 self.add(place, format!("<{}> {}", element.name, element.text));
             }
             for (attribute, text) in &element.attrs {
-                if matches!(attribute.as_str(), "href" | "src" | "url") && runs_script(text, false) {
+                if matches!(attribute.as_str(), "href" | "src" | "url") && runs_script(text, false)
+                {
                     self.add(place, format!("<{} {attribute}={text}>", element.name));
                 }
             }

@@ -49,7 +49,13 @@ async fn no_payload_typed_into_any_field_or_search_comes_back_as_executable_mark
         problems.feed(&format!("/topics/{topic}/feed.xml"), &feed.body);
         pages += 2;
     }
-    for path in ["/", "/feed.xml", "/atom.xml", "/sitemap.xml", "/sitemap-news.xml"] {
+    for path in [
+        "/",
+        "/feed.xml",
+        "/atom.xml",
+        "/sitemap.xml",
+        "/sitemap-news.xml",
+    ] {
         let page = app.get_page(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         if path == "/" {
@@ -65,7 +71,10 @@ async fn no_payload_typed_into_any_field_or_search_comes_back_as_executable_mark
     let mut hits = 0;
     for payload in &payloads {
         let query = cut_bytes(payload, SEARCH_BYTES);
-        let path = format!("/search?{}", serde_urlencoded::to_string([("q", query)]).unwrap());
+        let path = format!(
+            "/search?{}",
+            serde_urlencoded::to_string([("q", query)]).unwrap()
+        );
         let page = app.get_page(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         hits += page.texts(".search-results li").len();
@@ -100,7 +109,11 @@ fn assert_most_were_stored(seeded: &Seeded) {
     }
     let fields = newsdesk::domain::fields::STORY_FIELDS.len()
         + newsdesk::domain::fields::UPDATE_FIELDS.len();
-    assert_eq!(seeded.tally.len(), fields, "every field in the table was attacked");
+    assert_eq!(
+        seeded.tally.len(),
+        fields,
+        "every field in the table was attacked"
+    );
 }
 
 /// Checks the story's page, fragments, stream, feeds, figures and desk page;
@@ -140,7 +153,10 @@ async fn check_story(
     if csv.status == StatusCode::OK {
         let kind = csv.header("content-type").unwrap_or_default();
         assert!(kind.starts_with("text/csv"), "{path}: {kind}");
-        assert_eq!(csv.header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(
+            csv.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
     }
     let path = format!("/admin/stories/{slug}");
     problems.html_page(&path, &desk.get(&path).await.body);

@@ -49,10 +49,16 @@ pub async fn seed(desk: &EditorSession<'_>, payloads: &[String]) -> Seeded {
     seeded.slugs.push(anthology.clone());
     seeded.anthology = anthology;
     for (i, payload) in payloads.iter().enumerate() {
-        let values = STORY_FIELDS.iter().map(|r| (r, adapt(payload, r))).collect();
+        let values = STORY_FIELDS
+            .iter()
+            .map(|r| (r, adapt(payload, r)))
+            .collect();
         let (page, refused) = post_story(desk, values, i).await;
         for rule in STORY_FIELDS {
-            seeded.count(format!("story.{}", rule.name), !refused.contains(&rule.name));
+            seeded.count(
+                format!("story.{}", rule.name),
+                !refused.contains(&rule.name),
+            );
         }
         let slug = slug_of(&page);
         let named = set_display_name(desk, payload, i).await;
@@ -60,7 +66,10 @@ pub async fn seed(desk: &EditorSession<'_>, payloads: &[String]) -> Seeded {
             seeded.count(format!("update.{name}"), named);
         }
         for kind in UpdateKind::ALL {
-            let values = UPDATE_FIELDS.iter().map(|r| (r, adapt(payload, r))).collect();
+            let values = UPDATE_FIELDS
+                .iter()
+                .map(|r| (r, adapt(payload, r)))
+                .collect();
             let refused = post_update(desk, &slug, kind, values, i).await;
             for rule in UPDATE_FIELDS.iter().filter(|r| attacked_in(r) == kind) {
                 if !DISPLAY_NAME_FIELDS.contains(&rule.name) {
@@ -119,7 +128,11 @@ async fn post_story(
     values: Vec<(&'static FieldRule, String)>,
     n: usize,
 ) -> (Page, Vec<&'static str>) {
-    let fixed = [("status", "published"), ("live", "live"), ("action", "save")];
+    let fixed = [
+        ("status", "published"),
+        ("live", "live"),
+        ("action", "save"),
+    ];
     post_with_fallbacks(desk, "/admin/stories/new", values, &fixed, n).await
 }
 
@@ -156,7 +169,12 @@ async fn post_with_fallbacks(
         if page.status == StatusCode::SEE_OTHER {
             return (page, refused);
         }
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            page.body
+        );
         let before = refused.len();
         for (rule, value) in &mut values {
             let plain = format!("{n}");
@@ -165,7 +183,11 @@ async fn post_with_fallbacks(
                 *value = plain;
             }
         }
-        assert!(refused.len() > before, "refused for no field: {}", page.body);
+        assert!(
+            refused.len() > before,
+            "refused for no field: {}",
+            page.body
+        );
     }
 }
 
