@@ -9,4 +9,4 @@ mod safe_html;
 pub use front_matter::{ContentError, ParsedStory, ParsedUpdate, parse_story_file};
 pub use markdown::{Placement, RenderContext, RenderedMarkdown, render_markdown};
 pub use read_more::MissingStory;
-pub use safe_html::{SafeHtml, escape};
+pub use safe_html::{SafeHtml, escape, markup_free_json};

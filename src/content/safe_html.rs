@@ -50,11 +50,7 @@ impl SafeHtml {
     /// `>` and `&` in the JSON is written as a `\u` escape, so no string in it
     /// can close the script element; browsers never run this type of script.
     pub fn json_ld(data: &serde_json::Value) -> SafeHtml {
-        let json = data
-            .to_string()
-            .replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026");
+        let json = markup_free_json(data.to_string());
         SafeHtml(format!(
             r#"<script type="application/ld+json">{json}</script>"#
         ))
@@ -94,6 +90,20 @@ impl fmt::Display for SafeHtml {
 
 impl askama::filters::HtmlSafe for SafeHtml {}
 
+/// JSON text with every `<`, `>` and `&` written as a `\u` escape: the
+/// same data to any JSON parser, but no string in it can be taken for markup
+/// (`</script>`, `<img onerror>`) by a page that embeds it, a browser that
+/// sniffs it or a script that pastes it into HTML. Every JSON the site sends
+/// goes through it: JSON-LD, `figures.json` and the live stream's `story` event.
+pub fn markup_free_json(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// `text` with `&`, `<`, `>` and `"` escaped: fit for HTML text and for HTML
 /// or XML attribute values in double quotes. Apostrophes are left alone, since
 /// no value of ours is single-quoted and `&#39;` reads badly wherever an HTML
@@ -128,6 +138,17 @@ mod tests {
         assert_eq!(
             html.as_str(),
             r#"<script type="application/ld+json">{"headline":"\u003c/script\u003e\u003cb\u003e\u0026"}</script>"#
+        );
+    }
+
+    #[test]
+    fn json_keeps_its_data_but_loses_anything_like_markup() {
+        let data = serde_json::json!({ "what": "<script>alert(1)</script> & <b>" });
+        let json = super::markup_free_json(data.to_string());
+        assert!(!json.contains(['<', '>', '&']), "{json}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            data
         );
     }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::fields::{UPDATE_FIELDS, rule_for};
+
 /// An editor's name as readers see it ("Sarah Holt"): 1 to 80 characters of
 /// text, trimmed, with no control characters. Never the login username.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +23,11 @@ impl DisplayName {
         if text.chars().count() > Self::MAX_CHARS {
             return Err(format!("Use at most {} characters.", Self::MAX_CHARS));
         }
-        if text.chars().any(char::is_control) {
+        // The name becomes the author of the editor's updates, so it must pass
+        // that field's rule: a name the rule refuses (a U+2028 line separator,
+        // say) would leave the editor unable to publish anything.
+        let author = rule_for(UPDATE_FIELDS, "author");
+        if author.problem(text, None).is_some() {
             return Err("Use letters, spaces and punctuation only.".into());
         }
         if text.eq_ignore_ascii_case(username.trim()) {
@@ -55,6 +61,7 @@ mod tests {
         assert_eq!(parse("  Sarah Holt ").unwrap().as_str(), "Sarah Holt");
         assert!(parse("   ").is_err());
         assert!(parse("a\u{7}b").is_err());
+        assert!(parse("a\u{2028}b").is_err() && parse("a\u{2029}b").is_err());
         assert!(parse(&"x".repeat(81)).is_err());
     }
 

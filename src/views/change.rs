@@ -57,7 +57,7 @@ impl ChangeView {
             (Change::Pinned(_) | Change::Unpinned | Change::LiveEnded | Change::StorySaved, _) => {
                 view.event = "story";
                 view.update_id = None;
-                view.story = Some(
+                view.story = Some(crate::content::markup_free_json(
                     json!({
                         "change": row.change.as_str(),
                         "headline": row.story.headline,
@@ -65,7 +65,7 @@ impl ChangeView {
                         "pinned_update": row.story.pinned_update_id,
                     })
                     .to_string(),
-                );
+                ));
             }
         }
         Ok(view)

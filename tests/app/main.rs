@@ -19,3 +19,4 @@ mod reader;
 mod request_bodies;
 mod site;
 mod websub;
+mod xss;

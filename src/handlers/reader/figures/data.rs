@@ -82,7 +82,8 @@ pub async fn figures_json(
                     .map(|s| series_document(&room, &slug, s))
                     .collect(),
             };
-            Ok(serde_json::to_string_pretty(&document).context("writing figures JSON")?)
+            let json = serde_json::to_string_pretty(&document).context("writing figures JSON")?;
+            Ok(crate::content::markup_free_json(json))
         },
     )
     .await?;
