@@ -20,6 +20,10 @@
   const TAB_KEY = "newsdesk-tab";
   const PENDING_KEY = "newsdesk-draft-pending";
   const LOCK_PREFIX = "newsdesk-tab:";
+  // How long a page waits for its tab's lock before deciding that another
+  // open tab (a duplicate) has it: a reloaded page's predecessor lets go
+  // within milliseconds.
+  const LOCK_WAIT_MS = 2000;
 
   // Storage can be full, disabled or blocked (even reading the property can
   // throw): then there are no drafts, and nothing else breaks.
@@ -69,22 +73,26 @@
   // writes its own slot, `newsdesk-draft:{form path}:{tab id}`. The tab id
   // lives in sessionStorage (one per tab, kept across reloads). An open tab
   // holds a Web Lock named after its id; the browser releases it when the tab
-  // closes or crashes, so the held locks name exactly the open tabs. A
-  // duplicated tab inherits the id, finds its lock taken and takes a new id.
+  // closes or crashes, so the held locks name exactly the open tabs. On a
+  // reload the previous page lets go of the lock within moments; a duplicated
+  // tab inherits the id but never gets the lock, and takes a new id.
   // Returns the id and the ids of the open tabs (null: cannot tell).
   async function claimTab() {
     let id = read("sessionStorage", TAB_KEY) || newTabId();
-    if (!navigator.locks) {
+    if (!navigator.locks || !AbortSignal.timeout) {
       write("sessionStorage", TAB_KEY, id);
       return { id, open: null };
     }
     for (;;) {
       const held = await new Promise((resolve) => {
-        navigator.locks.request(LOCK_PREFIX + id, { ifAvailable: true }, (lock) => {
-          resolve(lock !== null);
-          // Held for as long as this page lives.
-          return lock ? new Promise(() => {}) : undefined;
-        });
+        const signal = AbortSignal.timeout(LOCK_WAIT_MS);
+        navigator.locks
+          .request(LOCK_PREFIX + id, { signal }, () => {
+            resolve(true);
+            // Held for as long as this page lives.
+            return new Promise(() => {});
+          })
+          .catch(() => resolve(false));
       });
       if (held) break;
       id = newTabId();
@@ -154,7 +162,9 @@
   }
 
   function keepDrafts(form, status, tab) {
-    const path = new URL(form.action).pathname;
+    // Not `form.action`: the story form's buttons are named "action", and a
+    // named control shadows the form's property of that name.
+    const path = new URL(form.getAttribute("action"), location.href).pathname;
     const mine = `${PREFIX}${path}:${tab.id}`;
 
     let timer = null;

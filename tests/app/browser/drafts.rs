@@ -213,10 +213,14 @@ async fn a_new_story_draft_is_offered_back_and_forgotten_once_saved() {
     assert!(browser.check(&format!("{DRAFT_COUNT} === 0")).await);
 
     browser.fill("Headline", "Talks resume at Acas").await;
-    wait_for(&browser, &draft_holding("Talks resume")).await;
+    browser.fill("Standfirst", "Both sides meet again.").await;
+    browser.fill("Body", "Both sides return to the table.").await;
+    browser.fill("Topics", "Doctors' strike").await;
+    wait_for(&browser, &draft_holding("Doctors")).await;
     browser.open(&app, "/admin/stories/new").await;
     browser.click("Restore draft").await;
     assert_eq!(browser.value_of("Headline").await, "Talks resume at Acas");
+    assert_eq!(browser.value_of("Topics").await, "Doctors' strike");
     browser.press("Save").await;
     assert_eq!(
         browser.client.current_url().await.unwrap().path(),
