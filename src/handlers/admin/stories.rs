@@ -7,12 +7,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::admin_html;
 use super::admit::admit_post;
 use super::draft_saved::saved_see_other;
 use super::forms::StoryForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::session::{Editor, parse_form};
-use super::admin_html;
 use crate::Newsroom;
 use crate::content::{Placement, SafeHtml};
 use crate::db::{self, stories::StoryRow};

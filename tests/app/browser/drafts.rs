@@ -90,7 +90,10 @@ impl Browser {
         let script = "navigator.locks.query().then(s => arguments[0](s.held.length))";
         let deadline = Instant::now() + Duration::from_secs(5);
         while self.client.execute_async(script, vec![]).await.unwrap() != json!(tabs) {
-            assert!(Instant::now() < deadline, "a closed tab still holds its lock");
+            assert!(
+                Instant::now() < deadline,
+                "a closed tab still holds its lock"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -110,8 +113,15 @@ async fn an_update_typed_in_a_closed_tab_is_offered_back_and_forgotten_once_publ
     browser.wait_for_open_tabs(1).await;
 
     browser.open(&app, &desk).await;
-    assert!(browser.check(OFFERED).await, "the closed tab's draft is offered");
-    assert_eq!(browser.value_of("Update").await, "", "but not put in the form");
+    assert!(
+        browser.check(OFFERED).await,
+        "the closed tab's draft is offered"
+    );
+    assert_eq!(
+        browser.value_of("Update").await,
+        "",
+        "but not put in the form"
+    );
     assert!(
         browser
             .text_of("[role=status] .draft-notice")
@@ -125,9 +135,18 @@ async fn an_update_typed_in_a_closed_tab_is_offered_back_and_forgotten_once_publ
 
     browser.press("Publish update").await;
     wait_for(&browser, DRAFTS_READY).await;
-    assert!(browser.text_of(".desk-updates").await.contains("Pickets are growing"));
+    assert!(
+        browser
+            .text_of(".desk-updates")
+            .await
+            .contains("Pickets are growing")
+    );
     assert_eq!(
-        browser.client.execute(&format!("return {DRAFT_COUNT}"), vec![]).await.unwrap(),
+        browser
+            .client
+            .execute(&format!("return {DRAFT_COUNT}"), vec![])
+            .await
+            .unwrap(),
         json!(0),
         "the published draft is forgotten"
     );
@@ -177,7 +196,11 @@ async fn a_refused_update_keeps_its_draft_with_every_field() {
     browser.fill("Number", "lots").await;
     browser.fill("Source", "NHS England").await;
     browser.press("Publish update").await;
-    assert!(browser.check("document.querySelector('.error-summary')").await);
+    assert!(
+        browser
+            .check("document.querySelector('.error-summary')")
+            .await
+    );
     wait_for(&browser, DRAFTS_READY).await;
     assert!(
         !browser.check(OFFERED).await,
@@ -192,7 +215,9 @@ async fn a_refused_update_keeps_its_draft_with_every_field() {
     assert_eq!(browser.value_of("Number").await, "lots");
     assert_eq!(browser.value_of("Source").await, "NHS England");
     assert!(
-        browser.check("!document.querySelector('#number').closest('[hidden]')").await,
+        browser
+            .check("!document.querySelector('#number').closest('[hidden]')")
+            .await,
         "the kind's fields are shown"
     );
     browser.client.clone().close().await.unwrap();
@@ -204,7 +229,9 @@ async fn a_new_story_draft_is_offered_back_and_forgotten_once_saved() {
     let (browser, _) = signed_in_on_desk(&app).await;
     browser.open(&app, "/admin/stories/new").await;
     browser.fill("Headline", "Talks resume at Acas").await;
-    browser.fill("Body", "Both sides return to the table.").await;
+    browser
+        .fill("Body", "Both sides return to the table.")
+        .await;
     wait_for(&browser, &draft_holding("Both sides return")).await;
 
     browser.open(&app, "/admin/stories/new").await;
@@ -214,7 +241,9 @@ async fn a_new_story_draft_is_offered_back_and_forgotten_once_saved() {
 
     browser.fill("Headline", "Talks resume at Acas").await;
     browser.fill("Standfirst", "Both sides meet again.").await;
-    browser.fill("Body", "Both sides return to the table.").await;
+    browser
+        .fill("Body", "Both sides return to the table.")
+        .await;
     browser.fill("Topics", "Doctors' strike").await;
     wait_for(&browser, &draft_holding("Doctors")).await;
     browser.open(&app, "/admin/stories/new").await;
