@@ -215,11 +215,15 @@
     };
 
     const offer = (key, draft) => {
-      const when = new Date(draft.at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+      const at = new Date(draft.at);
+      // Today's drafts by time alone; older ones need the day too.
+      const when = at.toDateString() === new Date().toDateString()
+        ? at.toLocaleTimeString([], { timeStyle: "short" })
+        : at.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
       const notice = document.createElement("p");
       notice.className = "notice draft-notice";
       notice.append(
-        `This browser kept a draft of this form from ${when} that differs from what the form holds. `,
+        `This browser kept an unsaved draft of this form from ${when}, different from what the form holds now. `,
         button("Restore draft", "", () => {
           fill(form, draft.fields);
           // Adopted: from now on it is this tab's draft.
