@@ -76,7 +76,9 @@
   // closes or crashes, so the held locks name exactly the open tabs. On a
   // reload the previous page lets go of the lock within moments; a duplicated
   // tab inherits the id but never gets the lock, and takes a new id.
-  // Returns the id and the ids of the open tabs (null: cannot tell).
+  // Returns the id and the ids of the open tabs, or null where Web Locks are
+  // missing (plain-http origins, old browsers): then every other tab's draft
+  // counts as ownerless. It is only ever offered, never put in a form unasked.
   async function claimTab() {
     let id = read("sessionStorage", TAB_KEY) || newTabId();
     if (!navigator.locks || !AbortSignal.timeout) {
@@ -187,16 +189,21 @@
       write("sessionStorage", PENDING_KEY, { key: mine, path });
     });
 
-    // What to offer, in order: this tab's own draft (a reload, a failed post),
-    // then drafts of this form that no open tab owns, newest first (a closed
-    // or crashed tab's). Another open tab's draft is never offered: that tab
-    // still has it on screen. One at a time; "Discard" moves to the next.
-    const candidates = draftKeys()
-      .filter((key) => key.startsWith(`${PREFIX}${path}:`))
-      .filter((key) => key === mine || !(tab.open && tab.open.has(key.slice(key.lastIndexOf(":") + 1))))
-      .map((key) => ({ key, draft: read("localStorage", key) }))
-      .filter(({ draft }) => draft && draft.fields)
-      .sort((a, b) => (a.key === mine ? -1 : b.key === mine ? 1 : b.draft.at - a.draft.at));
+    // What to offer: this tab's own draft, if it has one (a reload, a failed
+    // post). Only a tab fresh to this form is offered the drafts that no open
+    // tab owns (a closed or crashed tab's), newest first, so that adopting one
+    // never replaces work of its own. Another open tab's draft is never
+    // offered: that tab still has it on screen. One at a time; "Discard"
+    // moves to the next.
+    const own = read("localStorage", mine);
+    const ownerless = (key) => !(tab.open && tab.open.has(key.slice(key.lastIndexOf(":") + 1)));
+    const candidates = own && own.fields
+      ? [{ key: mine, draft: own }]
+      : draftKeys()
+        .filter((key) => key.startsWith(`${PREFIX}${path}:`) && ownerless(key))
+        .map((key) => ({ key, draft: read("localStorage", key) }))
+        .filter(({ draft }) => draft && draft.fields)
+        .sort((a, b) => b.draft.at - a.draft.at);
 
     const offerNext = () => {
       status.replaceChildren();
