@@ -39,7 +39,7 @@ async fn signed_in_on_desk(app: &TestApp) -> (Browser, String) {
     browser.fill("Username", "sarah").await;
     browser.fill("Password", PASSWORD).await;
     browser.press("Sign in").await;
-    wait_for(&browser, DRAFTS_READY).await;
+    browser.wait_for_drafts().await;
     (browser, desk)
 }
 
@@ -47,7 +47,35 @@ impl Browser {
     /// Opens `path` afresh (not a reload) and waits for the draft keeper.
     async fn open(&self, app: &TestApp, path: &str) {
         self.client.goto(&app.url(path)).await.unwrap();
-        wait_for(self, DRAFTS_READY).await;
+        self.wait_for_drafts().await;
+    }
+
+    /// Waits until the page has decided whether to offer a draft back; says
+    /// what the page looked like if it never does.
+    async fn wait_for_drafts(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.check(DRAFTS_READY).await {
+            if Instant::now() > deadline {
+                let page = self
+                    .client
+                    .execute(
+                        "return [location.href, document.title, String(document.querySelector('form[data-draft]')), String(document.querySelector('script[src*=drafts]')?.src), sessionStorage.getItem('newsdesk-tab'), Object.keys(localStorage).join(' ')]",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let locks = self
+                    .client
+                    .execute_async(
+                        "navigator.locks.query().then(s => arguments[0](JSON.stringify(s)))",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                panic!("the draft keeper never got ready: {page} {locks}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Opens `path` in a new tab and makes it the current one.
@@ -134,7 +162,7 @@ async fn an_update_typed_in_a_closed_tab_is_offered_back_and_forgotten_once_publ
     assert_eq!(browser.value_of("Update").await, "Pickets are growing");
 
     browser.press("Publish update").await;
-    wait_for(&browser, DRAFTS_READY).await;
+    browser.wait_for_drafts().await;
     assert!(
         browser
             .text_of(".desk-updates")
@@ -151,7 +179,7 @@ async fn an_update_typed_in_a_closed_tab_is_offered_back_and_forgotten_once_publ
         "the published draft is forgotten"
     );
     browser.client.refresh().await.unwrap();
-    wait_for(&browser, DRAFTS_READY).await;
+    browser.wait_for_drafts().await;
     assert!(!browser.check(OFFERED).await, "nothing is offered any more");
     browser.client.clone().close().await.unwrap();
 }
@@ -201,7 +229,7 @@ async fn a_refused_update_keeps_its_draft_with_every_field() {
             .check("document.querySelector('.error-summary')")
             .await
     );
-    wait_for(&browser, DRAFTS_READY).await;
+    browser.wait_for_drafts().await;
     assert!(
         !browser.check(OFFERED).await,
         "the form came back as typed: nothing to offer"
