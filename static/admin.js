@@ -1,4 +1,5 @@
-// Editor desk helpers. The forms work without this script; it only saves keystrokes.
+// Editor desk helpers. The forms work without this script; it only saves
+// keystrokes. Drafts kept in the browser are drafts.js.
 "use strict";
 
 // Ctrl+Enter (Cmd+Enter on a Mac) in the update box publishes.

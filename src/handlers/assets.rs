@@ -15,7 +15,7 @@ struct Asset {
     content_type: &'static str,
 }
 
-const ASSETS: [Asset; 4] = [
+const ASSETS: [Asset; 5] = [
     Asset {
         name: "site.css",
         body: include_str!("../../static/site.css"),
@@ -24,6 +24,11 @@ const ASSETS: [Asset; 4] = [
     Asset {
         name: "admin.js",
         body: include_str!("../../static/admin.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
+    Asset {
+        name: "drafts.js",
+        body: include_str!("../../static/drafts.js"),
         content_type: "text/javascript; charset=utf-8",
     },
     Asset {

@@ -7,6 +7,7 @@ use crate::editor_session::{PASSWORD, set_cookie};
 use crate::helpers::TestApp;
 
 mod account;
+mod drafts;
 mod fields;
 mod setup;
 mod sign_in;

@@ -11,6 +11,8 @@ use tempfile::TempDir;
 
 use crate::helpers::TestApp;
 
+mod drafts;
+
 /// A chromedriver process and a browser session on it; both end on drop.
 pub struct Browser {
     pub client: Client,

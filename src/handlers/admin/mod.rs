@@ -3,6 +3,7 @@
 pub mod account;
 mod admit;
 pub mod dashboard;
+mod draft_saved;
 mod forms;
 mod kept_forms;
 mod login_csrf;
@@ -25,7 +26,8 @@ fn admin_html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// 303 to `location`, the answer to every successful admin POST.
+/// 303 to `location`, the answer to every successful admin POST (those of
+/// forms with drafts: [`draft_saved::saved_see_other`]).
 fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", location.to_owned()))

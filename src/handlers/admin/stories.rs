@@ -7,11 +7,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::admin_html;
 use super::admit::admit_post;
+use super::draft_saved::saved_see_other;
 use super::forms::StoryForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::session::{Editor, parse_form};
-use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::content::{Placement, SafeHtml};
 use crate::db::{self, stories::StoryRow};
@@ -177,7 +178,8 @@ async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpRespons
     {
         Ok(committed) => {
             room.after_commit.committed(Some(committed)).await;
-            Ok(see_other(&format!("/admin/stories/{}", draft.slug)))
+            let desk = format!("/admin/stories/{}", draft.slug);
+            Ok(saved_see_other(room, &desk, &page.action_url))
         }
         Err(SaveRefused::Gone) => Err(AppError::NotFound),
         Err(SaveRefused::SlugTaken) => {

@@ -9,6 +9,7 @@ use askama::Template;
 use chrono::Utc;
 
 use super::admit::admit_post;
+use super::draft_saved::saved_see_other;
 use super::forms::UpdateForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::session::{Editor, parse_form};
@@ -138,7 +139,11 @@ pub async fn publish(
     {
         Ok((id, committed)) => {
             room.after_commit.committed(Some(committed)).await;
-            Ok(see_other(&format!("{desk}#desk-update-{id}")))
+            Ok(saved_see_other(
+                &room,
+                &format!("{desk}#desk-update-{id}"),
+                req.path(),
+            ))
         }
         Err(missing) => {
             let mut errors = FieldErrors::default();

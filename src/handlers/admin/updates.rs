@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::admit::admit_post;
+use super::draft_saved::saved_see_other;
 use super::forms::UpdateForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::session::{Editor, parse_form};
@@ -112,11 +113,8 @@ pub async fn save_edit(
             {
                 Ok(committed) => {
                     room.after_commit.committed(Some(committed)).await;
-                    return Ok(see_other(&format!(
-                        "/admin/stories/{}#desk-update-{}",
-                        story.slug,
-                        id.get()
-                    )));
+                    let desk = format!("/admin/stories/{}#desk-update-{}", story.slug, id.get());
+                    return Ok(saved_see_other(&room, &desk, req.path()));
                 }
                 Err(missing) => {
                     let mut errors = FieldErrors::default();
