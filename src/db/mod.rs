@@ -13,6 +13,7 @@ pub mod links;
 pub mod live_changes;
 pub mod search;
 pub mod stories;
+pub mod storage;
 pub mod tokens;
 pub mod topics;
 mod types;

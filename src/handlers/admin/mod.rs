@@ -6,6 +6,7 @@ pub mod dashboard;
 mod forms;
 mod kept_forms;
 mod login_csrf;
+mod not_saved;
 pub mod session;
 pub mod setup;
 pub mod sign_in;
