@@ -18,4 +18,5 @@ mod properties;
 mod reader;
 mod request_bodies;
 mod site;
+mod storage_full;
 mod websub;
