@@ -58,7 +58,9 @@ pub fn trouble(error: &anyhow::Error) -> Option<StorageTrouble> {
         if let Some(error) = cause.downcast_ref::<sqlx::Error>() {
             trouble_of_sqlx(error)
         } else {
-            cause.downcast_ref::<std::io::Error>().and_then(trouble_of_io)
+            cause
+                .downcast_ref::<std::io::Error>()
+                .and_then(trouble_of_io)
         }
     })
 }

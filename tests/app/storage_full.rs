@@ -107,15 +107,25 @@ fn body_textarea(page: &Page) -> String {
 /// Asserts a form came back unsaved: 503, `Retry-After`, the alert at the
 /// top, and `body` in its textarea as typed.
 fn assert_form_kept(page: &Page, body: &str) {
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
     assert_eq!(page.header("retry-after").as_deref(), Some("60"));
     let alerts = page.texts("[role=alert]");
     assert!(
-        alerts.iter().any(|a| a.contains("could not save this just now")
-            && a.contains("Your text is below: copy it, or try again")),
+        alerts
+            .iter()
+            .any(|a| a.contains("could not save this just now")
+                && a.contains("Your text is below: copy it, or try again")),
         "{alerts:?}"
     );
-    assert!(body_textarea(page) == body, "the text did not come back as typed");
+    assert!(
+        body_textarea(page) == body,
+        "the text did not come back as typed"
+    );
 }
 
 /// Tables whose rows differ between the live database and the copy at `copy`.
@@ -161,9 +171,18 @@ async fn a_full_disk_refuses_saves_with_the_text_back_and_stores_nothing_while_r
     })
     .await;
     let desk = app.sign_in("sarah").await;
-    let slug = desk.create_story("Pickets at HRI", "The strike began at 8am.").await;
+    let slug = desk
+        .create_story("Pickets at HRI", "The strike began at 8am.")
+        .await;
     let first = desk
-        .publish_update(&slug, &[("body", "Pickets gather."), ("kind", "update"), ("time", "")])
+        .publish_update(
+            &slug,
+            &[
+                ("body", "Pickets gather."),
+                ("kind", "update"),
+                ("time", ""),
+            ],
+        )
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     let location = first.header("location").unwrap();
@@ -176,14 +195,21 @@ async fn a_full_disk_refuses_saves_with_the_text_back_and_stores_nothing_while_r
         .unwrap();
     let copies = tempfile::tempdir().unwrap();
     let before = copies.path().join("before.db");
-    newsdesk::db::backup_into(&app.room.db, &before).await.unwrap();
+    newsdesk::db::backup_into(&app.room.db, &before)
+        .await
+        .unwrap();
 
     // Not a byte left: a write without a form says nothing was changed.
     disk.fill_leaving(0);
     let page = desk
         .post(&format!("/admin/stories/{slug}/end-live"), &[])
         .await;
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
     assert_eq!(page.header("retry-after").as_deref(), Some("60"));
     assert!(page.body.contains("nothing was changed"), "{}", page.body);
 
@@ -213,7 +239,10 @@ async fn a_full_disk_refuses_saves_with_the_text_back_and_stores_nothing_while_r
         page.attrs("input[name=place]", "value"),
         ["Huddersfield Royal Infirmary"]
     );
-    assert_eq!(page.attrs("input[name=key_event][checked]", "value"), ["on"]);
+    assert_eq!(
+        page.attrs("input[name=key_event][checked]", "value"),
+        ["on"]
+    );
 
     // The correction form.
     let page = desk
@@ -251,12 +280,18 @@ async fn a_full_disk_refuses_saves_with_the_text_back_and_stores_nothing_while_r
     ] {
         assert_eq!(app.get_page(&path).await.status, StatusCode::OK, "{path}");
     }
-    assert_eq!(tables_differing_from(&app, &before).await, Vec::<String>::new());
+    assert_eq!(
+        tables_differing_from(&app, &before).await,
+        Vec::<String>::new()
+    );
 
     // Room again: the same save goes through, once.
     disk.make_room();
     let page = desk
-        .publish_update(&slug, &[("body", &report), ("kind", "update"), ("time", "")])
+        .publish_update(
+            &slug,
+            &[("body", &report), ("kind", "update"), ("time", "")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM updates WHERE body_md = ?")
@@ -266,5 +301,9 @@ async fn a_full_disk_refuses_saves_with_the_text_back_and_stores_nothing_while_r
         .unwrap();
     assert_eq!(stored, 1);
     let story = app.get_page(&format!("/news/{slug}")).await;
-    assert!(story.body.contains("Paragraph 1499: pickets at the main entrance"));
+    assert!(
+        story
+            .body
+            .contains("Paragraph 1499: pickets at the main entrance")
+    );
 }

@@ -14,7 +14,7 @@ use super::session::{Editor, parse_form};
 use super::story_desk::validate;
 use super::{admin_html, see_other};
 use crate::Newsroom;
-use crate::db::{self, stories::StoryRow, storage::StorageTrouble, updates::UpdateRow};
+use crate::db::{self, storage::StorageTrouble, stories::StoryRow, updates::UpdateRow};
 use crate::domain::{FieldErrors, UpdateId, UpdateKind};
 use crate::error::{AppError, AppResult};
 use crate::publishing;
