@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, ResponseError, web};
 use askama::Template;
 
 use crate::Newsroom;
+use crate::db::storage::{self, StorageTrouble};
 use crate::site::Site;
 
 /// Errors a handler can return; each variant is something a user understands.
@@ -43,6 +44,14 @@ pub enum AppError {
     /// all busy); retry after the seconds.
     #[error("server busy; retry in {0} seconds")]
     Busy(u64),
+    /// A write the storage could not take (full disk, read-only or failing
+    /// file system, lock held too long); nothing of it was stored.
+    #[error("could not save: {trouble}")]
+    StorageUnavailable {
+        trouble: StorageTrouble,
+        #[source]
+        cause: anyhow::Error,
+    },
     /// A request body larger than the site reads.
     #[error("request body too large")]
     TooLarge,
@@ -51,6 +60,28 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// A failed write: [`AppError::StorageUnavailable`] when the storage
+    /// refused it (see [`crate::db::storage`]), otherwise internal.
+    pub fn from_write(cause: anyhow::Error) -> AppError {
+        match storage::trouble(&cause) {
+            Some(trouble) => AppError::StorageUnavailable { trouble, cause },
+            None => AppError::Internal(cause),
+        }
+    }
+
+    /// Seconds to wait before trying again, sent as `Retry-After`.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests(seconds)
+            | AppError::TooManyStreams(seconds)
+            | AppError::Busy(seconds) => Some(*seconds),
+            AppError::StorageUnavailable { trouble, .. } => Some(trouble.retry_after_seconds()),
+            _ => None,
+        }
+    }
+}
 
 /// A render error shared by every request that waited for the same render
 /// (the page cache's single flight): each gets an equivalent error of its own.
@@ -130,7 +161,9 @@ impl ResponseError for AppError {
             AppError::TooManyRequests(_) | AppError::TooManyStreams(_) => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy(_) | AppError::StorageUnavailable { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::SessionExpired { .. } => StatusCode::UNAUTHORIZED,
@@ -184,6 +217,17 @@ impl ResponseError for AppError {
                     in_words(*seconds)
                 ),
             ),
+            AppError::StorageUnavailable { trouble, cause } => {
+                tracing::warn!("write refused ({trouble}): {cause:#}");
+                (
+                    "Not saved",
+                    format!(
+                        "The site could not save this just now, so nothing was changed. \
+                         Try again in {}.",
+                        in_words(trouble.retry_after_seconds())
+                    ),
+                )
+            }
             AppError::TooLarge => (
                 "Too large",
                 format!(
@@ -201,10 +245,7 @@ impl ResponseError for AppError {
             }
         };
         let mut builder = HttpResponse::build(self.status_code());
-        if let AppError::TooManyRequests(seconds)
-        | AppError::TooManyStreams(seconds)
-        | AppError::Busy(seconds) = self
-        {
+        if let Some(seconds) = self.retry_after() {
             builder.insert_header(("Retry-After", seconds.to_string()));
         }
         let mut response = builder
@@ -219,7 +260,7 @@ impl ResponseError for AppError {
 }
 
 /// A wait for people: "40 seconds", "3 minutes".
-fn in_words(seconds: u64) -> String {
+pub(crate) fn in_words(seconds: u64) -> String {
     match seconds {
         1 => "1 second".into(),
         0..120 => format!("{seconds} seconds"),

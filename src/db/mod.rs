@@ -12,6 +12,7 @@ pub mod figures;
 pub mod links;
 pub mod live_changes;
 pub mod search;
+pub mod storage;
 pub mod stories;
 pub mod tokens;
 pub mod topics;
@@ -55,6 +56,18 @@ pub async fn write_tx(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'stat
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// Whether an idle connection still counts a transaction as open, so that
+/// every `BEGIN` on it would fail: the pool closes it instead of handing it out.
+///
+/// On a full disk or an I/O error SQLite may roll a transaction back by
+/// itself; the `ROLLBACK` sqlx then sends fails ("no transaction is active")
+/// and sqlx goes on counting the transaction open. Idle connections never
+/// hold a transaction, so closing such a one loses nothing.
+fn left_in_transaction(conn: &Connection) -> bool {
+    use sqlx::Connection as _;
+    conn.is_in_transaction()
+}
+
 /// Opens (creating if missing) the database and brings its schema up to date.
 ///
 /// WAL lets readers go on while an editor writes; `synchronous = FULL` makes
@@ -70,6 +83,7 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .before_acquire(|conn, _| Box::pin(async move { Ok(!left_in_transaction(conn)) }))
         .connect_with(options)
         .await
         .with_context(|| format!("opening database {url}"))?;

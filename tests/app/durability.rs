@@ -58,7 +58,7 @@ fn backup(app: &TestApp, path: &std::path::Path) -> std::process::Output {
 }
 
 /// Names of the tables that hold data (FTS5's virtual table is checked through its shadow tables).
-async fn tables(conn: &mut sqlx::SqliteConnection) -> Vec<String> {
+pub(crate) async fn tables(conn: &mut sqlx::SqliteConnection) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table'
            AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE 'sqlite_%' ORDER BY name",

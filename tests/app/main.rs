@@ -18,5 +18,6 @@ mod properties;
 mod reader;
 mod request_bodies;
 mod site;
+mod storage_full;
 mod websub;
 mod xss;

@@ -7,6 +7,7 @@ mod draft_saved;
 mod forms;
 mod kept_forms;
 mod login_csrf;
+mod not_saved;
 pub mod session;
 pub mod setup;
 pub mod sign_in;

@@ -12,6 +12,7 @@ use super::admit::admit_post;
 use super::draft_saved::saved_see_other;
 use super::forms::StoryForm;
 use super::kept_forms::{RestoreQuery, restored_or};
+use super::not_saved::{FormPage, refused_by_storage};
 use super::session::{Editor, parse_form};
 use crate::Newsroom;
 use crate::content::{Placement, SafeHtml};
@@ -33,8 +34,16 @@ pub struct StoryFormPage {
     pub action_url: String,
     pub is_new: bool,
     pub notice: Option<&'static str>,
+    /// Why the save was not stored, when the storage refused it.
+    pub alert: Option<String>,
     /// The version another editor saved, when this save collided with it.
     pub conflict: Option<StoryRow>,
+}
+
+impl FormPage for StoryFormPage {
+    fn alert_mut(&mut self) -> &mut Option<String> {
+        &mut self.alert
+    }
 }
 
 impl StoryFormPage {
@@ -54,6 +63,7 @@ impl StoryFormPage {
             action_url,
             is_new,
             notice: None,
+            alert: None,
             conflict: None,
         }
     }
@@ -166,7 +176,7 @@ async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpRespons
             AppError::BadRequest("The form lost its version number; reload it.".into())
         })?)
     };
-    match publishing::save_story(
+    let saved = publishing::save_story(
         &room.db,
         &draft,
         loaded_version,
@@ -174,8 +184,12 @@ async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpRespons
         room.clock.now(),
         &room.site_url,
     )
-    .await?
-    {
+    .await;
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(cause) => return page.not_saved(refused_by_storage(cause)?),
+    };
+    match saved {
         Ok(committed) => {
             room.after_commit.committed(Some(committed)).await;
             let desk = format!("/admin/stories/{}", draft.slug);

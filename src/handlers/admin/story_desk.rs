@@ -12,6 +12,7 @@ use super::admit::admit_post;
 use super::draft_saved::saved_see_other;
 use super::forms::UpdateForm;
 use super::kept_forms::{RestoreQuery, restored_or};
+use super::not_saved::{FormPage, refused_by_storage};
 use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
@@ -39,6 +40,14 @@ pub struct StoryDeskPage {
     pub kinds: [UpdateKind; 4],
     pub updates: Vec<UpdateView>,
     pub notice: Option<&'static str>,
+    /// Why the update was not stored, when the storage refused it.
+    pub alert: Option<String>,
+}
+
+impl FormPage for StoryDeskPage {
+    fn alert_mut(&mut self) -> &mut Option<String> {
+        &mut self.alert
+    }
 }
 
 impl StoryDeskPage {
@@ -54,26 +63,22 @@ pub async fn find_story(room: &Newsroom, slug: &str) -> AppResult<StoryRow> {
         .ok_or(AppError::NotFound)
 }
 
-async fn render(
+/// The desk page with `form` as typed and its `errors`.
+async fn desk_page(
     room: &Newsroom,
     editor: Editor,
     story: StoryRow,
     form: UpdateForm,
     errors: FieldErrors,
     notice: Option<&'static str>,
-) -> AppResult<HttpResponse> {
+) -> AppResult<StoryDeskPage> {
     let mut conn = room.db.acquire().await?;
     let rows = db::updates::newest(&mut conn, story.id, DESK_UPDATES).await?;
     let updates = rows
         .into_iter()
         .map(|row| UpdateView::new(&story.slug, row))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = StoryDeskPage {
+    Ok(StoryDeskPage {
         site: room.site.clone(),
         editor,
         story,
@@ -82,6 +87,24 @@ async fn render(
         kinds: UpdateKind::ALL,
         updates,
         notice,
+        alert: None,
+    })
+}
+
+/// The desk page: 200, or 422 when the form has errors.
+async fn render(
+    room: &Newsroom,
+    editor: Editor,
+    story: StoryRow,
+    form: UpdateForm,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> AppResult<HttpResponse> {
+    let page = desk_page(room, editor, story, form, errors, notice).await?;
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok(admin_html(status, page.render()?))
 }
@@ -127,7 +150,7 @@ pub async fn publish(
         Ok(valid) => valid,
         Err(errors) => return render(&room, editor, story, form, errors, None).await,
     };
-    match publishing::publish_update(
+    let published = publishing::publish_update(
         &room.db,
         story.id,
         &draft,
@@ -135,8 +158,16 @@ pub async fn publish(
         Some(editor.id),
         &room.site_url,
     )
-    .await?
-    {
+    .await;
+    let published = match published {
+        Ok(published) => published,
+        Err(cause) => {
+            let trouble = refused_by_storage(cause)?;
+            let page = desk_page(&room, editor, story, form, FieldErrors::default(), None).await?;
+            return page.not_saved(trouble);
+        }
+    };
+    match published {
         Ok((id, committed)) => {
             room.after_commit.committed(Some(committed)).await;
             Ok(saved_see_other(
@@ -175,8 +206,9 @@ pub async fn end_live(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &body).await?;
-    let committed =
-        publishing::end_live_coverage(&room.db, &story, editor.id, room.clock.now()).await?;
+    let committed = publishing::end_live_coverage(&room.db, &story, editor.id, room.clock.now())
+        .await
+        .map_err(AppError::from_write)?;
     room.after_commit.committed(Some(committed)).await;
     Ok(see_other(&desk))
 }
@@ -209,7 +241,9 @@ pub async fn pin(
         }
     };
     let committed =
-        publishing::pin_update(&room.db, &story, update_id, editor.id, room.clock.now()).await?;
+        publishing::pin_update(&room.db, &story, update_id, editor.id, room.clock.now())
+            .await
+            .map_err(AppError::from_write)?;
     room.after_commit.committed(Some(committed)).await;
     Ok(see_other(&desk))
 }

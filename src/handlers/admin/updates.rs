@@ -10,11 +10,12 @@ use super::admit::admit_post;
 use super::draft_saved::saved_see_other;
 use super::forms::UpdateForm;
 use super::kept_forms::{RestoreQuery, restored_or};
+use super::not_saved::{FormPage, refused_by_storage};
 use super::session::{Editor, parse_form};
 use super::story_desk::validate;
 use super::{admin_html, see_other};
 use crate::Newsroom;
-use crate::db::{self, stories::StoryRow, updates::UpdateRow};
+use crate::db::{self, storage::StorageTrouble, stories::StoryRow, updates::UpdateRow};
 use crate::domain::{FieldErrors, UpdateId, UpdateKind};
 use crate::error::{AppError, AppResult};
 use crate::publishing;
@@ -33,6 +34,14 @@ pub struct UpdateEditPage {
     pub errors: FieldErrors,
     pub kinds: [UpdateKind; 4],
     pub notice: Option<&'static str>,
+    /// Why the correction was not stored, when the storage refused it.
+    pub alert: Option<String>,
+}
+
+impl FormPage for UpdateEditPage {
+    fn alert_mut(&mut self) -> &mut Option<String> {
+        &mut self.alert
+    }
 }
 
 #[derive(Template)]
@@ -81,6 +90,7 @@ pub async fn edit_page(
         errors: FieldErrors::default(),
         kinds: UpdateKind::ALL,
         notice,
+        alert: None,
     };
     Ok(admin_html(StatusCode::OK, page.render()?))
 }
@@ -97,9 +107,9 @@ pub async fn save_edit(
     let form: UpdateForm = parse_form(&body)?;
     let now = room.clock.now();
     // A correction keeps the original author.
-    let mut errors = match validate(&form, &update.author, now) {
+    let refused = match validate(&form, &update.author, now) {
         Ok((draft, posted_at)) => {
-            match publishing::edit_update(
+            let edited = publishing::edit_update(
                 &room.db,
                 story.id,
                 id.get(),
@@ -109,33 +119,49 @@ pub async fn save_edit(
                 now,
                 &room.site_url,
             )
-            .await?
-            {
-                Ok(committed) => {
+            .await;
+            match edited {
+                Ok(Ok(committed)) => {
                     room.after_commit.committed(Some(committed)).await;
                     let desk = format!("/admin/stories/{}#desk-update-{}", story.slug, id.get());
                     return Ok(saved_see_other(&room, &desk, req.path()));
                 }
-                Err(missing) => {
+                Ok(Err(missing)) => {
                     let mut errors = FieldErrors::default();
                     errors.add("body", missing.to_string());
-                    errors
+                    Refused::Fields(errors)
                 }
+                Err(cause) => Refused::Storage(refused_by_storage(cause)?),
             }
         }
-        Err(errors) => errors,
+        Err(errors) => Refused::Fields(errors),
     };
-    let page = UpdateEditPage {
+    let mut page = UpdateEditPage {
         site: room.site.clone(),
         editor,
         story,
         update_id: id.get(),
         form,
-        errors: std::mem::take(&mut errors),
+        errors: FieldErrors::default(),
         kinds: UpdateKind::ALL,
         notice: None,
+        alert: None,
     };
-    Ok(admin_html(StatusCode::UNPROCESSABLE_ENTITY, page.render()?))
+    match refused {
+        Refused::Fields(errors) => {
+            page.errors = errors;
+            Ok(admin_html(StatusCode::UNPROCESSABLE_ENTITY, page.render()?))
+        }
+        Refused::Storage(trouble) => page.not_saved(trouble),
+    }
+}
+
+/// Why a correction was not saved.
+enum Refused {
+    /// The form's fields, each with its message.
+    Fields(FieldErrors),
+    /// The storage could not take the write.
+    Storage(StorageTrouble),
 }
 
 /// `GET /admin/updates/{id}/delete`: asks for confirmation.
@@ -168,7 +194,9 @@ pub async fn delete(
     let editor = admit_post(&req, &room, &body, req.path()).await?;
     let (story, _) = find_update(&room, id.get()).await?;
     let committed =
-        publishing::delete_update(&room.db, &story, id.get(), editor.id, room.clock.now()).await?;
+        publishing::delete_update(&room.db, &story, id.get(), editor.id, room.clock.now())
+            .await
+            .map_err(AppError::from_write)?;
     room.after_commit.committed(committed).await;
     Ok(see_other(&format!("/admin/stories/{}", story.slug)))
 }
