@@ -191,13 +191,16 @@ async fn churn(args: &Args, editor: &Editor, wave: usize, stayers: usize) -> any
     let (waves, published) =
         futures_util::join!(waves, publish_every_second(editor, &args.slug, until));
     let (waves, published) = (waves?, published?);
-    // Gone clients are noticed at the server's next write to them: one more
-    // update (and a moment) lets it drop every one.
-    editor.publish(&args.slug, "Load over").await?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // A gone client is noticed at the server's second write to it (the first
+    // still lands in the kernel's buffer; the peer's reset fails the next):
+    // two more updates, a second apart, let it drop every one.
+    for last in ["Load over", "Load over, really"] {
+        editor.publish(&args.slug, last).await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
     let rss_after = resident_kib(args.server_pid)?;
     let fds_after = open_fds(args.server_pid)?;
-    let expected = published + 1;
+    let expected = published + 2;
     let missed: usize = staying
         .iter()
         .map(|seen| expected.saturating_sub(seen.lock().expect("seen lock").len()))
