@@ -86,7 +86,11 @@ impl AfterCommit {
     /// Called by a writer right after it committed; returns once the change
     /// (and any before it) has been handled.
     pub async fn committed(&self, committed: Option<Committed>) {
-        if committed.is_some() {
+        let Some(committed) = committed else {
+            return;
+        };
+        // The follower may have handled it already: then no query is needed.
+        if *self.handled.lock().await < committed.seq {
             self.catch_up().await;
         }
     }

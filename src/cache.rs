@@ -142,3 +142,63 @@ impl PageCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    /// Renders a page after a pause, counting how often it was asked to.
+    async fn slow_render(renders: &AtomicUsize) -> AppResult<CachedPage> {
+        renders.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        Ok(CachedPage::new("<p>page</p>".to_owned(), "text/html"))
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_misses_for_one_page_renders_it_once() {
+        let cache = PageCache::new(1024 * 1024);
+        let renders = AtomicUsize::new(0);
+        let pages = futures_util::future::join_all(
+            (0..16).map(|_| cache.get_or_render("/".to_owned(), slow_render(&renders))),
+        )
+        .await;
+        assert!(pages.iter().all(Result::is_ok));
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_cleared_cache_renders_again_and_an_off_cache_always_renders() {
+        let renders = AtomicUsize::new(0);
+        let cache = PageCache::new(1024 * 1024);
+        cache
+            .get_or_render("/".to_owned(), slow_render(&renders))
+            .await
+            .unwrap();
+        cache
+            .get_or_render("/".to_owned(), slow_render(&renders))
+            .await
+            .unwrap();
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "the second is a hit");
+        cache.clear();
+        cache
+            .get_or_render("/".to_owned(), slow_render(&renders))
+            .await
+            .unwrap();
+        assert_eq!(
+            renders.load(Ordering::SeqCst),
+            2,
+            "a write forgets the page"
+        );
+
+        let off = PageCache::new(0);
+        off.get_or_render("/".to_owned(), slow_render(&renders))
+            .await
+            .unwrap();
+        off.get_or_render("/".to_owned(), slow_render(&renders))
+            .await
+            .unwrap();
+        assert_eq!(renders.load(Ordering::SeqCst), 4);
+    }
+}

@@ -12,7 +12,7 @@ use awc::http::StatusCode;
 use scraper::Selector;
 use tempfile::TempDir;
 
-use crate::durability::tables;
+use crate::durability::tables_differing_from;
 use crate::helpers::{Page, TestApp};
 
 /// A small tmpfs mounted for one test, unmounted when dropped (even when the
@@ -145,34 +145,6 @@ async fn truncate_wal(app: &TestApp, database: &Path) {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     panic!("the write-ahead log could not be truncated");
-}
-
-/// Tables whose rows differ between the live database and the copy at `copy`.
-async fn tables_differing_from(app: &TestApp, copy: &Path) -> Vec<String> {
-    let mut conn = app.room.db.acquire().await.unwrap();
-    sqlx::query("ATTACH DATABASE ? AS copy")
-        .bind(copy.to_str().unwrap())
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    let mut differing = Vec::new();
-    for table in tables(&mut conn).await {
-        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT (SELECT COUNT(*) FROM (SELECT * FROM main.\"{table}\" EXCEPT SELECT * FROM copy.\"{table}\"))
-                  + (SELECT COUNT(*) FROM (SELECT * FROM copy.\"{table}\" EXCEPT SELECT * FROM main.\"{table}\"))"
-        )))
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
-        if rows != 0 {
-            differing.push(table);
-        }
-    }
-    sqlx::query("DETACH DATABASE copy")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    differing
 }
 
 #[actix_web::test]
