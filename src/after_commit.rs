@@ -2,15 +2,16 @@
 //! it: the desk, `newsdesk import` in this process or another, and any future
 //! writer. Writers record each change in the change log (`db::live_changes`)
 //! inside their transaction; this module reads the log from where it last
-//! stopped and, per batch, drops cached pages, sends each change to the
-//! story's open pages and tells the outside world (WebSub).
+//! stopped and, per batch, purges what the changes touched (the page cache
+//! here, the caches in front), sends each change to the story's open pages
+//! (directly, and through the push proxy) and tells the WebSub hub.
 //!
 //! Two paths lead here, and each change is handled once whichever comes
 //! first: a writer in this process calls [`AfterCommit::committed`] the
 //! moment it commits (so an editor's redirect already finds the page fresh),
 //! and a follower task notices commits by other processes within a second.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,8 +20,11 @@ use sqlx::SqlitePool;
 use tokio::sync::Mutex;
 
 use crate::cache::PageCache;
-use crate::db;
+use crate::db::{self, feeds::StoryFeedNames};
+use crate::grip::{self, Grip};
 use crate::live::LiveHub;
+use crate::purge::Caches;
+use crate::surrogate::{self, SurrogateKey};
 use crate::views::ChangeView;
 use crate::websub::WebSub;
 
@@ -43,7 +47,7 @@ pub struct AfterCommit {
     db: SqlitePool,
     pages: Arc<PageCache>,
     live: Arc<LiveHub>,
-    websub: WebSub,
+    outside: Outside,
     /// The cursor of the last change handled. The lock also makes rounds
     /// run one at a time, so changes go out in order, each once.
     handled: Mutex<i64>,
@@ -56,7 +60,7 @@ impl AfterCommit {
         db: SqlitePool,
         pages: Arc<PageCache>,
         live: Arc<LiveHub>,
-        websub: WebSub,
+        outside: Outside,
     ) -> anyhow::Result<AfterCommit> {
         let mut conn = db.acquire().await.context("connecting to the database")?;
         let latest = db::live_changes::site_latest(&mut conn)
@@ -67,7 +71,7 @@ impl AfterCommit {
             db,
             pages,
             live,
-            websub,
+            outside,
             handled: Mutex::new(latest),
         })
     }
@@ -80,7 +84,14 @@ impl AfterCommit {
         let mut conn = self.db.acquire().await?;
         *handled = db::live_changes::site_latest(&mut conn).await?;
         self.pages.clear();
+        // Caches in front outlive a restart; what the import changed is unknown.
+        self.outside.caches.purge(&[SurrogateKey::Site]).await;
         Ok(())
+    }
+
+    /// The servers told of every change, for `/healthz`.
+    pub fn outside(&self) -> &Outside {
+        &self.outside
     }
 
     /// Called by a writer right after it committed; returns once the change
@@ -119,23 +130,46 @@ impl AfterCommit {
     async fn handle_batch(&self, cursor: i64) -> anyhow::Result<Option<i64>> {
         let mut conn = self.db.acquire().await?;
         let rows = db::live_changes::after(&mut conn, None, cursor, BATCH).await?;
-        drop(conn);
         let Some(last) = rows.last().map(|row| row.seq) else {
             return Ok(None);
         };
-        // Pages first: a reader told of a change who reloads must see it.
-        self.pages.clear();
-        let mut stories = BTreeSet::new();
+        // Each changed story's feeds and topics, as the changes left them.
+        let mut stories: BTreeMap<i64, Option<StoryFeedNames>> = BTreeMap::new();
         for row in &rows {
-            stories.insert(row.story_id);
+            if !stories.contains_key(&row.story_id) {
+                let names = db::feeds::story_feed_names(&mut conn, row.story_id).await?;
+                stories.insert(row.story_id, names);
+            }
+        }
+        drop(conn);
+        let mut keys = BTreeSet::new();
+        for row in &rows {
+            let topics = stories[&row.story_id]
+                .as_ref()
+                .map_or(&[][..], |story| &story.topics[..]);
+            keys.extend(surrogate::changed_by(row.change, row.story_id, topics));
+        }
+        let keys: Vec<SurrogateKey> = keys.into_iter().collect();
+        // Pages first: a reader told of a change who reloads must see it.
+        self.pages.purge(&keys);
+        self.outside.caches.purge(&keys).await;
+        let mut published = Vec::new();
+        for row in &rows {
             match ChangeView::new(row) {
-                Ok(view) => self.live.send(row.story_id, view.message()),
+                Ok(view) => {
+                    let message = view.message();
+                    published.extend(grip::item(row, &message));
+                    self.live.send(row.story_id, message);
+                }
                 // A page that misses it catches up on reload or reconnect.
                 Err(error) => tracing::warn!("could not render change {}: {error:#}", row.seq),
             }
         }
-        for story_id in stories {
-            self.websub.story_changed(&self.db, story_id);
+        if let Some(grip) = &self.outside.grip {
+            grip.publish(published);
+        }
+        for story in stories.values() {
+            self.outside.websub.story_changed(story.as_ref());
         }
         Ok(Some(last))
     }
@@ -151,16 +185,29 @@ impl AfterCommit {
         };
         let mut conn = conn.detach();
         let mut ticks = tokio::time::interval(FOLLOW_EVERY);
-        let mut last = None;
+        let mut last_version = None;
+        let mut last_handled = *self.handled.lock().await;
         loop {
             ticks.tick().await;
             let version = db::data_version(&mut conn).await.ok();
-            // A commit that logged no change (an operator's fix in the
-            // sqlite3 shell) still must not leave stale pages behind.
-            if version.is_some() && last.is_some() && version != last && !self.catch_up().await {
+            let committed = version.is_some() && last_version.is_some() && version != last_version;
+            if committed && !self.catch_up().await && *self.handled.lock().await == last_handled {
+                // A commit that logged no change (an operator's fix in the
+                // sqlite3 shell) still must not leave stale pages here. Caches
+                // in front are not told: see the README on editing by hand.
                 self.pages.clear();
             }
-            last = version;
+            last_version = version;
+            last_handled = *self.handled.lock().await;
         }
     }
+}
+
+/// The servers told of every change: the caches in front, the push proxy
+/// and the WebSub hub, each when configured.
+#[derive(Debug, Default)]
+pub struct Outside {
+    pub caches: Caches,
+    pub grip: Option<Arc<Grip>>,
+    pub websub: WebSub,
 }

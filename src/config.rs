@@ -109,6 +109,35 @@ pub struct Config {
     #[arg(long, env = "NEWSDESK_MAX_STREAMS", global = true)]
     pub max_streams: Option<usize>,
 
+    /// An HTTP cache in front to purge after every write (an http:// URL,
+    /// repeatable or comma-separated): newsdesk sends it `PURGE /` with an
+    /// `xkey` header naming the surrogate keys that changed (Varnish's
+    /// vmod_xkey; see `deploy/varnish.vcl`).
+    #[arg(
+        long,
+        env = "NEWSDESK_PURGE_URL",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub purge_url: Vec<String>,
+
+    /// Seconds a shared cache in front may keep pages, feeds and data
+    /// (`s-maxage`); browsers always revalidate. Safe only when every write
+    /// reaches that cache as a purge, so 0 (tell it nothing) unless a
+    /// `--purge-url` is given
+    /// [default: 3600 with a --purge-url, else 0].
+    #[arg(long, env = "NEWSDESK_SHARED_MAX_AGE", global = true)]
+    pub shared_max_age: Option<u64>,
+
+    /// A GRIP proxy holding the live streams (Pushpin, Fastly Fanout), as
+    /// the GRIP libraries write it: its publish endpoint and the key that
+    /// signs its `Grip-Sig`, e.g.
+    /// `http://127.0.0.1:5561/?iss=pushpin&key=SECRET` (`key=base64:...`
+    /// for a binary key). Streams requested through it are held there, and
+    /// every change is published to it.
+    #[arg(long, env = "NEWSDESK_GRIP_URL", global = true)]
+    pub grip_url: Option<String>,
+
     /// Memory for rendered pages kept between writes, in MiB (0 turns the
     /// page cache off). 128 MiB holds tens of thousands of story pages, far
     /// more than a news site's readers ask for between two updates.
@@ -135,6 +164,12 @@ pub struct Config {
 }
 
 impl Config {
+    /// Seconds shared caches may keep responses (`--shared-max-age`).
+    pub fn shared_max_age(&self) -> u64 {
+        self.shared_max_age
+            .unwrap_or(if self.purge_url.is_empty() { 0 } else { 3600 })
+    }
+
     /// The page cache's bound in bytes.
     pub fn page_cache_bytes(&self) -> u64 {
         self.page_cache_mib * 1024 * 1024

@@ -15,14 +15,19 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod filters;
+pub mod freshness;
+pub mod grip;
 pub mod handlers;
 pub mod import;
 pub mod live;
+pub mod outbound;
 pub mod proxies;
 pub mod publishing;
+pub mod purge;
 pub mod routes;
 pub mod site;
 pub mod stream_limits;
+pub mod surrogate;
 pub mod tokens;
 pub mod urls;
 pub mod views;
@@ -67,6 +72,10 @@ pub struct Newsroom {
     pub site: Arc<site::Site>,
     /// The WebSub hub told of feed changes, if one is configured.
     pub websub: websub::WebSub,
+    /// The push proxy holding live streams, if one is configured.
+    pub grip: Option<Arc<grip::Grip>>,
+    /// How long browsers and shared caches may keep each kind of response.
+    pub freshness: Arc<freshness::Freshness>,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<proxies::TrustedProxies>,
 }
@@ -78,8 +87,13 @@ impl Newsroom {
         let pages = Arc::new(PageCache::new(config.page_cache_bytes()));
         let live = Arc::new(LiveHub::default());
         let websub = websub::WebSub::start(config.websub_hub.as_deref(), &config.site_url())?;
-        let after_commit =
-            AfterCommit::new(db.clone(), pages.clone(), live.clone(), websub.clone());
+        let grip = grip::Grip::start(config.grip_url.as_deref())?.map(Arc::new);
+        let outside = after_commit::Outside {
+            caches: purge::Caches::start(&config.purge_url)?,
+            grip: grip.clone(),
+            websub: websub.clone(),
+        };
+        let after_commit = AfterCommit::new(db.clone(), pages.clone(), live.clone(), outside);
         Ok(Newsroom {
             after_commit: Arc::new(after_commit.await?),
             db,
@@ -96,6 +110,8 @@ impl Newsroom {
             site_url: config.site_url().into(),
             site: Arc::new(config.site()),
             websub,
+            grip,
+            freshness: Arc::new(freshness::Freshness::new(config.shared_max_age())),
             trusted_proxies: Arc::new(proxies::TrustedProxies::new(config.trusted_proxy.clone())),
         })
     }

@@ -9,7 +9,7 @@ use sqlx::{FromRow, Row};
 
 use super::Connection;
 use super::updates::{self, UpdateRow};
-use crate::domain::{Change, LiveState};
+use crate::domain::{Change, LiveState, StoryStatus};
 
 /// Records a change inside the write's transaction; returns its sequence number.
 ///
@@ -34,6 +34,8 @@ pub struct StoryState {
     pub headline: String,
     pub live_state: LiveState,
     pub pinned_update_id: Option<i64>,
+    /// Whether readers can see it: changes to a draft are the desk's alone.
+    pub published: bool,
 }
 
 impl StoryState {
@@ -44,6 +46,7 @@ impl StoryState {
             headline: story.headline.clone(),
             live_state: story.live_state,
             pinned_update_id: story.pinned_update_id,
+            published: story.status.is_published(),
         }
     }
 }
@@ -53,6 +56,9 @@ impl StoryState {
 #[derive(Debug, Clone)]
 pub struct ChangeRow {
     pub seq: i64,
+    /// The cursor of the story's change before this one, if any: a push
+    /// proxy checks it to notice a change it missed.
+    pub prev_seq: Option<i64>,
     pub story_id: i64,
     pub change: Change,
     pub story: StoryState,
@@ -71,6 +77,7 @@ impl FromRow<'_, SqliteRow> for ChangeRow {
         let update_shown: bool = row.try_get("update_shown")?;
         Ok(ChangeRow {
             seq: row.try_get("change_seq")?,
+            prev_seq: row.try_get("change_prev_seq")?,
             story_id: row.try_get("change_story_id")?,
             change,
             story: StoryState {
@@ -78,6 +85,7 @@ impl FromRow<'_, SqliteRow> for ChangeRow {
                 headline: row.try_get("story_headline")?,
                 live_state: row.try_get("story_live_state")?,
                 pinned_update_id: row.try_get("story_pinned_update_id")?,
+                published: row.try_get::<StoryStatus, _>("story_status")?.is_published(),
             },
             update: if update_shown {
                 Some(UpdateRow::from_row(row)?)
@@ -93,9 +101,12 @@ impl FromRow<'_, SqliteRow> for ChangeRow {
 static SELECT_CHANGES: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT c.seq AS change_seq, c.story_id AS change_story_id,
+                (SELECT MAX(p.seq) FROM live_changes p
+                 WHERE p.story_id = c.story_id AND p.seq < c.seq) AS change_prev_seq,
                 c.update_id AS change_update_id, c.event AS change_event,
                 s.slug AS story_slug, s.headline AS story_headline,
                 s.live_state AS story_live_state, s.pinned_update_id AS story_pinned_update_id,
+                s.status AS story_status,
                 (u.id IS NOT NULL AND u.deleted_at IS NULL) AS update_shown,
                 {}
          FROM live_changes c

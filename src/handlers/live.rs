@@ -17,10 +17,15 @@ use tokio::time::Instant;
 
 use super::extract::ClientAddress;
 use super::lookup::published_story;
+use super::respond;
 use crate::Newsroom;
 use crate::db::{self, live_changes::ChangeRow, stories::StoryRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
+use crate::freshness::Lifetime;
+use crate::grip;
+use crate::surrogate::SurrogateKey;
+use crate::urls;
 use crate::live::LiveMessage;
 use crate::stream_limits::{Refusal, StreamSlot};
 use crate::views::ChangeView;
@@ -113,9 +118,16 @@ pub async fn updates_after(
             latest,
         ),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+    let mut response = HttpResponse::Ok();
+    // Many readers poll the same cursor: a cache in front answers them all.
+    respond::shared(
+        &mut response,
+        &room,
+        Lifetime::LivePoll,
+        &[SurrogateKey::Story(story.id)],
+    );
+    Ok(response
+        .content_type(respond::HTML)
         .insert_header((CURSOR_HEADER, cursor.to_string()))
         .body(html))
 }
@@ -133,6 +145,7 @@ async fn current_updates(
         .rev()
         .map(|update| ChangeRow {
             seq: latest,
+            prev_seq: None,
             story_id: story.id,
             change: crate::domain::Change::Published(update.id),
             story: db::live_changes::StoryState::of(story),
@@ -151,7 +164,9 @@ pub struct ResumeQuery {
 /// `GET /news/{slug}/events`: Server-Sent Events for one story. A page opens
 /// its first stream with `?since=` (the cursor its HTML was rendered at); a
 /// reconnecting one sends `Last-Event-ID` (the last cursor it received).
-/// Either way it first gets every change it missed, then each new one.
+/// Either way it first gets every change it missed, then each new one:
+/// from this process, or, for a request that came through the push proxy,
+/// from the proxy, which holds the connection ([`held_by_proxy`]).
 pub async fn events(
     req: HttpRequest,
     room: web::Data<Newsroom>,
@@ -159,6 +174,12 @@ pub async fn events(
     slug: Slug,
     query: web::Query<ResumeQuery>,
 ) -> AppResult<HttpResponse> {
+    let resume_from = resume_cursor(&req, &query)?;
+    if let Some(grip) = &room.grip
+        && grip.came_through(&req, room.clock.now())
+    {
+        return held_by_proxy(&room, &slug, resume_from).await;
+    }
     // Counted from here until the stream ends, however it ends.
     let slot = room
         .streams
@@ -167,32 +188,20 @@ pub async fn events(
             Refusal::AddressFull => AppError::TooManyStreams(STREAM_RETRY_SECONDS),
             Refusal::ServerFull => AppError::Busy(STREAM_RETRY_SECONDS),
         })?;
-    let last_event = req
-        .headers()
-        .get("Last-Event-ID")
-        .map(|value| parse_cursor("Last-Event-ID", value.to_str().unwrap_or("?")))
-        .transpose()?;
-    let since = query
-        .since
-        .as_deref()
-        .map(|s| parse_cursor("since", s))
-        .transpose()?;
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, &slug).await?;
     // Subscribe before reading the replay, so nothing committed in between is
     // lost; what arrives twice is skipped by its cursor.
     let receiver = room.live.subscribe(story.id);
-    let cursor = match last_event.or(since) {
+    let cursor = match resume_from {
         Some(cursor) => cursor,
         None => db::live_changes::latest(&mut conn, story.id).await?,
     };
     let Some(missed) = missed_changes(&mut conn, &story, cursor).await? else {
-        return Ok(
-            event_stream_response().body("retry: 3000\nevent: reload\ndata: too far behind\n\n")
-        );
+        return Ok(event_stream_response().body(TOO_FAR_BEHIND));
     };
     drop(conn);
-    let mut opening = VecDeque::from([Bytes::from_static(b"retry: 3000\n: connected\n\n")]);
+    let mut opening = VecDeque::from([Bytes::from_static(OPENING)]);
     let mut replayed_up_to = cursor;
     for change in missed {
         replayed_up_to = change.seq;
@@ -203,6 +212,65 @@ pub async fn events(
         .insert_header(("Content-Encoding", "identity"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(event_stream(slot, receiver, opening, replayed_up_to)))
+}
+
+/// The first frame of every stream: how long to wait before reconnecting.
+const OPENING: &[u8] = b"retry: 3000\n: connected\n\n";
+
+/// The whole answer to a reader too far behind to replay: reload the page.
+const TOO_FAR_BEHIND: &str = "retry: 3000\nevent: reload\ndata: too far behind\n\n";
+
+/// Where a reader resumes: `Last-Event-ID` (a reconnect), else `?since=`
+/// (a page's first stream), else nowhere (from now on).
+fn resume_cursor(req: &HttpRequest, query: &ResumeQuery) -> AppResult<Option<i64>> {
+    let last_event = req
+        .headers()
+        .get("Last-Event-ID")
+        .map(|value| parse_cursor("Last-Event-ID", value.to_str().unwrap_or("?")))
+        .transpose()?;
+    let since = query
+        .since
+        .as_deref()
+        .map(|s| parse_cursor("since", s))
+        .transpose()?;
+    Ok(last_event.or(since))
+}
+
+/// A stream request that came through the push proxy: the replay the reader
+/// is owed, and an instruction to hold the connection on the story's channel
+/// from the last change sent. The proxy asks again (with `?since=`) when it
+/// notices a gap. The response is complete: nothing here stays open.
+async fn held_by_proxy(
+    room: &Newsroom,
+    slug: &Slug,
+    resume_from: Option<i64>,
+) -> AppResult<HttpResponse> {
+    let mut conn = room.db.acquire().await?;
+    let story = published_story(&mut conn, slug).await?;
+    let latest = db::live_changes::latest(&mut conn, story.id).await?;
+    let cursor = resume_from.unwrap_or(latest);
+    let Some(missed) = missed_changes(&mut conn, &story, cursor).await? else {
+        return Ok(event_stream_response().body(TOO_FAR_BEHIND));
+    };
+    drop(conn);
+    let mut body = OPENING.to_vec();
+    for change in &missed {
+        body.extend_from_slice(&change.message().frame);
+    }
+    // The story's last change the reader now has: what the next publish
+    // on the channel names as its `prev-id`.
+    let up_to = missed.last().map_or(latest, |change| change.seq).max(latest);
+    let mut response = event_stream_response();
+    grip::hold(
+        &mut response,
+        story.id,
+        up_to,
+        &urls::story_events(&story.slug, up_to),
+    );
+    // Never compressed: the proxy appends published frames to this body.
+    Ok(response
+        .insert_header(("Content-Encoding", "identity"))
+        .body(body))
 }
 
 fn event_stream_response() -> actix_web::HttpResponseBuilder {

@@ -1,18 +1,51 @@
 //! Serving pages, feeds and sitemaps from the page cache, with validators
-//! (ETag, and Last-Modified for feeds) and 304s.
+//! (ETag, and Last-Modified for feeds), 304s, their lifetimes
+//! (`crate::freshness`) and the surrogate keys naming what they show.
 
 use std::future::Future;
 use std::time::SystemTime;
 
 use actix_web::http::header::{self, HttpDate};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use chrono::{DateTime, Utc};
 
 use crate::Newsroom;
 use crate::cache::CachedPage;
 use crate::error::AppResult;
+use crate::freshness::Lifetime;
+use crate::surrogate::{self, SurrogateKey};
 
 pub const HTML: &str = "text/html; charset=utf-8";
+
+/// A page as rendered, and what it shows.
+pub struct Rendered {
+    pub body: String,
+    pub keys: Vec<SurrogateKey>,
+}
+
+/// Marks a response as one that shared caches may keep for as long as
+/// `lifetime` says, filed under `keys` (the `xkey` header for Varnish, the
+/// `Surrogate-Key` header for CDNs) so that the write that changes what it
+/// shows purges it.
+pub fn shared(
+    response: &mut HttpResponseBuilder,
+    room: &Newsroom,
+    lifetime: Lifetime,
+    keys: &[SurrogateKey],
+) {
+    response.insert_header((
+        header::CACHE_CONTROL,
+        room.freshness.cache_control(lifetime).to_owned(),
+    ));
+    let mut names = surrogate::header_value(keys);
+    if !names.is_empty() {
+        names.push(' ');
+    }
+    names.push_str(&SurrogateKey::Site.to_string());
+    response
+        .insert_header(("xkey", names.clone()))
+        .insert_header(("Surrogate-Key", names));
+}
 
 /// Answers from the cache, rendering and storing the page on a miss. `key`
 /// names what the handler parsed from the request (the decoded path and
@@ -26,25 +59,30 @@ pub async fn cached<F, Fut>(
     render: F,
 ) -> AppResult<HttpResponse>
 where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = AppResult<String>>,
+    F: Fn() -> Fut,
+    Fut: Future<Output = AppResult<Rendered>>,
 {
-    from_cache(req, room, key, async {
-        Ok(CachedPage::new(render().await?, content_type))
+    from_cache(req, room, key, || async {
+        let page = render().await?;
+        Ok(CachedPage::new(page.body, content_type, page.keys))
     })
     .await
 }
 
 /// The page stored under `key` (rendered by `build` on a miss), answered
 /// with its validators.
-async fn from_cache(
+async fn from_cache<F, Fut>(
     req: &HttpRequest,
     room: &Newsroom,
     key: String,
-    build: impl Future<Output = AppResult<CachedPage>>,
-) -> AppResult<HttpResponse> {
+    build: F,
+) -> AppResult<HttpResponse>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = AppResult<CachedPage>>,
+{
     let page = room.pages.get_or_render(key, build).await?;
-    Ok(conditional(req, &page, room.clock.now()))
+    Ok(conditional(req, room, &page))
 }
 
 /// A feed or sitemap as rendered: its body and when its newest content changed.
@@ -53,13 +91,15 @@ async fn from_cache(
 pub struct Dated {
     pub body: String,
     pub last_modified: DateTime<Utc>,
+    pub keys: Vec<SurrogateKey>,
 }
 
-/// `Cache-Control` of feeds and sitemaps. Feed readers poll every few minutes;
-/// letting a cache in front answer for a minute (and keep answering while it
-/// revalidates) absorbs that polling, at the cost of a poller seeing a new
-/// update up to a minute late. WebSub subscribers hear of it at once.
-const POLLED: &str = "public, max-age=60, stale-while-revalidate=300";
+impl Dated {
+    /// The document, filed under `keys`: what it shows.
+    pub fn showing(self, keys: Vec<SurrogateKey>) -> Dated {
+        Dated { keys, ..self }
+    }
+}
 
 /// [`cached`] for documents that machines poll (feeds, sitemaps): adds
 /// `Last-Modified`, answers `If-Modified-Since` too, and may be kept in front.
@@ -71,10 +111,10 @@ pub async fn cached_dated<F, Fut>(
     render: F,
 ) -> AppResult<HttpResponse>
 where
-    F: FnOnce() -> Fut,
+    F: Fn() -> Fut,
     Fut: Future<Output = AppResult<Dated>>,
 {
-    from_cache(req, room, key, async {
+    from_cache(req, room, key, || async {
         Ok(dated_page(render().await?, content_type))
     })
     .await
@@ -84,23 +124,22 @@ where
 /// the clock rather than with a write (the news sitemap's last 48 hours).
 pub fn uncached_dated(
     req: &HttpRequest,
+    room: &Newsroom,
     content_type: &'static str,
     document: Dated,
 ) -> HttpResponse {
-    // The app clock from the app's state, so callers need not pass it.
-    let now = req
-        .app_data::<web::Data<Newsroom>>()
-        .map_or_else(Utc::now, |room| room.clock.now());
-    conditional(req, &dated_page(document, content_type), now)
+    conditional(req, room, &dated_page(document, content_type))
 }
 
 fn dated_page(document: Dated, content_type: &'static str) -> CachedPage {
-    CachedPage::new(document.body, content_type).dated(document.last_modified, POLLED)
+    CachedPage::new(document.body, content_type, document.keys)
+        .dated(document.last_modified, Lifetime::Polled)
 }
 
 /// 304 when the reader already has this version, the page otherwise,
-/// gzipped from the cache when the client accepts it. `now` is the app clock.
-fn conditional(req: &HttpRequest, page: &CachedPage, now: DateTime<Utc>) -> HttpResponse {
+/// gzipped from the cache when the client accepts it.
+fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpResponse {
+    let now = room.clock.now();
     let gzip = accepts_gzip(req);
     let etag = if gzip {
         page.gzip_etag()
@@ -116,8 +155,8 @@ fn conditional(req: &HttpRequest, page: &CachedPage, now: DateTime<Utc>) -> Http
     };
     response
         .insert_header((header::ETAG, etag))
-        .insert_header((header::VARY, "Accept-Encoding"))
-        .insert_header((header::CACHE_CONTROL, page.cache_control));
+        .insert_header((header::VARY, "Accept-Encoding"));
+    shared(&mut response, room, page.lifetime, &page.keys);
     if let Some(modified) = modified {
         response.insert_header((
             header::LAST_MODIFIED,

@@ -92,6 +92,9 @@ impl TestApp {
             max_streams: Some(0),
             page_cache_mib: 16,
             session_seconds: 12 * 3600,
+            purge_url: Vec::new(),
+            shared_max_age: None,
+            grip_url: None,
         };
         configure(&mut config);
         let room = Newsroom::open(&config).await.expect("database opens");

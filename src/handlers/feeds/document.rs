@@ -126,6 +126,7 @@ pub fn write_rss(head: FeedHead, items: Vec<rss::Item>) -> AppResult<Dated> {
     Ok(Dated {
         body: xml_chars_only(body),
         last_modified: head.updated,
+        keys: Vec::new(),
     })
 }
 
@@ -174,5 +175,6 @@ pub fn write_atom(feed: &atom::Feed) -> AppResult<Dated> {
     Ok(Dated {
         body: xml_chars_only(body),
         last_modified: feed.updated.to_utc(),
+        keys: Vec::new(),
     })
 }

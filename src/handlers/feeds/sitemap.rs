@@ -13,6 +13,7 @@ use crate::db::{self, stories::StorySummary};
 use crate::error::AppResult;
 use crate::filters;
 use crate::handlers::respond::{self, Dated};
+use crate::surrogate::SurrogateKey;
 use crate::urls;
 
 /// The sitemap protocol's limit of URLs per file; a site past it needs a
@@ -54,6 +55,7 @@ pub async fn sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<H
         Ok(Dated {
             body: xml_chars_only(body),
             last_modified,
+            keys: vec![SurrogateKey::Sitemap],
         })
     })
     .await
@@ -74,10 +76,12 @@ pub async fn news_sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppRes
     .render()?;
     Ok(respond::uncached_dated(
         &req,
+        &room,
         XML,
         Dated {
             body: xml_chars_only(body),
             last_modified,
+            keys: vec![SurrogateKey::Sitemap],
         },
     ))
 }

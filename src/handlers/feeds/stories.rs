@@ -15,6 +15,7 @@ use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::respond;
+use crate::surrogate::{SurrogateKey, listing};
 use crate::{Newsroom, urls};
 
 /// Stories in each feed: enough that a reader polling now and then misses none.
@@ -36,7 +37,8 @@ pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
         let head = site_head(&room, urls::SITE_RSS, &stories);
-        write_rss(head, stories.into_iter().map(rss_item).collect())
+        Ok(write_rss(head, stories.into_iter().map(rss_item).collect())?
+            .showing(vec![SurrogateKey::Feeds]))
     })
     .await
 }
@@ -47,10 +49,11 @@ pub async fn site_atom(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
         let head = site_head(&room, urls::SITE_ATOM, &stories);
-        write_atom(&atom_feed(
+        Ok(write_atom(&atom_feed(
             head,
             stories.into_iter().map(atom_entry).collect(),
-        ))
+        ))?
+        .showing(vec![SurrogateKey::Feeds]))
     })
     .await
 }
@@ -77,7 +80,8 @@ pub async fn topic_rss(
         let site = &room.site.name;
         head.title = format!("{}: {site}", topic.name);
         head.description = format!("The latest {site} stories on {}.", topic.name);
-        write_rss(head, stories.into_iter().map(rss_item).collect())
+        let keys = listing(SurrogateKey::Topic(topic.slug), stories.iter().map(|s| s.story.id));
+        Ok(write_rss(head, stories.into_iter().map(rss_item).collect())?.showing(keys))
     })
     .await
 }

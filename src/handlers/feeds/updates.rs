@@ -19,6 +19,7 @@ use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRo
 use crate::domain::Slug;
 use crate::error::AppResult;
 use crate::handlers::lookup::published_story;
+use crate::surrogate::SurrogateKey;
 use crate::handlers::respond;
 use crate::{Newsroom, urls};
 
@@ -47,7 +48,7 @@ pub async fn story_rss(
             .into_iter()
             .map(|u| rss_item(&room, &feed.story.slug, u))
             .collect();
-        write_rss(head, items)
+        Ok(write_rss(head, items)?.showing(vec![SurrogateKey::Story(feed.story.id)]))
     })
     .await
 }
@@ -76,7 +77,7 @@ pub async fn story_atom(
             atom.namespaces
                 .insert("at".to_owned(), TOMBSTONES.to_owned());
             atom.extensions = tombstones(&room, slug, &feed.deleted);
-            write_atom(&atom)
+            Ok(write_atom(&atom)?.showing(vec![SurrogateKey::Story(feed.story.id)]))
         },
     )
     .await

@@ -3,12 +3,13 @@ use std::sync::Arc;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::super::respond::{self, HTML};
+use super::super::respond::{self, HTML, Rendered};
 use crate::Newsroom;
 use crate::db::{self, stories::StorySummary};
 use crate::error::AppResult;
 use crate::filters;
 use crate::site::Site;
+use crate::surrogate::{SurrogateKey, listing};
 use crate::urls;
 
 /// Stories shown on the front page.
@@ -28,13 +29,15 @@ pub async fn front_page(req: HttpRequest, room: web::Data<Newsroom>) -> AppResul
     respond::cached(&req, &room, urls::HOME.to_owned(), HTML, || async {
         let mut conn = room.db.acquire().await?;
         let stories = db::stories::front_page(&mut conn, FRONT_PAGE_STORIES).await?;
+        let keys = listing(SurrogateKey::Front, stories.iter().map(|s| s.id));
         let (live, latest) = stories.into_iter().partition(|s| s.live_state.is_live());
-        Ok(FrontPage {
+        let body = FrontPage {
             site: room.site.clone(),
             live,
             latest,
         }
-        .render()?)
+        .render()?;
+        Ok(Rendered { body, keys })
     })
     .await
 }

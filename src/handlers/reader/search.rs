@@ -7,7 +7,10 @@ use serde::Deserialize;
 use crate::Newsroom;
 use crate::db::{self, search::SearchHit};
 use crate::error::{AppError, AppResult};
+use crate::freshness::Lifetime;
+use crate::handlers::respond;
 use crate::site::Site;
+use crate::surrogate::SurrogateKey;
 
 const RESULTS: i64 = 50;
 
@@ -26,8 +29,9 @@ pub struct SearchPage {
     pub hits: Vec<SearchHit>,
 }
 
-/// `GET /search?q=`: full-text search over stories and updates. Not cached:
-/// every query is different.
+/// `GET /search?q=`: full-text search over stories and updates. Not in the
+/// page cache (every query is different); a cache in front may keep it
+/// until the next change.
 pub async fn search_page(
     room: web::Data<Newsroom>,
     query: web::Query<SearchQuery>,
@@ -54,7 +58,7 @@ pub async fn search_page(
         hits,
     }
     .render()?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    let mut response = HttpResponse::Ok();
+    respond::shared(&mut response, &room, Lifetime::Page, &[SurrogateKey::Search]);
+    Ok(response.content_type(respond::HTML).body(body))
 }

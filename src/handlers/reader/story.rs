@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::super::respond::{self, HTML};
+use super::super::respond::{self, HTML, Rendered};
 use super::figures::{FiguresPanel, figures_panel};
 use super::structured_data::story_json_ld;
 use crate::Newsroom;
@@ -20,6 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::filters;
 use crate::handlers::lookup::{parse_update_id, published_story};
 use crate::site::Site;
+use crate::surrogate::SurrogateKey;
 use crate::urls;
 use crate::views::UpdateView;
 
@@ -87,6 +88,15 @@ impl StoryPage {
     /// New updates slide in only where they belong: the top of the first newest-first page.
     pub fn receives_live_updates(&self) -> bool {
         self.is_live() && self.first_page && !self.oldest_first
+    }
+
+    /// What the page shows: the story, the stories it calls related, and
+    /// its topics, where a newly filed story may become related.
+    fn keys(&self) -> Vec<SurrogateKey> {
+        std::iter::once(SurrogateKey::Story(self.story.id))
+            .chain(self.related.iter().map(|s| SurrogateKey::Story(s.id)))
+            .chain(self.topics.iter().map(|t| SurrogateKey::Topic(t.slug.clone())))
+            .collect()
     }
 }
 
@@ -200,7 +210,10 @@ pub async fn story_page(
                 updates,
                 next_page,
             };
-            Ok(page.render()?)
+            Ok(Rendered {
+                keys: page.keys(),
+                body: page.render()?,
+            })
         },
     )
     .await

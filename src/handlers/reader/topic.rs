@@ -3,13 +3,14 @@ use std::sync::Arc;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::super::respond::{self, HTML};
+use super::super::respond::{self, HTML, Rendered};
 use crate::Newsroom;
 use crate::db::{self, stories::StorySummary, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::filters;
 use crate::site::Site;
+use crate::surrogate::{SurrogateKey, listing};
 use crate::urls;
 
 const TOPIC_PAGE_STORIES: i64 = 100;
@@ -35,12 +36,17 @@ pub async fn topic_page(
             .await?
             .ok_or(AppError::NotFound)?;
         let stories = db::stories::in_topic(&mut conn, topic.id, TOPIC_PAGE_STORIES).await?;
-        Ok(TopicPage {
+        let keys = listing(
+            SurrogateKey::Topic(topic.slug.clone()),
+            stories.iter().map(|s| s.id),
+        );
+        let body = TopicPage {
             site: room.site.clone(),
             topic,
             stories,
         }
-        .render()?)
+        .render()?;
+        Ok(Rendered { body, keys })
     })
     .await
 }

@@ -16,7 +16,9 @@ use crate::db::figures::FigureRow;
 use crate::domain::Slug;
 use crate::error::AppResult;
 use crate::handlers::lookup::published_story;
-use crate::handlers::respond;
+use crate::db::stories::StoryRow;
+use crate::handlers::respond::{self, Rendered};
+use crate::surrogate::SurrogateKey;
 use crate::urls;
 
 /// Media type of `figures.json`.
@@ -74,16 +76,19 @@ pub async fn figures_json(
         urls::figures_json(slug.as_str()),
         JSON,
         || async {
-            let (slug, series) = load(&room, &slug).await?;
+            let (story, series) = load(&room, &slug).await?;
             let document = Document {
-                story: &slug,
+                story: &story.slug,
                 series: series
                     .iter()
-                    .map(|s| series_document(&room, &slug, s))
+                    .map(|s| series_document(&room, &story.slug, s))
                     .collect(),
             };
             let json = serde_json::to_string_pretty(&document).context("writing figures JSON")?;
-            Ok(crate::content::markup_free_json(json))
+            Ok(Rendered {
+                body: crate::content::markup_free_json(json),
+                keys: vec![SurrogateKey::Story(story.id)],
+            })
         },
     )
     .await?;
@@ -102,8 +107,11 @@ pub async fn figures_csv(
         urls::figures_csv(slug.as_str()),
         CSV,
         || async {
-            let (slug, series) = load(&room, &slug).await?;
-            Ok(csv(&room, &slug, &series)?)
+            let (story, series) = load(&room, &slug).await?;
+            Ok(Rendered {
+                body: csv(&room, &story.slug, &series)?,
+                keys: vec![SurrogateKey::Story(story.id)],
+            })
         },
     )
     .await?;
@@ -122,7 +130,7 @@ pub async fn figures_csv(
 }
 
 /// The published story's slug and its figures; 404 for any other slug.
-async fn load(room: &Newsroom, slug: &Slug) -> AppResult<(String, Vec<Series>)> {
+async fn load(room: &Newsroom, slug: &Slug) -> AppResult<(StoryRow, Vec<Series>)> {
     let mut conn = room
         .db
         .acquire()
@@ -130,7 +138,7 @@ async fn load(room: &Newsroom, slug: &Slug) -> AppResult<(String, Vec<Series>)> 
         .context("connecting to the database")?;
     let story = published_story(&mut conn, slug).await?;
     let series = story_series(&mut conn, story.id).await?;
-    Ok((story.slug, series))
+    Ok((story, series))
 }
 
 /// Lets pages on other sites fetch the data: it is public, and sent without
