@@ -109,6 +109,8 @@ pub struct PageCache {
     cleared: AtomicU64,
     /// The purge count of each key's latest purge.
     purged: RwLock<HashMap<SurrogateKey, u64>>,
+    /// Pages rendered so far: what tests and operators compare hits against.
+    renders: AtomicU64,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -138,7 +140,14 @@ impl PageCache {
             purges: AtomicU64::new(0),
             cleared: AtomicU64::new(0),
             purged: RwLock::default(),
+            renders: AtomicU64::new(0),
         }
+    }
+
+    /// How many pages were rendered so far (every miss, and every request
+    /// when the cache is off).
+    pub fn renders(&self) -> u64 {
+        self.renders.load(Ordering::Relaxed)
     }
 
     /// The page stored under `key`, rendered by `render` on a miss. Requests
@@ -171,6 +180,7 @@ impl PageCache {
         Fut: Future<Output = AppResult<CachedPage>>,
     {
         let rendered_after = self.purges.load(Ordering::Acquire);
+        self.renders.fetch_add(1, Ordering::Relaxed);
         let page = render().await?;
         Ok(Arc::new(CachedPage {
             rendered_after,

@@ -182,7 +182,7 @@ impl ResponseError for AppError {
             return HttpResponse::Unauthorized()
                 .cookie((**cookie).clone())
                 .content_type("text/html; charset=utf-8")
-                .insert_header(("Cache-Control", "no-store"))
+                .insert_header(("Cache-Control", crate::freshness::PRIVATE))
                 .body(page.clone());
         }
         let (title, message): (&'static str, String) = match self {
@@ -250,7 +250,7 @@ impl ResponseError for AppError {
         }
         let mut response = builder
             .content_type("text/html; charset=utf-8")
-            .insert_header(("Cache-Control", "no-store"))
+            .insert_header(("Cache-Control", crate::freshness::PRIVATE))
             .body(message.clone());
         response
             .extensions_mut()

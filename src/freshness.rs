@@ -9,6 +9,10 @@
 //! stale allowances let the cache answer at once while it refetches, or
 //! while the origin is down.
 
+/// `Cache-Control` of what no cache may keep: admin pages (they carry a CSRF
+/// token), anything that sets a cookie, errors.
+pub const PRIVATE: &str = "private, no-store";
+
 /// What kind of response it is, which decides its lifetimes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lifetime {

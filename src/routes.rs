@@ -1,6 +1,8 @@
 //! The one route table, used by `main` and every test alike.
 
 use actix_web::error::UrlencodedError;
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{guard, web};
 
 use crate::error::AppError;
@@ -57,11 +59,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// it the request is answered 413 without being read.
 pub const MAX_ADMIN_FORM_BYTES: usize = 3 * crate::domain::MAX_MARKDOWN_BYTES + 64 * 1024;
 
-fn admin_routes() -> actix_web::Scope {
+fn admin_routes() -> impl actix_web::dev::HttpServiceFactory + 'static {
     use crate::handlers::admin::{
         account, dashboard, setup, sign_in, stories, story_desk, updates,
     };
     web::scope("/admin")
+        // Redirects and kept forms included: nothing under /admin is ever stored.
+        .wrap(DefaultHeaders::new().add((CACHE_CONTROL, crate::freshness::PRIVATE)))
         .app_data(web::PayloadConfig::new(MAX_ADMIN_FORM_BYTES))
         .app_data(web::FormConfig::default().limit(16 * 1024).error_handler(
             |error, _| match error {

@@ -23,7 +23,7 @@ use actix_web::http::StatusCode;
 fn admin_html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::freshness::PRIVATE))
         .body(body)
 }
 

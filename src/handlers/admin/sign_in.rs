@@ -73,7 +73,7 @@ fn render_login(room: &Newsroom, status: StatusCode, page: LoginPage) -> AppResu
     let token = page.csrf_token.to_owned();
     Ok(HttpResponse::build(status)
         .cookie(login_csrf_cookie(room, &token))
-        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Cache-Control", crate::freshness::PRIVATE))
         .content_type("text/html; charset=utf-8")
         .body(page.render()?))
 }
