@@ -90,9 +90,15 @@ impl GripKey {
         format!("{signed}.{signature}")
     }
 
-    /// The `Authorization` header of a publish.
+    /// The `Authorization` header of a publish: a signed token claiming the
+    /// issuer, or, without an issuer, the key itself (as the GRIP libraries
+    /// send a Fanout API token). Pushpin checks neither: bind its publish
+    /// port to loopback.
     pub fn bearer(&self, now: DateTime<Utc>) -> String {
-        format!("Bearer {}", self.token(now))
+        match &self.issuer {
+            Some(_) => format!("Bearer {}", self.token(now)),
+            None => format!("Bearer {}", String::from_utf8_lossy(&self.secret)),
+        }
     }
 
     /// Whether `token` (a `Grip-Sig`) is an unexpired HS256 token signed with this key.
@@ -197,6 +203,22 @@ impl Grip {
             .is_some_and(|token| self.key.verifies(token, now))
     }
 
+    /// The last change the proxy delivered on a story's channel, from the
+    /// `Grip-Last` header it sends when it recovers a gap (`story:12;
+    /// last-id=345`). It is newer than the `since=` of the `next` link,
+    /// which was fixed when the connection was first held.
+    pub fn last_delivered(req: &HttpRequest, story_id: i64) -> Option<i64> {
+        let channel = channel(story_id);
+        let header = req.headers().get("Grip-Last")?.to_str().ok()?;
+        header.split(',').find_map(|entry| {
+            let mut parts = entry.split(';').map(str::trim);
+            if parts.next()? != channel {
+                return None;
+            }
+            parts.find_map(|param| param.strip_prefix("last-id=")?.parse().ok())
+        })
+    }
+
     /// Publishes changes, oldest first; returns at once.
     pub fn publish(&self, items: Vec<Value>) {
         if !items.is_empty() {
@@ -268,6 +290,23 @@ mod tests {
         assert_eq!(key.secret, [0, 1, 2]);
         assert!(parse_grip_url("http://127.0.0.1:5561/").is_err(), "no key");
         assert!(parse_grip_url("http://127.0.0.1:5561/?key=base64:%%").is_err());
+    }
+
+    #[test]
+    fn the_last_delivered_change_is_read_from_grip_last() {
+        let request = |value: &str| {
+            actix_web::test::TestRequest::default()
+                .insert_header(("Grip-Last", value))
+                .to_http_request()
+        };
+        let last = |value: &str| Grip::last_delivered(&request(value), 12);
+        assert_eq!(last("story:12; last-id=345"), Some(345));
+        assert_eq!(last("story:7; last-id=9, story:12; last-id=40"), Some(40));
+        assert_eq!(last("story:120; last-id=345"), None);
+        assert_eq!(last("story:12; last-id=x"), None);
+        assert_eq!(last("story:12"), None);
+        let none = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(Grip::last_delivered(&none, 12), None);
     }
 
     #[test]

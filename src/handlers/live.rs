@@ -23,7 +23,7 @@ use crate::db::{self, live_changes::ChangeRow, stories::StoryRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::freshness::Lifetime;
-use crate::grip;
+use crate::grip::{self, Grip};
 use crate::surrogate::SurrogateKey;
 use crate::urls;
 use crate::live::LiveMessage;
@@ -178,7 +178,7 @@ pub async fn events(
     if let Some(grip) = &room.grip
         && grip.came_through(&req, room.clock.now())
     {
-        return held_by_proxy(&room, &slug, resume_from).await;
+        return held_by_proxy(&req, &room, &slug, resume_from).await;
     }
     // Counted from here until the stream ends, however it ends.
     let slot = room
@@ -241,6 +241,7 @@ fn resume_cursor(req: &HttpRequest, query: &ResumeQuery) -> AppResult<Option<i64
 /// from the last change sent. The proxy asks again (with `?since=`) when it
 /// notices a gap. The response is complete: nothing here stays open.
 async fn held_by_proxy(
+    req: &HttpRequest,
     room: &Newsroom,
     slug: &Slug,
     resume_from: Option<i64>,
@@ -248,7 +249,9 @@ async fn held_by_proxy(
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, slug).await?;
     let latest = db::live_changes::latest(&mut conn, story.id).await?;
-    let cursor = resume_from.unwrap_or(latest);
+    let cursor = Grip::last_delivered(req, story.id)
+        .or(resume_from)
+        .unwrap_or(latest);
     let Some(missed) = missed_changes(&mut conn, &story, cursor).await? else {
         return Ok(event_stream_response().body(TOO_FAR_BEHIND));
     };
