@@ -182,7 +182,13 @@ fail() {
 # A clean stop removes the run directory if we made it; a failure keeps it, logs and all.
 clean_exit() {
     stop
-    if $made_run_dir; then rm -rf "$run_dir"; fi
+    if $made_run_dir; then
+        # Retried: a process that just ended may have been writing a last log line.
+        for _ in 1 2 3 4 5; do
+            rm -rf "$run_dir" 2>/dev/null && break
+            sleep 0.2
+        done
+    fi
     exit 0
 }
 trap clean_exit INT TERM HUP
@@ -253,6 +259,8 @@ while :; do
     kill -0 "$varnish_pid" 2>/dev/null || fail "varnishd exited"
     kill -0 "$pushpin_pid" 2>/dev/null || fail "pushpin exited"
     if [ -n "$exit_with" ] && ! kill -0 "$exit_with" 2>/dev/null && [ ! -d "/proc/$exit_with" ]; then
+        # Whoever made the run directory is gone too: nobody will read it.
+        made_run_dir=true
         clean_exit
     fi
     sleep 0.5 &
