@@ -163,6 +163,16 @@ stop() {
     for pid in $pushpin_pid $varnish_pid; do
         kill -KILL "$pid" 2>/dev/null || true
     done
+    # Pushpin's services (condure, zurl, proxy, handler) and Varnish's child
+    # outlive a killed parent: kill those still running from this directory.
+    local file
+    for file in "$run_dir"/pushpin/*.pid "$run_dir"/varnish/*.pid; do
+        [ -f "$file" ] || continue
+        pid=$(cat "$file" 2>/dev/null) || continue
+        if [[ "$pid" =~ ^[0-9]+$ ]] && grep -qF "$run_dir" "/proc/$pid/cmdline" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    done
     wait 2>/dev/null || true
     rm -f "$run_dir/ready"
 }
