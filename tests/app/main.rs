@@ -4,6 +4,8 @@
 mod admin;
 mod browser;
 mod durability;
+mod edge;
+mod edge_servers;
 mod editor_session;
 mod feeds;
 mod figures;
