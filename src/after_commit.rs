@@ -11,6 +11,7 @@
 //! moment it commits (so an editor's redirect already finds the page fresh),
 //! and a follower task notices commits by other processes within a second.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -136,9 +137,8 @@ impl AfterCommit {
         // Each changed story's feeds and topics, as the changes left them.
         let mut stories: BTreeMap<i64, Option<StoryFeedNames>> = BTreeMap::new();
         for row in &rows {
-            if !stories.contains_key(&row.story_id) {
-                let names = db::feeds::story_feed_names(&mut conn, row.story_id).await?;
-                stories.insert(row.story_id, names);
+            if let Entry::Vacant(story) = stories.entry(row.story_id) {
+                story.insert(db::feeds::story_feed_names(&mut conn, row.story_id).await?);
             }
         }
         drop(conn);

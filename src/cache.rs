@@ -262,19 +262,46 @@ mod tests {
             ))
         };
         for _ in 0..2 {
-            cache.get_or_render("/".to_owned(), || slow_render(&renders)).await.unwrap();
-            cache.get_or_render("/other".to_owned(), other).await.unwrap();
+            cache
+                .get_or_render("/".to_owned(), || slow_render(&renders))
+                .await
+                .unwrap();
+            cache
+                .get_or_render("/other".to_owned(), other)
+                .await
+                .unwrap();
         }
         assert_eq!(renders.load(Ordering::SeqCst), 1, "the second is a hit");
         cache.purge(&[SurrogateKey::Story(1)]);
-        cache.get_or_render("/".to_owned(), || slow_render(&renders)).await.unwrap();
-        cache.get_or_render("/other".to_owned(), other).await.unwrap();
-        assert_eq!(renders.load(Ordering::SeqCst), 2, "a write forgets the page");
-        assert_eq!(other_renders.load(Ordering::SeqCst), 1, "and only that page");
+        cache
+            .get_or_render("/".to_owned(), || slow_render(&renders))
+            .await
+            .unwrap();
+        cache
+            .get_or_render("/other".to_owned(), other)
+            .await
+            .unwrap();
+        assert_eq!(
+            renders.load(Ordering::SeqCst),
+            2,
+            "a write forgets the page"
+        );
+        assert_eq!(
+            other_renders.load(Ordering::SeqCst),
+            1,
+            "and only that page"
+        );
 
         cache.clear();
-        cache.get_or_render("/other".to_owned(), other).await.unwrap();
-        assert_eq!(other_renders.load(Ordering::SeqCst), 2, "clearing forgets all");
+        cache
+            .get_or_render("/other".to_owned(), other)
+            .await
+            .unwrap();
+        assert_eq!(
+            other_renders.load(Ordering::SeqCst),
+            2,
+            "clearing forgets all"
+        );
     }
 
     #[tokio::test]
@@ -284,24 +311,42 @@ mod tests {
         // A request starts rendering; a write purges its page meanwhile.
         let early = tokio::spawn({
             let (cache, renders) = (cache.clone(), renders.clone());
-            async move { cache.get_or_render("/".to_owned(), || slow_render(&renders)).await }
+            async move {
+                cache
+                    .get_or_render("/".to_owned(), || slow_render(&renders))
+                    .await
+            }
         });
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         cache.purge(&[SurrogateKey::Front]);
         // A request after the write joins no render that began before it.
-        cache.get_or_render("/".to_owned(), || slow_render(&renders)).await.unwrap();
+        cache
+            .get_or_render("/".to_owned(), || slow_render(&renders))
+            .await
+            .unwrap();
         early.await.unwrap().unwrap();
         assert_eq!(renders.load(Ordering::SeqCst), 2);
-        cache.get_or_render("/".to_owned(), || slow_render(&renders)).await.unwrap();
-        assert_eq!(renders.load(Ordering::SeqCst), 2, "the fresh render is kept");
+        cache
+            .get_or_render("/".to_owned(), || slow_render(&renders))
+            .await
+            .unwrap();
+        assert_eq!(
+            renders.load(Ordering::SeqCst),
+            2,
+            "the fresh render is kept"
+        );
     }
 
     #[tokio::test]
     async fn an_off_cache_always_renders() {
         let renders = AtomicUsize::new(0);
         let off = PageCache::new(0);
-        off.get_or_render("/".to_owned(), || slow_render(&renders)).await.unwrap();
-        off.get_or_render("/".to_owned(), || slow_render(&renders)).await.unwrap();
+        off.get_or_render("/".to_owned(), || slow_render(&renders))
+            .await
+            .unwrap();
+        off.get_or_render("/".to_owned(), || slow_render(&renders))
+            .await
+            .unwrap();
         assert_eq!(renders.load(Ordering::SeqCst), 2);
     }
 }

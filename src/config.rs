@@ -113,12 +113,7 @@ pub struct Config {
     /// repeatable or comma-separated): newsdesk sends it `PURGE /` with an
     /// `xkey` header naming the surrogate keys that changed (Varnish's
     /// vmod_xkey; see `deploy/varnish.vcl`).
-    #[arg(
-        long,
-        env = "NEWSDESK_PURGE_URL",
-        value_delimiter = ',',
-        global = true
-    )]
+    #[arg(long, env = "NEWSDESK_PURGE_URL", value_delimiter = ',', global = true)]
     pub purge_url: Vec<String>,
 
     /// Seconds a shared cache in front may keep pages, feeds and data

@@ -96,7 +96,11 @@ mod tests {
     fn without_a_shared_cache_browsers_revalidate_pages_and_nothing_else_keeps_them() {
         let freshness = Freshness::new(0);
         assert_eq!(freshness.cache_control(Lifetime::Page), "public, no-cache");
-        assert!(!freshness.cache_control(Lifetime::Polled).contains("s-maxage"));
+        assert!(
+            !freshness
+                .cache_control(Lifetime::Polled)
+                .contains("s-maxage")
+        );
         assert_eq!(freshness.cache_control(Lifetime::LivePoll), "no-store");
     }
 

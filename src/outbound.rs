@@ -120,7 +120,10 @@ impl Target {
 
     fn enqueue(&self, message: Message, attempted: Option<oneshot::Sender<()>>) {
         if self.queue.send(Queued { message, attempted }).is_err() {
-            tracing::warn!("outbound: the sending thread has stopped; {} was not told", self.url);
+            tracing::warn!(
+                "outbound: the sending thread has stopped; {} was not told",
+                self.url
+            );
         }
     }
 
@@ -133,7 +136,9 @@ impl Target {
 impl Target {
     /// Checks the URL and starts the target's sending thread.
     pub fn start(kind: Kind, url: &str) -> anyhow::Result<Target> {
-        let uri: Uri = url.parse().with_context(|| format!("reading the URL {url}"))?;
+        let uri: Uri = url
+            .parse()
+            .with_context(|| format!("reading the URL {url}"))?;
         if uri.scheme_str() != Some("http") || uri.host().is_none() {
             // awc is built without TLS: an https target would fail every time.
             bail!("{url} must be an http:// URL (newsdesk speaks plain HTTP to its neighbours)");
@@ -193,7 +198,10 @@ impl Worker {
     async fn probe(&self, client: &awc::Client) {
         let request = match &self.kind {
             Kind::Cache => client
-                .request(Method::from_bytes(b"PURGE").expect("a method name"), &self.url)
+                .request(
+                    Method::from_bytes(b"PURGE").expect("a method name"),
+                    &self.url,
+                )
                 .insert_header(("xkey", "newsdesk-probe")),
             Kind::Grip(_) => client.get(crate::grip::publish_url(&self.url)),
             Kind::WebSub => return,
@@ -205,7 +213,7 @@ impl Worker {
                 TargetHealth::Failing(Utc::now(), error.to_string())
             }
         };
-        *self.health.lock().expect("target health lock") = health;
+        self.set_health(health);
     }
 
     async fn deliver(
@@ -220,32 +228,37 @@ impl Worker {
             for waiter in waiting.drain(..) {
                 let _ = waiter.send(());
             }
-            let mut health = self.health.lock().expect("target health lock");
-            match result {
-                Ok(()) => {
-                    *health = TargetHealth::Answering(Utc::now());
-                    return;
-                }
-                Err(error) => {
-                    let since = match &*health {
-                        TargetHealth::Failing(since, _) => *since,
-                        _ => Utc::now(),
-                    };
-                    *health = TargetHealth::Failing(since, format!("{error:#}"));
-                    drop(health);
-                    if attempt == ATTEMPTS {
-                        tracing::warn!(
-                            "giving up on telling {} after {ATTEMPTS} tries: {error:#}",
-                            self.url
-                        );
-                        return;
-                    }
-                    tracing::warn!("telling {} failed ({error:#}); retrying in {wait:?}", self.url);
-                    actix_web::rt::time::sleep(wait).await;
-                    wait *= 2;
-                }
+            let Err(error) = result else {
+                self.set_health(TargetHealth::Answering(Utc::now()));
+                return;
+            };
+            let since = match self.health() {
+                TargetHealth::Failing(since, _) => since,
+                _ => Utc::now(),
+            };
+            self.set_health(TargetHealth::Failing(since, format!("{error:#}")));
+            if attempt == ATTEMPTS {
+                tracing::warn!(
+                    "giving up on telling {} after {ATTEMPTS} tries: {error:#}",
+                    self.url
+                );
+                return;
             }
+            tracing::warn!(
+                "telling {} failed ({error:#}); retrying in {wait:?}",
+                self.url
+            );
+            actix_web::rt::time::sleep(wait).await;
+            wait *= 2;
         }
+    }
+
+    fn health(&self) -> TargetHealth {
+        self.health.lock().expect("target health lock").clone()
+    }
+
+    fn set_health(&self, health: TargetHealth) {
+        *self.health.lock().expect("target health lock") = health;
     }
 }
 
@@ -361,7 +374,10 @@ mod tests {
             .flat_map(|h| h.split(' ').map(str::to_owned))
             .collect();
         assert_eq!(sent, keys);
-        assert_eq!(header_sized(&BTreeSet::from(["front".to_owned()])), ["front"]);
+        assert_eq!(
+            header_sized(&BTreeSet::from(["front".to_owned()])),
+            ["front"]
+        );
     }
 
     #[test]

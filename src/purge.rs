@@ -30,9 +30,10 @@ impl Caches {
     /// each has answered the first try (or [`FIRST_ANSWER`] passed).
     pub async fn purge(&self, keys: &[SurrogateKey]) {
         let keys: BTreeSet<String> = keys.iter().map(ToString::to_string).collect();
-        let purges = self.0.iter().map(|cache| {
-            cache.send_and_wait(Message::Purge(keys.clone()), FIRST_ANSWER)
-        });
+        let purges = self
+            .0
+            .iter()
+            .map(|cache| cache.send_and_wait(Message::Purge(keys.clone()), FIRST_ANSWER));
         futures_util::future::join_all(purges).await;
     }
 

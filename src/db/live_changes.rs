@@ -85,7 +85,9 @@ impl FromRow<'_, SqliteRow> for ChangeRow {
                 headline: row.try_get("story_headline")?,
                 live_state: row.try_get("story_live_state")?,
                 pinned_update_id: row.try_get("story_pinned_update_id")?,
-                published: row.try_get::<StoryStatus, _>("story_status")?.is_published(),
+                published: row
+                    .try_get::<StoryStatus, _>("story_status")?
+                    .is_published(),
             },
             update: if update_shown {
                 Some(UpdateRow::from_row(row)?)

@@ -19,7 +19,12 @@ pub async fn healthz(room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
         .targets()
         .iter()
         .map(|target| ("cache", target))
-        .chain(outside.grip.as_deref().map(|grip| ("push proxy", grip.target())))
+        .chain(
+            outside
+                .grip
+                .as_deref()
+                .map(|grip| ("push proxy", grip.target())),
+        )
         .chain(outside.websub.target().map(|target| ("WebSub hub", target)));
     for (role, target) in targets {
         body.push_str(&format!("{role} {}: {}\n", target.url, target.health()));

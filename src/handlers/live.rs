@@ -24,10 +24,10 @@ use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::freshness::Lifetime;
 use crate::grip::{self, Grip};
-use crate::surrogate::SurrogateKey;
-use crate::urls;
 use crate::live::LiveMessage;
 use crate::stream_limits::{Refusal, StreamSlot};
+use crate::surrogate::SurrogateKey;
+use crate::urls;
 use crate::views::ChangeView;
 use crate::views::change::ChangeElement;
 
@@ -262,7 +262,10 @@ async fn held_by_proxy(
     }
     // The story's last change the reader now has: what the next publish
     // on the channel names as its `prev-id`.
-    let up_to = missed.last().map_or(latest, |change| change.seq).max(latest);
+    let up_to = missed
+        .last()
+        .map_or(latest, |change| change.seq)
+        .max(latest);
     let mut response = event_stream_response();
     grip::hold(
         &mut response,

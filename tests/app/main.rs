@@ -5,7 +5,6 @@ mod admin;
 mod browser;
 mod durability;
 mod edge;
-mod edge_servers;
 mod editor_session;
 mod feeds;
 mod figures;

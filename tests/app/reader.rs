@@ -115,7 +115,10 @@ async fn healthz_answers_ok_when_the_database_does() {
     let app = TestApp::spawn().await;
     let page = app.get_page("/healthz").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.body, "ok\ndatabase: answering\n", "nothing else is configured");
+    assert_eq!(
+        page.body, "ok\ndatabase: answering\n",
+        "nothing else is configured"
+    );
     app.room.db.close().await;
     assert_eq!(
         app.get_page("/healthz").await.status,

@@ -37,8 +37,10 @@ pub async fn site_rss(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<
         let mut conn = room.db.acquire().await?;
         let stories = load(&room, &mut conn, None).await?;
         let head = site_head(&room, urls::SITE_RSS, &stories);
-        Ok(write_rss(head, stories.into_iter().map(rss_item).collect())?
-            .showing(vec![SurrogateKey::Feeds]))
+        Ok(
+            write_rss(head, stories.into_iter().map(rss_item).collect())?
+                .showing(vec![SurrogateKey::Feeds]),
+        )
     })
     .await
 }
@@ -80,7 +82,10 @@ pub async fn topic_rss(
         let site = &room.site.name;
         head.title = format!("{}: {site}", topic.name);
         head.description = format!("The latest {site} stories on {}.", topic.name);
-        let keys = listing(SurrogateKey::Topic(topic.slug), stories.iter().map(|s| s.story.id));
+        let keys = listing(
+            SurrogateKey::Topic(topic.slug),
+            stories.iter().map(|s| s.story.id),
+        );
         Ok(write_rss(head, stories.into_iter().map(rss_item).collect())?.showing(keys))
     })
     .await

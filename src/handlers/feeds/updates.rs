@@ -19,8 +19,8 @@ use crate::db::{self, feeds::DeletedUpdate, stories::StoryRow, updates::UpdateRo
 use crate::domain::Slug;
 use crate::error::AppResult;
 use crate::handlers::lookup::published_story;
-use crate::surrogate::SurrogateKey;
 use crate::handlers::respond;
+use crate::surrogate::SurrogateKey;
 use crate::{Newsroom, urls};
 
 /// Updates (and tombstones) in a story's feed: a busy live day's worth.

@@ -59,6 +59,11 @@ pub async fn search_page(
     }
     .render()?;
     let mut response = HttpResponse::Ok();
-    respond::shared(&mut response, &room, Lifetime::Page, &[SurrogateKey::Search]);
+    respond::shared(
+        &mut response,
+        &room,
+        Lifetime::Page,
+        &[SurrogateKey::Search],
+    );
     Ok(response.content_type(respond::HTML).body(body))
 }

@@ -95,7 +95,11 @@ impl StoryPage {
     fn keys(&self) -> Vec<SurrogateKey> {
         std::iter::once(SurrogateKey::Story(self.story.id))
             .chain(self.related.iter().map(|s| SurrogateKey::Story(s.id)))
-            .chain(self.topics.iter().map(|t| SurrogateKey::Topic(t.slug.clone())))
+            .chain(
+                self.topics
+                    .iter()
+                    .map(|t| SurrogateKey::Topic(t.slug.clone())),
+            )
             .collect()
     }
 }

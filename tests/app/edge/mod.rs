@@ -1,0 +1,6 @@
+//! newsdesk behind the engines of `deploy/`: Varnish for pages, Pushpin for
+//! live streams, both started by `deploy/run-edge.sh` on free ports.
+
+mod proxies;
+mod servers;
+mod site;
