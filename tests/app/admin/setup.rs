@@ -56,7 +56,7 @@ async fn the_setup_link_creates_the_first_editor_once() {
     let form = open_setup_form(&app, &path).await;
     assert_eq!(
         form.page.header("cache-control").as_deref(),
-        Some("no-store")
+        Some("private, no-store")
     );
     assert!(
         form.page
