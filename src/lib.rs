@@ -20,6 +20,7 @@ pub mod grip;
 pub mod handlers;
 pub mod import;
 pub mod live;
+pub mod memory;
 pub mod outbound;
 pub mod proxies;
 pub mod publishing;
@@ -145,6 +146,7 @@ fn security_headers(site_url: &str) -> DefaultHeaders {
 /// The HTTP server on `listener`, with the one route table and its middleware.
 pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Server> {
     tokio::spawn(room.after_commit.clone().follow());
+    tokio::spawn(memory::return_freed_memory(room.streams.clone()));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(room.clone()))

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::proxies::client_bucket;
@@ -38,6 +39,8 @@ pub struct StreamLimits {
     /// The open-file limit `total` was derived from, when it was.
     derived_from: Option<u64>,
     open: Mutex<Open>,
+    /// Streams ended so far.
+    closed: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -54,6 +57,7 @@ impl StreamLimits {
             total,
             derived_from: None,
             open: Mutex::default(),
+            closed: AtomicU64::new(0),
         }
     }
 
@@ -92,6 +96,13 @@ impl StreamLimits {
     }
 }
 
+impl StreamLimits {
+    /// How many streams have ended since the process started.
+    pub fn closed(&self) -> u64 {
+        self.closed.load(Ordering::Relaxed)
+    }
+}
+
 impl std::fmt::Display for StreamLimits {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let bound = |n: usize| {
@@ -123,6 +134,7 @@ pub struct StreamSlot {
 
 impl Drop for StreamSlot {
     fn drop(&mut self) {
+        self.limits.closed.fetch_add(1, Ordering::Relaxed);
         let mut open = self.limits.open.lock().expect("stream limits lock");
         open.total -= 1;
         if let Some(mine) = open.by_address.get_mut(&self.address) {
