@@ -22,10 +22,11 @@ use tokio::sync::Mutex;
 
 use crate::cache::PageCache;
 use crate::db::{self, feeds::StoryFeedNames};
+use crate::domain::Change;
 use crate::grip::{self, Grip};
 use crate::live::LiveHub;
 use crate::purge::Caches;
-use crate::surrogate::{self, SurrogateKey};
+use crate::surrogate::{self, SurrogateKey, Surroundings};
 use crate::views::ChangeView;
 use crate::websub::WebSub;
 
@@ -134,20 +135,36 @@ impl AfterCommit {
         let Some(last) = rows.last().map(|row| row.seq) else {
             return Ok(None);
         };
-        // Each changed story's feeds and topics, as the changes left them.
-        let mut stories: BTreeMap<i64, Option<StoryFeedNames>> = BTreeMap::new();
+        // Each changed story's feeds, topics and linking stories, as the
+        // changes left them.
+        let mut stories: BTreeMap<i64, (Option<StoryFeedNames>, Surroundings)> = BTreeMap::new();
         for row in &rows {
             if let Entry::Vacant(story) = stories.entry(row.story_id) {
-                story.insert(db::feeds::story_feed_names(&mut conn, row.story_id).await?);
+                let names = db::feeds::story_feed_names(&mut conn, row.story_id).await?;
+                let saved = rows
+                    .iter()
+                    .any(|r| r.story_id == row.story_id && r.change == Change::StorySaved);
+                let linked_from = match &names {
+                    Some(names) if saved => {
+                        db::links::stories_linking_to(&mut conn, row.story_id, &names.slug).await?
+                    }
+                    _ => Vec::new(),
+                };
+                let topics = names.as_ref().map(|n| n.topics.clone()).unwrap_or_default();
+                story.insert((
+                    names,
+                    Surroundings {
+                        topics,
+                        linked_from,
+                    },
+                ));
             }
         }
         drop(conn);
         let mut keys = BTreeSet::new();
         for row in &rows {
-            let topics = stories[&row.story_id]
-                .as_ref()
-                .map_or(&[][..], |story| &story.topics[..]);
-            keys.extend(surrogate::changed_by(row.change, row.story_id, topics));
+            let (_, around) = &stories[&row.story_id];
+            keys.extend(surrogate::changed_by(row.change, row.story_id, around));
         }
         let keys: Vec<SurrogateKey> = keys.into_iter().collect();
         // Pages first: a reader told of a change who reloads must see it.
@@ -168,8 +185,8 @@ impl AfterCommit {
         if let Some(grip) = &self.outside.grip {
             grip.publish(published);
         }
-        for story in stories.values() {
-            self.outside.websub.story_changed(story.as_ref());
+        for (names, _) in stories.values() {
+            self.outside.websub.story_changed(names.as_ref());
         }
         Ok(Some(last))
     }

@@ -70,12 +70,23 @@ pub fn listing(list: SurrogateKey, stories: impl IntoIterator<Item = i64>) -> Ve
         .collect()
 }
 
+/// What a story is, where a change to it may show beyond its own pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Surroundings {
+    /// Its topics after the change: a topic it left named it, and is
+    /// reached through the story's own key.
+    pub topics: Vec<String>,
+    /// Stories whose body or updates link to it with `READ MORE:`: a save
+    /// re-renders them with its new headline.
+    pub linked_from: Vec<i64>,
+}
+
 /// The keys a change to one story invalidates. Every change touches the
 /// story itself and the site-wide lists (its order, times and live badge
-/// show there); only a story save can file it under a topic, so only a save
-/// purges its topics. `topics` are the story's topics after the change: a
-/// topic it left named it, and is reached through the story's own key.
-pub fn changed_by(change: Change, story_id: i64, topics: &[String]) -> Vec<SurrogateKey> {
+/// show there); only a story save can file it under a topic or change the
+/// headline that read-more links show, so only a save purges its topics and
+/// the stories linking to it.
+pub fn changed_by(change: Change, story_id: i64, around: &Surroundings) -> Vec<SurrogateKey> {
     let mut keys = vec![
         SurrogateKey::Story(story_id),
         SurrogateKey::Front,
@@ -84,7 +95,8 @@ pub fn changed_by(change: Change, story_id: i64, topics: &[String]) -> Vec<Surro
         SurrogateKey::Search,
     ];
     if matches!(change, Change::StorySaved) {
-        keys.extend(topics.iter().cloned().map(SurrogateKey::Topic));
+        keys.extend(around.topics.iter().cloned().map(SurrogateKey::Topic));
+        keys.extend(around.linked_from.iter().copied().map(SurrogateKey::Story));
     }
     keys
 }
@@ -105,12 +117,17 @@ mod tests {
     }
 
     #[test]
-    fn only_a_story_save_purges_its_topics() {
-        let topics = ["health".to_owned()];
-        let save = changed_by(Change::StorySaved, 3, &topics);
+    fn only_a_story_save_purges_its_topics_and_the_stories_linking_to_it() {
+        let around = Surroundings {
+            topics: vec!["health".to_owned()],
+            linked_from: vec![8],
+        };
+        let save = changed_by(Change::StorySaved, 3, &around);
         assert!(save.contains(&SurrogateKey::Topic("health".into())));
-        let update = changed_by(Change::Published(9), 3, &topics);
+        assert!(save.contains(&SurrogateKey::Story(8)));
+        let update = changed_by(Change::Published(9), 3, &around);
         assert!(!update.contains(&SurrogateKey::Topic("health".into())));
+        assert!(!update.contains(&SurrogateKey::Story(8)));
         assert!(update.contains(&SurrogateKey::Story(3)));
         assert!(update.contains(&SurrogateKey::Front));
     }

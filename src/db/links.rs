@@ -30,6 +30,25 @@ pub async fn sources_of(conn: &mut Connection, to_id: i64) -> sqlx::Result<Vec<(
     .await
 }
 
+/// Stories whose body, or one of whose updates, links to the story
+/// `to_id` (now at `to_slug`): what a change of its headline re-renders.
+pub async fn stories_linking_to(
+    conn: &mut Connection,
+    to_id: i64,
+    to_slug: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT from_story_id FROM story_links WHERE to_story_id = ?1
+         UNION
+         SELECT u.story_id FROM updates u
+         JOIN update_links l ON l.update_id = u.id WHERE l.to_slug = ?2",
+    )
+    .bind(to_id)
+    .bind(to_slug)
+    .fetch_all(conn)
+    .await
+}
+
 /// Replaces the stories update `update_id` links to with `READ MORE:`.
 pub async fn replace_from_update(
     conn: &mut Connection,
