@@ -109,6 +109,26 @@ impl TestApp {
         }
     }
 
+    /// A second server on this app's database with the page cache off
+    /// (every request rendered afresh): what the cached app must answer.
+    /// Built with the default settings of [`TestApp::spawn`].
+    pub async fn uncached_twin(&self) -> TestApp {
+        let database = self.database_url();
+        TestApp::spawn_with(|config| {
+            config.database = database;
+            config.page_cache_mib = 0;
+        })
+        .await
+    }
+
+    /// A GET and how many pages the page cache rendered for it: 0 for a
+    /// hit, 1 for a miss (and for every answer it does not keep, like a 404).
+    pub async fn get_counting_renders(&self, path: &str) -> (Page, u64) {
+        let before = self.room.pages.renders();
+        let page = self.get_page(path).await;
+        (page, self.room.pages.renders() - before)
+    }
+
     /// The app with the demo strike coverage imported.
     pub async fn with_demo_content() -> TestApp {
         let app = TestApp::spawn().await;
@@ -347,6 +367,29 @@ impl TestApp {
         .expect("not refused");
         self.room.after_commit.committed(Some(committed)).await;
         draft.slug.to_string()
+    }
+
+    /// Saves story `slug` again as typed into the desk's form over its
+    /// current version (`input.slug` is set to `slug`).
+    pub async fn resave_story(&self, slug: &str, input: newsdesk::domain::StoryInput, editor: i64) {
+        let current = self.story(slug).await;
+        let input = newsdesk::domain::StoryInput {
+            slug: slug.into(),
+            ..input
+        };
+        let draft = input.validate().expect("a valid story");
+        let committed = newsdesk::publishing::save_story(
+            &self.room.db,
+            &draft,
+            Some(current.version),
+            editor,
+            chrono::Utc::now(),
+            &self.room.site_url,
+        )
+        .await
+        .expect("saved")
+        .expect("not refused");
+        self.room.after_commit.committed(Some(committed)).await;
     }
 
     /// Corrects update `id` of story `slug` to `body`, keeping its time.

@@ -1,6 +1,10 @@
 //! The page cache: keyed by what the handler parsed, so no request from an
 //! anonymous reader changes what the next reader gets.
 
+mod headers;
+mod model;
+mod precision;
+
 use awc::http::StatusCode;
 use chrono::{TimeZone, Utc};
 
