@@ -192,30 +192,33 @@ impl AfterCommit {
     }
 
     /// Follows commits made by other processes (`newsdesk import` while the
-    /// site serves, scheduled publishing): SQLite's `data_version` changes on
-    /// a connection when anyone else committed, so an idle site costs one
-    /// cheap pragma a second.
+    /// site serves, scheduled publishing): a trigger counts every commit to
+    /// what readers see, so an idle site costs one cheap query a second.
     pub async fn follow(self: Arc<Self>) {
-        // A connection of its own: data_version is per connection.
-        let Ok(conn) = self.db.acquire().await else {
-            return;
-        };
-        let mut conn = conn.detach();
         let mut ticks = tokio::time::interval(FOLLOW_EVERY);
-        let mut last_version = None;
-        let mut last_handled = *self.handled.lock().await;
+        let mut last = None;
+        let mut cleared_at = None;
         loop {
             ticks.tick().await;
-            let version = db::data_version(&mut conn).await.ok();
-            let committed = version.is_some() && last_version.is_some() && version != last_version;
-            if committed && !self.catch_up().await && *self.handled.lock().await == last_handled {
-                // A commit that logged no change (an operator's fix in the
-                // sqlite3 shell) still must not leave stale pages here. Caches
-                // in front are not told: see the README on editing by hand.
-                self.pages.clear();
+            let Ok(mut conn) = self.db.acquire().await else {
+                continue;
+            };
+            let Ok((version, logged)) = db::content_versions(&mut conn).await else {
+                continue;
+            };
+            drop(conn);
+            if last.is_some_and(|last| last != version) {
+                self.catch_up().await;
+                // Content changed that no logged change names (an operator's
+                // fix in the sqlite3 shell): pages here must not stay stale.
+                // Caches in front are not told: see the README on editing by
+                // hand. Sign-ins, sessions and kept forms are not content.
+                if version > logged && cleared_at != Some(version) {
+                    self.pages.clear();
+                    cleared_at = Some(version);
+                }
             }
-            last_version = version;
-            last_handled = *self.handled.lock().await;
+            last = Some(version);
         }
     }
 }

@@ -28,10 +28,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use sqlx::SqliteConnection as Connection;
 
-/// SQLite's `data_version`: on one connection, it changes whenever another
-/// connection (or process) has committed since the last time it was read.
-pub async fn data_version(conn: &mut Connection) -> sqlx::Result<i64> {
-    sqlx::query_scalar("PRAGMA data_version")
+/// Commits to what readers see so far, and that count when the change log
+/// last recorded a change (both kept by triggers): the first ahead of the
+/// second means content changed that no logged change names.
+pub async fn content_versions(conn: &mut Connection) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as("SELECT version, logged FROM content_version")
         .fetch_one(conn)
         .await
 }

@@ -82,10 +82,16 @@ pub async fn topic_rss(
         let site = &room.site.name;
         head.title = format!("{}: {site}", topic.name);
         head.description = format!("The latest {site} stories on {}.", topic.name);
-        let keys = listing(
+        let mut keys = listing(
             SurrogateKey::Topic(topic.slug),
             stories.iter().map(|s| s.story.id),
         );
+        // Each item names its story's topics too: renaming one of them (a
+        // save of any story filed there) changes this feed.
+        let categories = stories.iter().flat_map(|s| &s.topics);
+        keys.extend(categories.map(|t| SurrogateKey::Topic(t.slug.clone())));
+        keys.sort();
+        keys.dedup();
         Ok(write_rss(head, stories.into_iter().map(rss_item).collect())?.showing(keys))
     })
     .await
