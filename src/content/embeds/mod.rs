@@ -162,6 +162,18 @@ pub fn shows_video(html: &str) -> bool {
     })
 }
 
+/// The desk's check of a body: what to tell the editor about its first
+/// post block that would not render as a quote card, if any.
+pub fn check_body(markdown: &str) -> Result<(), String> {
+    match check_posts(markdown).first() {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "The post block is not right at line {} (`{}`): {}.",
+            problem.line, problem.field, problem.message
+        )),
+    }
+}
+
 /// Every post block in `markdown` that would not render as a quote card,
 /// with its line in `markdown` (from 1), for the desk and the importer to
 /// refuse before anything is stored.
