@@ -50,6 +50,18 @@ async fn wait_until_asked(proxy: &RecordingProxy, authority: &str) -> Instant {
     }
 }
 
+/// Collects the page's Content-Security-Policy violations from now on.
+/// (Chromium asks the proxy for a frame's host even when the policy then
+/// blocks the frame, so the request alone does not prove the player loads.)
+const LISTEN_FOR_BLOCKS: &str = "window.blocked = []; document.addEventListener('securitypolicyviolation', e => blocked.push(e.violatedDirective + ' ' + e.blockedURI));";
+
+/// Asserts that the policy blocked nothing since [`LISTEN_FOR_BLOCKS`].
+async fn assert_nothing_blocked(browser: &Browser) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let blocked = browser.client.execute("return window.blocked", vec![]).await.unwrap();
+    assert_eq!(blocked, json!([]), "the page's policy blocked the player");
+}
+
 /// WebDriver's Get Computed Label: the accessible name the browser gives
 /// an element, as a screen reader would announce it.
 #[derive(Debug)]
@@ -95,10 +107,12 @@ async fn no_host_but_the_sites_is_asked_for_anything_until_play_is_pressed() {
     assert_eq!(label, json!(format!("Play video: {CHOIR_TITLE}")));
     browser.screenshot("video-facade").await;
 
+    browser.client.execute(LISTEN_FOR_BLOCKS, vec![]).await.unwrap();
     let pressed = Instant::now();
     button.click().await.unwrap();
     let asked_at = wait_until_asked(&proxy, "www.youtube-nocookie.com:443").await;
     assert!(asked_at >= pressed);
+    assert_nothing_blocked(&browser).await;
     let others: Vec<String> = proxy.others_than(site).into_iter().map(|a| format!("{} {}", a.method, a.authority)).collect();
     assert!(
         others.iter().all(|o| o == "CONNECT www.youtube-nocookie.com:443"),
@@ -131,6 +145,7 @@ async fn a_video_published_live_plays_on_the_open_page() {
     let button = format!("#update-{id} figure.video-embed .video-play");
     wait_for(&browser, &format!("document.querySelector('{button}')")).await;
     assert!(proxy.others_than(site).is_empty(), "{:?}", proxy.others_than(site));
+    browser.client.execute(LISTEN_FOR_BLOCKS, vec![]).await.unwrap();
     browser
         .client
         .find(Locator::Css(&button))
@@ -146,5 +161,6 @@ async fn a_video_published_live_plays_on_the_open_page() {
         .await
         .unwrap();
     assert_eq!(src, json!("https://player.vimeo.com/video/76979871?dnt=1&autoplay=1#t=12s"));
+    assert_nothing_blocked(&browser).await;
     browser.client.clone().close().await.unwrap();
 }
