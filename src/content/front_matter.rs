@@ -127,7 +127,10 @@ impl Block<'_> {
     /// The body as stored (trimmed), and the line its first line is on.
     fn body(&self) -> (String, usize) {
         let blank = self.body.iter().take_while(|l| l.trim().is_empty()).count();
-        (self.body.join("\n").trim().to_owned(), self.body_first_line + blank)
+        (
+            self.body.join("\n").trim().to_owned(),
+            self.body_first_line + blank,
+        )
     }
 }
 

@@ -71,7 +71,9 @@ async fn pages_without_videos_keep_the_default_policy() {
         assert_eq!(policy(&page), csp::DEFAULT, "{path}");
         assert!(!page.body.contains("embeds.js"), "{path}");
     }
-    let feed = app.get_page("/news/junior-doctors-strike-live/feed.xml").await;
+    let feed = app
+        .get_page("/news/junior-doctors-strike-live/feed.xml")
+        .await;
     assert_eq!(policy(&feed), csp::DEFAULT);
 }
 
@@ -85,7 +87,11 @@ async fn a_live_page_frames_the_players_because_an_update_may_bring_a_video() {
     app.publish(&slug, plain_update("Pickets are out."), chrono::Utc::now())
         .await;
     let page = app.get_page(&path).await;
-    assert_eq!(policy(&page), csp::WITH_VIDEO_PLAYERS, "live: a video may come");
+    assert_eq!(
+        policy(&page),
+        csp::WITH_VIDEO_PLAYERS,
+        "live: a video may come"
+    );
     let cursor = app.cursor(&slug).await;
     let video = plain_update("[Pickets sing](https://youtu.be/Qm7cH4rT2xE)");
     app.publish(&slug, video, chrono::Utc::now()).await;
@@ -104,7 +110,10 @@ async fn a_live_page_frames_the_players_because_an_update_may_bring_a_video() {
     app.publish(&quiet, plain_update("Nothing new."), chrono::Utc::now())
         .await;
     app.end_live(&quiet, editor).await;
-    assert_eq!(policy(&app.get_page(&format!("/news/{quiet}")).await), csp::DEFAULT);
+    assert_eq!(
+        policy(&app.get_page(&format!("/news/{quiet}")).await),
+        csp::DEFAULT
+    );
 }
 
 #[actix_web::test]
@@ -112,22 +121,36 @@ async fn the_bma_video_post_is_a_quote_card_with_nothing_from_the_network() {
     let app = TestApp::with_demo_content().await;
     let page = app.get_page(LIVE_STORY).await;
     let card = "figure.social-post-card";
-    assert_eq!(page.texts(&format!("{card} blockquote.social-post")).len(), 1);
-    assert!(page.texts(&format!("{card} blockquote.social-post"))[0]
-        .starts_with("Johann Malawana, who leads our junior doctors, explains in this video"));
+    assert_eq!(
+        page.texts(&format!("{card} blockquote.social-post")).len(),
+        1
+    );
+    assert!(
+        page.texts(&format!("{card} blockquote.social-post"))[0]
+            .starts_with("Johann Malawana, who leads our junior doctors, explains in this video")
+    );
     assert_eq!(
         page.texts(&format!("{card} .social-post-author")),
         ["British Medical Association"]
     );
-    assert_eq!(page.texts(&format!("{card} .social-post-handle")), ["@TheBMA"]);
-    assert_eq!(page.texts(&format!("{card} .social-post-network")), ["on Twitter"]);
+    assert_eq!(
+        page.texts(&format!("{card} .social-post-handle")),
+        ["@TheBMA"]
+    );
+    assert_eq!(
+        page.texts(&format!("{card} .social-post-network")),
+        ["on Twitter"]
+    );
     assert_eq!(
         page.attrs(&format!("{card} time"), "datetime"),
         ["2016-01-12T11:05:00Z"]
     );
     let original = "https://twitter.com/TheBMA/status/686866459653046272";
     assert_eq!(page.attrs(&format!("{card} a"), "href"), [original]);
-    assert_eq!(page.attrs(&format!("{card} blockquote"), "cite"), [original]);
+    assert_eq!(
+        page.attrs(&format!("{card} blockquote"), "cite"),
+        [original]
+    );
     for element in ["script", "iframe", "img", "[src]"] {
         assert!(
             page.attrs(&format!("{card} {element}"), "src").is_empty()
@@ -154,7 +177,10 @@ async fn a_wrong_post_block_is_refused_at_the_desk_next_to_the_body_as_typed() {
         errors[0].contains("line 4 (`url`)") && errors[0].contains("is not the address of a post"),
         "{errors:?}"
     );
-    assert_eq!(page.texts("textarea#update-body"), [BAD_POST.split_whitespace().collect::<Vec<_>>().join(" ")]);
+    assert_eq!(
+        page.texts("textarea#update-body"),
+        [BAD_POST.split_whitespace().collect::<Vec<_>>().join(" ")]
+    );
     // The story form says the same next to its Body.
     let fields = [
         ("headline", "Another story"),
@@ -167,7 +193,10 @@ async fn a_wrong_post_block_is_refused_at_the_desk_next_to_the_body_as_typed() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.texts(".field-error")[0].contains("line 4 (`url`)"));
     // Nothing was stored.
-    assert_eq!(app.get_page("/news/another-story").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_page("/news/another-story").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[actix_web::test]
@@ -184,18 +213,30 @@ async fn a_wrong_post_block_is_refused_on_import_with_file_line_and_field() {
     let shown = file.display();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(
-        found[0].starts_with(&format!("{shown}:11: field `post url`: “https://x.com/TheBMA” is not the address of a post")),
+        found[0].starts_with(&format!(
+            "{shown}:11: field `post url`: “https://x.com/TheBMA” is not the address of a post"
+        )),
         "{found:?}"
     );
     assert!(
-        found[1].starts_with(&format!("{shown}:24: field `post author`: `author` is missing")),
+        found[1].starts_with(&format!(
+            "{shown}:24: field `post author`: `author` is missing"
+        )),
         "{found:?}"
     );
     assert_eq!(file_line(&file, 11), "url: https://x.com/TheBMA");
-    assert_eq!(app.get_page("/news/a-story").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_page("/news/a-story").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// Line `n` (from 1) of `file`.
 fn file_line(file: &std::path::Path, n: usize) -> String {
-    std::fs::read_to_string(file).unwrap().lines().nth(n - 1).unwrap().to_owned()
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .nth(n - 1)
+        .unwrap()
+        .to_owned()
 }

@@ -77,10 +77,17 @@ pub fn quote_card<'a>(post: &SocialPost) -> Vec<Event<'a>> {
     let href = escape(&post.url.href);
     let network = post.url.network.name();
     let mut events = vec![Event::Html(
-        format!(r#"<figure class="social-post-card"><blockquote class="social-post" cite="{href}">"#)
-            .into(),
+        format!(
+            r#"<figure class="social-post-card"><blockquote class="social-post" cite="{href}">"#
+        )
+        .into(),
     )];
-    for paragraph in post.text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+    for paragraph in post
+        .text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         events.push(Event::Start(Tag::Paragraph));
         for (i, line) in paragraph.lines().enumerate() {
             if i > 0 {

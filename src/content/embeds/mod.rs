@@ -96,21 +96,33 @@ fn video_paragraph<'a>(inner: &[(Event, Range<usize>)], source: &str) -> Option<
         let video = Video::from_url(source)?;
         return Some(markup::facade(&video, None, None));
     }
-    let (Event::Start(Tag::Link {
-        link_type,
-        dest_url,
-        ..
-    }), _) = inner.first()?
+    let (
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }),
+        _,
+    ) = inner.first()?
     else {
         return None;
     };
-    if !matches!(inner.last(), Some((Event::End(TagEnd::Link), _))) || *link_type == LinkType::Email {
+    if !matches!(inner.last(), Some((Event::End(TagEnd::Link), _))) || *link_type == LinkType::Email
+    {
         return None;
     }
     let video = Video::from_url(dest_url)?;
     let label = &inner[1..inner.len() - 1];
-    if let [(Event::Start(Tag::Image { dest_url: poster, .. }), _), alt @ .., (Event::End(TagEnd::Image), _)] =
-        label
+    if let [
+        (
+            Event::Start(Tag::Image {
+                dest_url: poster, ..
+            }),
+            _,
+        ),
+        alt @ ..,
+        (Event::End(TagEnd::Image), _),
+    ] = label
     {
         let poster = is_local_poster(poster).then_some(poster.as_ref())?;
         return Some(markup::facade(&video, title_of(alt), Some(poster)));

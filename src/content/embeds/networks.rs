@@ -109,10 +109,7 @@ fn is_network_host(host: &str) -> bool {
 
 /// Letters, digits and `_`, 1 to `max` of them.
 fn is_word(text: &str, max: usize) -> bool {
-    (1..=max).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    (1..=max).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Digits only, 1 to 25 of them (post ids are 64-bit numbers or less).
@@ -154,10 +151,12 @@ fn is_skeet(segments: &[&str]) -> bool {
 /// `/@user/{id}` or `/@user@server/{id}`, and `/users/{user}/statuses/{id}`.
 fn is_toot(segments: &[&str]) -> bool {
     match segments {
-        [user, id] => user.strip_prefix('@').is_some_and(|u| {
-            let (name, server) = u.split_once('@').unwrap_or((u, "x"));
-            is_word(name, 64) && is_token(server, 253)
-        }) && is_number(id),
+        [user, id] => {
+            user.strip_prefix('@').is_some_and(|u| {
+                let (name, server) = u.split_once('@').unwrap_or((u, "x"));
+                is_word(name, 64) && is_token(server, 253)
+            }) && is_number(id)
+        }
         ["users", user, "statuses", id] => is_word(user, 64) && is_number(id),
         _ => false,
     }

@@ -87,8 +87,16 @@ pub fn parse_post(content: &str) -> Result<SocialPost, PostProblem> {
     let field = |slot: usize| -> Result<(usize, &str), PostProblem> {
         match values[slot] {
             Some((line, value)) if !value.is_empty() => Ok((line, value)),
-            Some((line, _)) => Err(problem(line, FIELDS[slot], format!("`{}` is empty", FIELDS[slot]))),
-            None => Err(problem(1, FIELDS[slot], format!("`{}` is missing: {HOW}", FIELDS[slot]))),
+            Some((line, _)) => Err(problem(
+                line,
+                FIELDS[slot],
+                format!("`{}` is empty", FIELDS[slot]),
+            )),
+            None => Err(problem(
+                1,
+                FIELDS[slot],
+                format!("`{}` is missing: {HOW}", FIELDS[slot]),
+            )),
         }
     };
     let (line, url) = field(0)?;
@@ -181,7 +189,9 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
             local.date(),
             local.time()
         )),
-        LocalResult::None => Err(format!("{text} does not exist in UK time (the clocks went forward)")),
+        LocalResult::None => Err(format!(
+            "{text} does not exist in UK time (the clocks went forward)"
+        )),
     }
 }
 
@@ -226,12 +236,20 @@ mod tests {
 
     #[test]
     fn a_missing_field_is_named() {
-        let (line, field, message) = problem(&GOOD.replace("author: British Medical Association\n", ""));
+        let (line, field, message) =
+            problem(&GOOD.replace("author: British Medical Association\n", ""));
         assert_eq!((line, field), (1, "author"));
         assert!(message.contains("`author` is missing"), "{message}");
-        assert_eq!(problem(&GOOD.replace("time: 2016-01-12 11:32\n", "")).1, "time");
-        assert_eq!(problem(&GOOD.replace("url: https://x.com/TheBMA/status/687200000000000000\n", "")).1, "url");
-        let (line, field, _) = problem(&GOOD.replace("author: British Medical Association", "author:  "));
+        assert_eq!(
+            problem(&GOOD.replace("time: 2016-01-12 11:32\n", "")).1,
+            "time"
+        );
+        assert_eq!(
+            problem(&GOOD.replace("url: https://x.com/TheBMA/status/687200000000000000\n", "")).1,
+            "url"
+        );
+        let (line, field, _) =
+            problem(&GOOD.replace("author: British Medical Association", "author:  "));
         assert_eq!((line, field), (2, "author"));
     }
 
@@ -243,9 +261,13 @@ mod tests {
             "javascript:alert(1)",
             "https://example.com/some/page",
         ] {
-            let (line, field, message) = problem(&GOOD.replace("https://x.com/TheBMA/status/687200000000000000", url));
+            let (line, field, message) =
+                problem(&GOOD.replace("https://x.com/TheBMA/status/687200000000000000", url));
             assert_eq!((line, field), (1, "url"), "{url}");
-            assert!(message.contains("is not the address of a post on X (Twitter), Bluesky"), "{message}");
+            assert!(
+                message.contains("is not the address of a post on X (Twitter), Bluesky"),
+                "{message}"
+            );
         }
     }
 
@@ -253,13 +275,20 @@ mod tests {
     fn odd_values_are_refused_with_what_to_write() {
         let (line, field, message) = problem(&GOOD.replace("2016-01-12 11:32", "yesterday"));
         assert_eq!((line, field), (4, "time"));
-        assert!(message.contains("write it like 2016-01-12 11:32"), "{message}");
+        assert!(
+            message.contains("write it like 2016-01-12 11:32"),
+            "{message}"
+        );
         let (line, field, _) = problem(&GOOD.replace("@TheBMA", "@The BMA"));
         assert_eq!((line, field), (3, "handle"));
         assert_eq!(problem(&GOOD.replace("@TheBMA", "<b>")).1, "handle");
         let long = "a".repeat(101);
-        assert_eq!(problem(&GOOD.replace("British Medical Association", &long)).1, "author");
-        let (line, field, _) = problem(&GOOD.replace("handle: @TheBMA", "handle: @TheBMA\nauthor: again"));
+        assert_eq!(
+            problem(&GOOD.replace("British Medical Association", &long)).1,
+            "author"
+        );
+        let (line, field, _) =
+            problem(&GOOD.replace("handle: @TheBMA", "handle: @TheBMA\nauthor: again"));
         assert_eq!((line, field), (4, "author"));
         let ambiguous = problem(&GOOD.replace("2016-01-12 11:32", "2016-10-30 01:30")).2;
         assert!(ambiguous.contains("happened twice"), "{ambiguous}");
@@ -270,7 +299,8 @@ mod tests {
         let (line, field, message) = problem(&GOOD.replace("handle:", "handel:"));
         assert_eq!((line, field), (3, "text"));
         assert!(message.contains("“handel” is not a field"), "{message}");
-        let (line, field, message) = problem("url: https://x.com/a/status/1\nauthor: A\ntime: 2016-01-12 11:32\n");
+        let (line, field, message) =
+            problem("url: https://x.com/a/status/1\nauthor: A\ntime: 2016-01-12 11:32\n");
         assert_eq!((line, field), (3, "text"));
         assert!(message.contains("no text"), "{message}");
         assert_eq!(problem("").1, "url");

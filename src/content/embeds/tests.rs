@@ -28,7 +28,9 @@ fn summary(markdown: &str) -> String {
 
 #[test]
 fn a_paragraph_that_is_only_a_video_address_becomes_a_facade() {
-    let html = render(&format!("Intro.\n\nhttps://www.youtube.com/watch?v={ID}&t=42\n\nAfter."));
+    let html = render(&format!(
+        "Intro.\n\nhttps://www.youtube.com/watch?v={ID}&t=42\n\nAfter."
+    ));
     let facade = format!(
         concat!(
             r#"<figure class="video-embed" data-video-provider="youtube" data-video-id="{id}" data-video-start="42">"#,
@@ -39,9 +41,15 @@ fn a_paragraph_that_is_only_a_video_address_becomes_a_facade() {
         id = ID
     );
     assert!(html.contains(&facade), "{html}");
-    assert!(html.starts_with("<p>Intro.</p>") && html.contains("<p>After.</p>"), "{html}");
+    assert!(
+        html.starts_with("<p>Intro.</p>") && html.contains("<p>After.</p>"),
+        "{html}"
+    );
     assert!(shows_video(&html));
-    assert!(!html.contains("<iframe") && !html.contains("src="), "{html}");
+    assert!(
+        !html.contains("<iframe") && !html.contains("src="),
+        "{html}"
+    );
 }
 
 #[test]
@@ -49,7 +57,9 @@ fn a_linked_address_gives_the_facade_its_title() {
     let md = format!("[The NHS Choir & friends *sing*](https://youtu.be/{ID})");
     let html = render(&md);
     assert!(
-        html.contains(r#"<span class="video-poster-title">The NHS Choir &amp; friends sing</span>"#),
+        html.contains(
+            r#"<span class="video-poster-title">The NHS Choir &amp; friends sing</span>"#
+        ),
         "{html}"
     );
     assert!(
@@ -61,9 +71,11 @@ fn a_linked_address_gives_the_facade_its_title() {
         "{html}"
     );
     assert_eq!(summary(&md), "The NHS Choir & friends sing");
-    let autolinked = render(&format!("<https://vimeo.com/76979871#t=1m>"));
+    let autolinked = render("<https://vimeo.com/76979871#t=1m>");
     assert!(
-        autolinked.contains(r#"data-video-provider="vimeo" data-video-id="76979871" data-video-start="60""#),
+        autolinked.contains(
+            r#"data-video-provider="vimeo" data-video-id="76979871" data-video-start="60""#
+        ),
         "{autolinked}"
     );
     assert!(autolinked.contains("Watch on Vimeo"), "{autolinked}");
@@ -77,13 +89,19 @@ fn a_bare_address_is_read_as_typed_even_where_smart_punctuation_would_change_it(
 
 #[test]
 fn a_linked_poster_on_this_site_is_the_facades_poster_and_nothing_else_is() {
-    let html = render(&format!("[![Choir at GOSH](/media/ab12cd.jpg)](https://youtu.be/{ID})"));
+    let html = render(&format!(
+        "[![Choir at GOSH](/media/ab12cd.jpg)](https://youtu.be/{ID})"
+    ));
     assert!(
         html.contains(r#"<img class="video-poster-image" src="/media/ab12cd.jpg" alt="" loading="lazy" decoding="async">"#),
         "{html}"
     );
     assert!(html.contains("Play video: Choir at GOSH"), "{html}");
-    for poster in ["https://elsewhere.example/p.jpg", "/media/../admin", "/static/x.png"] {
+    for poster in [
+        "https://elsewhere.example/p.jpg",
+        "/media/../admin",
+        "/static/x.png",
+    ] {
         let html = render(&format!("[![Choir]({poster})](https://youtu.be/{ID})"));
         assert!(!shows_video(&html), "{poster}: {html}");
     }
@@ -170,6 +188,10 @@ fn facades_and_cards_come_through_sanitising_again_unchanged() {
 fn only_a_facade_element_counts_as_showing_a_video() {
     assert!(!shows_video(r#"<p>&lt;figure class="video-embed"&gt;</p>"#));
     assert!(!shows_video(r#"<p><code>class="video-embed"</code></p>"#));
-    assert!(!shows_video(r#"<figure class="social-post-card"></figure> class="video-embed">"#));
-    assert!(shows_video(r#"<p>x</p><figure class="video-embed" data-video-id="x">"#));
+    assert!(!shows_video(
+        r#"<figure class="social-post-card"></figure> class="video-embed">"#
+    ));
+    assert!(shows_video(
+        r#"<p>x</p><figure class="video-embed" data-video-id="x">"#
+    ));
 }

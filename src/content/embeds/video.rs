@@ -122,7 +122,11 @@ impl Video {
                 format!("https://www.youtube.com/watch?v={}{start}", self.id)
             }
             Provider::Vimeo => {
-                let hash = self.hash.as_ref().map(|h| format!("/{h}")).unwrap_or_default();
+                let hash = self
+                    .hash
+                    .as_ref()
+                    .map(|h| format!("/{h}"))
+                    .unwrap_or_default();
                 let start = self.start.map(|s| format!("#t={s}s")).unwrap_or_default();
                 format!("https://vimeo.com/{}{hash}{start}", self.id)
             }
@@ -135,11 +139,18 @@ impl Video {
         let origin = self.provider.player_origin();
         match self.provider {
             Provider::YouTube => {
-                let start = self.start.map(|s| format!("&start={s}")).unwrap_or_default();
+                let start = self
+                    .start
+                    .map(|s| format!("&start={s}"))
+                    .unwrap_or_default();
                 format!("{origin}/embed/{}?autoplay=1{start}", self.id)
             }
             Provider::Vimeo => {
-                let hash = self.hash.as_ref().map(|h| format!("&h={h}")).unwrap_or_default();
+                let hash = self
+                    .hash
+                    .as_ref()
+                    .map(|h| format!("&h={h}"))
+                    .unwrap_or_default();
                 let start = self.start.map(|s| format!("#t={s}s")).unwrap_or_default();
                 format!("{origin}/video/{}?dnt=1&autoplay=1{hash}{start}", self.id)
             }
@@ -227,7 +238,10 @@ fn vimeo(id: &str, hash: Option<String>, url: &Url) -> Option<Video> {
 /// `None` for anything else, zero, or more than a day.
 pub(super) fn seconds(text: &str) -> Option<u32> {
     if text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse().ok().filter(|s| (1..=MAX_START_SECONDS).contains(s));
+        return text
+            .parse()
+            .ok()
+            .filter(|s| (1..=MAX_START_SECONDS).contains(s));
     }
     let mut total: u32 = 0;
     let mut number = String::new();
@@ -289,7 +303,10 @@ mod tests {
             ("https://vimeo.com/channels/staffpicks/76979871", None),
             ("https://vimeo.com/groups/shortfilms/videos/76979871", None),
             ("https://vimeo.com/76979871/abcdef1234", Some("abcdef1234")),
-            ("https://player.vimeo.com/video/76979871?h=abcdef1234", Some("abcdef1234")),
+            (
+                "https://player.vimeo.com/video/76979871?h=abcdef1234",
+                Some("abcdef1234"),
+            ),
         ];
         for (url, hash) in cases {
             let video = Video::from_url(url).unwrap_or_else(|| panic!("{url}"));
@@ -332,7 +349,10 @@ mod tests {
             format!("https://www.youtube-nocookie.com/embed/{ID}?autoplay=1&start=42")
         );
         let video = Video::from_url("https://vimeo.com/76979871/abcdef1234#t=5s").unwrap();
-        assert_eq!(video.watch_url(), "https://vimeo.com/76979871/abcdef1234#t=5s");
+        assert_eq!(
+            video.watch_url(),
+            "https://vimeo.com/76979871/abcdef1234#t=5s"
+        );
         assert_eq!(
             video.player_url(),
             "https://player.vimeo.com/video/76979871?dnt=1&autoplay=1&h=abcdef1234#t=5s"

@@ -42,7 +42,9 @@ const BROWSER_SERVICES: &[&str] = &[
 ];
 
 fn is_browser_service(authority: &str) -> bool {
-    let host = authority.rsplit_once(':').map_or(authority, |(host, _)| host);
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _)| host);
     BROWSER_SERVICES.contains(&host)
 }
 
@@ -100,7 +102,10 @@ async fn serve(mut client: TcpStream, site: SocketAddr, asked: Arc<Mutex<Vec<Ask
         return;
     };
     let mut words = head.lines().next().unwrap_or_default().split_whitespace();
-    let (method, target) = (words.next().unwrap_or_default(), words.next().unwrap_or_default());
+    let (method, target) = (
+        words.next().unwrap_or_default(),
+        words.next().unwrap_or_default(),
+    );
     let (authority, path) = match method {
         "CONNECT" => (target.to_owned(), None),
         _ => {
@@ -117,11 +122,15 @@ async fn serve(mut client: TcpStream, site: SocketAddr, asked: Arc<Mutex<Vec<Ask
         at: Instant::now(),
     });
     match path {
-        Some(path) if authority == site.to_string() => forward(client, site, &head, &path, &rest).await,
+        Some(path) if authority == site.to_string() => {
+            forward(client, site, &head, &path, &rest).await
+        }
         // Off the machine: refused, and nothing is sent anywhere.
         _ => {
             let _ = client
-                .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .write_all(
+                    b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
                 .await;
         }
     }
@@ -158,14 +167,20 @@ async fn forward(mut client: TcpStream, site: SocketAddr, head: &str, path: &str
     let method = request_line.split_whitespace().next().unwrap_or_default();
     let mut request = format!("{method} {path} HTTP/1.1\r\n");
     for line in lines.filter(|l| !l.is_empty()) {
-        let name = line.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let name = line
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if name != "connection" && name != "proxy-connection" && name != "keep-alive" {
             request.push_str(line);
             request.push_str("\r\n");
         }
     }
     request.push_str("Connection: close\r\n\r\n");
-    if upstream.write_all(request.as_bytes()).await.is_err() || upstream.write_all(rest).await.is_err() {
+    if upstream.write_all(request.as_bytes()).await.is_err()
+        || upstream.write_all(rest).await.is_err()
+    {
         return;
     }
     let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;

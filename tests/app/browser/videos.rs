@@ -58,7 +58,11 @@ const LISTEN_FOR_BLOCKS: &str = "window.blocked = []; document.addEventListener(
 /// Asserts that the policy blocked nothing since [`LISTEN_FOR_BLOCKS`].
 async fn assert_nothing_blocked(browser: &Browser) {
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let blocked = browser.client.execute("return window.blocked", vec![]).await.unwrap();
+    let blocked = browser
+        .client
+        .execute("return window.blocked", vec![])
+        .await
+        .unwrap();
     assert_eq!(blocked, json!([]), "the page's policy blocked the player");
 }
 
@@ -68,9 +72,16 @@ async fn assert_nothing_blocked(browser: &Browser) {
 struct ComputedLabel(String);
 
 impl WebDriverCompatibleCommand for ComputedLabel {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
         let session = session.expect("a session");
-        base.join(&format!("session/{session}/element/{}/computedlabel", self.0))
+        base.join(&format!(
+            "session/{session}/element/{}/computedlabel",
+            self.0
+        ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
@@ -86,10 +97,22 @@ async fn no_host_but_the_sites_is_asked_for_anything_until_play_is_pressed() {
     // Time for anything the page would load late (images, fonts, frames).
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let from_site = proxy.asked().len() - proxy.others_than(site).len();
-    assert!(from_site >= 3, "the site's own requests go through the proxy too: {:?}", proxy.asked());
-    assert!(proxy.others_than(site).is_empty(), "asked before play: {:?}", proxy.others_than(site));
+    assert!(
+        from_site >= 3,
+        "the site's own requests go through the proxy too: {:?}",
+        proxy.asked()
+    );
+    assert!(
+        proxy.others_than(site).is_empty(),
+        "asked before play: {:?}",
+        proxy.others_than(site)
+    );
     assert_eq!(
-        browser.client.execute("return document.querySelectorAll('iframe').length", vec![]).await.unwrap(),
+        browser
+            .client
+            .execute("return document.querySelectorAll('iframe').length", vec![])
+            .await
+            .unwrap(),
         json!(0)
     );
 
@@ -98,7 +121,10 @@ async fn no_host_but_the_sites_is_asked_for_anything_until_play_is_pressed() {
         .find(Locator::Css(".update figure.video-embed .video-play"))
         .await
         .unwrap();
-    assert!(button.is_displayed().await.unwrap(), "the script shows the play button");
+    assert!(
+        button.is_displayed().await.unwrap(),
+        "the script shows the play button"
+    );
     let label = browser
         .client
         .issue_cmd(ComputedLabel(button.element_id().to_string()))
@@ -107,15 +133,25 @@ async fn no_host_but_the_sites_is_asked_for_anything_until_play_is_pressed() {
     assert_eq!(label, json!(format!("Play video: {CHOIR_TITLE}")));
     browser.screenshot("video-facade").await;
 
-    browser.client.execute(LISTEN_FOR_BLOCKS, vec![]).await.unwrap();
+    browser
+        .client
+        .execute(LISTEN_FOR_BLOCKS, vec![])
+        .await
+        .unwrap();
     let pressed = Instant::now();
     button.click().await.unwrap();
     let asked_at = wait_until_asked(&proxy, "www.youtube-nocookie.com:443").await;
     assert!(asked_at >= pressed);
     assert_nothing_blocked(&browser).await;
-    let others: Vec<String> = proxy.others_than(site).into_iter().map(|a| format!("{} {}", a.method, a.authority)).collect();
+    let others: Vec<String> = proxy
+        .others_than(site)
+        .into_iter()
+        .map(|a| format!("{} {}", a.method, a.authority))
+        .collect();
     assert!(
-        others.iter().all(|o| o == "CONNECT www.youtube-nocookie.com:443"),
+        others
+            .iter()
+            .all(|o| o == "CONNECT www.youtube-nocookie.com:443"),
         "only the player's host: {others:?}"
     );
     let frame = browser
@@ -128,7 +164,11 @@ async fn no_host_but_the_sites_is_asked_for_anything_until_play_is_pressed() {
         .unwrap();
     assert_eq!(
         frame,
-        json!(["https://www.youtube-nocookie.com/embed/Qm7cH4rT2xE?autoplay=1", CHOIR_TITLE, true])
+        json!([
+            "https://www.youtube-nocookie.com/embed/Qm7cH4rT2xE?autoplay=1",
+            CHOIR_TITLE,
+            true
+        ])
     );
     browser.client.clone().close().await.unwrap();
 }
@@ -144,8 +184,16 @@ async fn a_video_published_live_plays_on_the_open_page() {
         .await;
     let button = format!("#update-{id} figure.video-embed .video-play");
     wait_for(&browser, &format!("document.querySelector('{button}')")).await;
-    assert!(proxy.others_than(site).is_empty(), "{:?}", proxy.others_than(site));
-    browser.client.execute(LISTEN_FOR_BLOCKS, vec![]).await.unwrap();
+    assert!(
+        proxy.others_than(site).is_empty(),
+        "{:?}",
+        proxy.others_than(site)
+    );
+    browser
+        .client
+        .execute(LISTEN_FOR_BLOCKS, vec![])
+        .await
+        .unwrap();
     browser
         .client
         .find(Locator::Css(&button))
@@ -157,10 +205,16 @@ async fn a_video_published_live_plays_on_the_open_page() {
     wait_until_asked(&proxy, "player.vimeo.com:443").await;
     let src = browser
         .client
-        .execute(&format!("return document.querySelector('#update-{id} iframe').src"), vec![])
+        .execute(
+            &format!("return document.querySelector('#update-{id} iframe').src"),
+            vec![],
+        )
         .await
         .unwrap();
-    assert_eq!(src, json!("https://player.vimeo.com/video/76979871?dnt=1&autoplay=1#t=12s"));
+    assert_eq!(
+        src,
+        json!("https://player.vimeo.com/video/76979871?dnt=1&autoplay=1#t=12s")
+    );
     assert_nothing_blocked(&browser).await;
     browser.client.clone().close().await.unwrap();
 }
