@@ -75,6 +75,9 @@ async fn pages_without_videos_keep_the_default_policy() {
         .get_page("/news/junior-doctors-strike-live/feed.xml")
         .await;
     assert_eq!(policy(&feed), csp::DEFAULT);
+    // Feed readers run no script of ours: the caption and link, no button.
+    assert!(feed.body.contains("Watch on YouTube"), "{}", feed.body);
+    assert!(!feed.body.contains("video-play"), "{}", feed.body);
 }
 
 #[actix_web::test]

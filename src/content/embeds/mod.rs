@@ -174,6 +174,25 @@ pub fn shows_video(html: &str) -> bool {
     })
 }
 
+/// Stored HTML for a reader that runs no script of ours (a feed reader):
+/// each facade keeps its caption and its link to the video's page, without
+/// the poster and the play button it could not use.
+pub fn without_players(html: &str) -> String {
+    const FRAME: &str = r#"<div class="video-frame">"#;
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(FRAME) {
+        // The frame holds spans and a button, never another div.
+        let Some(end) = rest[start..].find("</div>") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        rest = &rest[start + end + "</div>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The desk's check of a body: what to tell the editor about its first
 /// post block that would not render as a quote card, if any.
 pub fn check_body(markdown: &str) -> Result<(), String> {

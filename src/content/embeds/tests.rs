@@ -1,6 +1,6 @@
 //! The embeds stage through the whole pipeline, sanitiser included.
 
-use super::{check_posts, shows_video};
+use super::{check_posts, shows_video, without_players};
 use crate::content::{Placement, RenderContext, SafeHtml, render_markdown};
 
 const ID: &str = "dQw4w9WgXcQ";
@@ -194,4 +194,25 @@ fn only_a_facade_element_counts_as_showing_a_video() {
     assert!(shows_video(
         r#"<p>x</p><figure class="video-embed" data-video-id="x">"#
     ));
+}
+
+#[test]
+fn feed_readers_get_the_caption_and_link_without_poster_or_button() {
+    let html = render(&format!(
+        "Before.\n\n[Choir](https://youtu.be/{ID})\n\nAfter."
+    ));
+    let feed = without_players(&html);
+    assert_eq!(
+        feed,
+        format!(
+            concat!(
+                "<p>Before.</p>\n",
+                r#"<figure class="video-embed" data-video-provider="youtube" data-video-id="{id}">"#,
+                r#"<figcaption class="video-caption">Choir <a class="video-link" href="https://www.youtube.com/watch?v={id}" rel="noopener noreferrer">Watch on YouTube</a></figcaption></figure>"#,
+                "\n<p>After.</p>\n",
+            ),
+            id = ID
+        )
+    );
+    assert_eq!(without_players("<p>No video.</p>"), "<p>No video.</p>");
 }

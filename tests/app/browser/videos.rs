@@ -131,6 +131,9 @@ async fn no_host_but_the_sites_is_asked_for_anything_until_play_is_pressed() {
         .await
         .unwrap();
     assert_eq!(label, json!(format!("Play video: {CHOIR_TITLE}")));
+    let show =
+        "document.querySelector('.update figure.video-embed').scrollIntoView({block: 'center'})";
+    browser.client.execute(show, vec![]).await.unwrap();
     browser.screenshot("video-facade").await;
 
     browser
