@@ -100,16 +100,17 @@ impl Video {
         }
     }
 
-    /// A video from the parts `static/embeds.js` and the sanitiser see,
-    /// checked again; for tests and for the sanitiser's own checks.
+    /// The checked id (`data-video-id`).
     pub fn id(&self) -> &str {
         &self.id
     }
 
+    /// Where to start, in seconds (`data-video-start`).
     pub fn start(&self) -> Option<u32> {
         self.start
     }
 
+    /// An unlisted Vimeo video's hash (`data-video-hash`).
     pub fn hash(&self) -> Option<&str> {
         self.hash.as_deref()
     }
