@@ -18,6 +18,7 @@ use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::csp::PagePolicy;
 use crate::error::{AppError, AppResult};
 use crate::freshness::Lifetime;
 use crate::surrogate::SurrogateKey;
@@ -35,6 +36,8 @@ pub struct CachedPage {
     pub lifetime: Lifetime,
     /// What the page shows, for purging it here and in caches in front.
     pub keys: Vec<SurrogateKey>,
+    /// Its Content-Security-Policy: wider when it shows videos.
+    pub policy: PagePolicy,
     /// The purge count when its render began (see [`PageCache`]).
     rendered_after: u64,
     /// The gzip variant, made on the first request that accepts it.
@@ -53,6 +56,7 @@ impl CachedPage {
             last_modified: None,
             lifetime: Lifetime::Page,
             keys,
+            policy: PagePolicy::Default,
             rendered_after: 0,
             gzipped: OnceLock::new(),
         }
@@ -71,6 +75,11 @@ impl CachedPage {
     /// The ETag of the gzip variant: a different representation needs its own tag.
     pub fn gzip_etag(&self) -> String {
         format!("{}-gzip\"", self.etag.trim_end_matches('"'))
+    }
+
+    /// The same page under its own Content-Security-Policy.
+    pub fn with_policy(self, policy: PagePolicy) -> CachedPage {
+        CachedPage { policy, ..self }
     }
 
     /// The same page with a `Last-Modified` time and its own lifetime.

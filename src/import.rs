@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use sqlx::SqlitePool;
 
+use crate::content::embeds;
 use crate::content::front_matter::line_of_key;
 use crate::content::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
 use crate::db;
@@ -191,6 +192,7 @@ fn check_file(
     let draft = draft
         .map_err(|e| errors.extend(located(file, text, 2, &e)))
         .ok();
+    errors.extend(post_errors(file, &parsed.body, parsed.body_line));
     let mut updates = Vec::with_capacity(parsed.updates.len());
     for update in &parsed.updates {
         let time = check_posted_at(update.time, now);
@@ -198,6 +200,7 @@ fn check_file(
             Ok((draft, ())) => updates.push((update.clone(), draft)),
             Err(e) => errors.extend(located(file, text, update.line + 1, &e)),
         }
+        errors.extend(post_errors(file, &update.body, update.body_line));
     }
     match draft {
         Some(draft) if errors.is_empty() => Ok(CheckedStory {
@@ -235,6 +238,20 @@ fn located(file: &Path, text: &str, first_line: usize, errors: &FieldErrors) -> 
             line: line_of_key(text, first_line, field),
             field: Some(field.to_owned()),
             message: message.to_owned(),
+        })
+        .collect()
+}
+
+/// Every post block of a body that would not render as a quote card, at
+/// its line in the file (the body starts at `body_line`).
+fn post_errors(file: &Path, body: &str, body_line: usize) -> Vec<ContentError> {
+    embeds::check_posts(body)
+        .into_iter()
+        .map(|problem| ContentError {
+            file: file.to_owned(),
+            line: body_line + problem.line - 1,
+            field: Some(format!("post {}", problem.field)),
+            message: problem.message,
         })
         .collect()
 }

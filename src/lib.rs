@@ -11,6 +11,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod csp;
 pub mod db;
 pub mod domain;
 pub mod error;
@@ -118,10 +119,6 @@ impl Newsroom {
     }
 }
 
-/// Content-Security-Policy: no inline script or style, nothing from elsewhere.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
-
 /// HSTS for a site served over https: a year, the usual minimum for browsers'
 /// preload lists. Without `includeSubDomains`: newsdesk answers for its own
 /// host only, and sibling or child hosts of a newsroom's domain (a legacy
@@ -129,11 +126,12 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 /// knows better can add it at the proxy.
 const HSTS: &str = "max-age=31536000";
 
-/// Headers every response carries; HSTS only when the site's URL is https,
+/// Headers every response carries (a page that shows videos sets its own
+/// Content-Security-Policy, `csp::PagePolicy`); HSTS only when the site's URL is https,
 /// since a browser must never be told to insist on TLS a site lacks.
 fn security_headers(site_url: &str) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
-        .add(("Content-Security-Policy", CSP))
+        .add(("Content-Security-Policy", csp::DEFAULT))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "strict-origin-when-cross-origin"));
     if site_url.starts_with("https://") {

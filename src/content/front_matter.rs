@@ -93,6 +93,8 @@ pub struct ParsedStory {
     pub published: DateTime<Utc>,
     pub updated: Option<DateTime<Utc>>,
     pub body: String,
+    /// The line of the file where the body's first line is.
+    pub body_line: usize,
     pub updates: Vec<ParsedUpdate>,
 }
 
@@ -104,6 +106,8 @@ pub struct ParsedUpdate {
     pub front: UpdateFront,
     pub time: DateTime<Utc>,
     pub body: String,
+    /// The line of the file where the body's first line is.
+    pub body_line: usize,
 }
 
 const FENCE: &str = "+++";
@@ -114,7 +118,20 @@ struct Block<'a> {
     marker_line: usize,
     toml_first_line: usize,
     toml: String,
+    /// The line after the closing fence, where the body starts.
+    body_first_line: usize,
     body: Vec<&'a str>,
+}
+
+impl Block<'_> {
+    /// The body as stored (trimmed), and the line its first line is on.
+    fn body(&self) -> (String, usize) {
+        let blank = self.body.iter().take_while(|l| l.trim().is_empty()).count();
+        (
+            self.body.join("\n").trim().to_owned(),
+            self.body_first_line + blank,
+        )
+    }
 }
 
 /// Parses a content file; every error names the file, the line and the field.
@@ -147,15 +164,16 @@ pub fn parse_story_file(file: &Path, text: &str) -> Result<ParsedStory, ContentE
             );
             return Err(error(time_line, Some("time"), message));
         }
-        let body = block.body.join("\n").trim().to_owned();
+        let (body, body_line) = block.body();
         updates.push(ParsedUpdate {
             line: block.marker_line,
             front,
             time,
             body,
+            body_line,
         });
     }
-    let body = story_block.body.join("\n").trim().to_owned();
+    let (body, body_line) = story_block.body();
     Ok(ParsedStory {
         file: file.to_owned(),
         text: text.to_owned(),
@@ -163,6 +181,7 @@ pub fn parse_story_file(file: &Path, text: &str) -> Result<ParsedStory, ContentE
         published,
         updated,
         body,
+        body_line,
         updates,
     })
 }
@@ -196,6 +215,7 @@ fn split_blocks(text: &str) -> Result<Vec<Block<'_>>, (usize, String)> {
             marker_line,
             toml_first_line: at + 2,
             toml: lines[at + 1..close].join("\n"),
+            body_first_line: close + 2,
             body: lines[close + 1..next].to_vec(),
         });
         at = next;
@@ -252,10 +272,14 @@ mod tests {
     #[test]
     fn a_story_and_its_updates_are_split() {
         let story = parse_story_file(Path::new("x.md"), GOOD).unwrap();
-        assert_eq!(story.body, "Body.");
+        assert_eq!((story.body.as_str(), story.body_line), ("Body.", 7));
         assert_eq!(story.updates.len(), 1);
         assert_eq!(story.updates[0].line, 9);
         assert_eq!(story.updates[0].body, "First.");
+        assert_eq!(story.updates[0].body_line, 14);
+        let spaced = GOOD.replace("+++\nFirst.", "+++\n\n\nFirst.");
+        let story = parse_story_file(Path::new("x.md"), &spaced).unwrap();
+        assert_eq!(story.updates[0].body_line, 16);
     }
 
     #[test]

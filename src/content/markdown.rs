@@ -1,5 +1,6 @@
 //! Markdown → sanitised HTML, as a short pipeline of named stages:
-//! parse with chosen extensions → resolve `READ MORE:` paragraphs → number
+//! parse with chosen extensions → videos and social posts (`embeds`) →
+//! resolve `READ MORE:` paragraphs → number
 //! footnote references → class table cells by alignment → write HTML →
 //! sanitise.
 
@@ -8,6 +9,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use super::SafeHtml;
+use super::embeds::render_embeds;
 use super::read_more::{MissingStory, resolve_read_more};
 use crate::domain::Slug;
 
@@ -67,7 +69,8 @@ pub fn render_markdown(
     context: &RenderContext,
 ) -> Result<RenderedMarkdown, MissingStory> {
     let id_prefix = context.place.id_prefix();
-    let events: Vec<Event> = Parser::new_ext(markdown, parser_options()).collect();
+    let parsed = Parser::new_ext(markdown, parser_options()).into_offset_iter();
+    let events = render_embeds(parsed, markdown);
     let summary = first_words(&events, SUMMARY_WORDS);
     let (events, read_more) = resolve_read_more(events, context)?;
     let events = number_footnote_references(events, &id_prefix);
@@ -102,7 +105,7 @@ fn first_words(events: &[Event], count: usize) -> String {
 }
 
 /// The extensions editors may use, switched on one by one.
-fn parser_options() -> Options {
+pub(super) fn parser_options() -> Options {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);

@@ -1,6 +1,7 @@
 //! Content: Markdown to sanitised HTML and front matter (`import` writes it).
 //! Knows nothing of HTTP.
 
+pub mod embeds;
 pub mod front_matter;
 mod markdown;
 mod read_more;

@@ -28,6 +28,7 @@ fn sanitiser(id_prefix: &str) -> ammonia::Builder<'_> {
         .add_allowed_classes("td", &ALIGN_CLASSES)
         .add_tag_attributes("div", &["id"])
         .id_prefix(Some(id_prefix));
+    super::embeds::allow_embeds(&mut builder);
     builder
 }
 

@@ -15,7 +15,7 @@ struct Asset {
     content_type: &'static str,
 }
 
-const ASSETS: [Asset; 5] = [
+const ASSETS: [Asset; 6] = [
     Asset {
         name: "site.css",
         body: include_str!("../../static/site.css"),
@@ -34,6 +34,11 @@ const ASSETS: [Asset; 5] = [
     Asset {
         name: "live.js",
         body: include_str!("../../static/live.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
+    Asset {
+        name: "embeds.js",
+        body: include_str!("../../static/embeds.js"),
         content_type: "text/javascript; charset=utf-8",
     },
     Asset {

@@ -11,16 +11,29 @@ use chrono::{DateTime, Utc};
 
 use crate::Newsroom;
 use crate::cache::CachedPage;
+use crate::csp::PagePolicy;
 use crate::error::AppResult;
 use crate::freshness::Lifetime;
 use crate::surrogate::{self, SurrogateKey};
 
 pub const HTML: &str = "text/html; charset=utf-8";
 
-/// A page as rendered, and what it shows.
+/// A page as rendered, what it shows, and the Content-Security-Policy it needs.
 pub struct Rendered {
     pub body: String,
     pub keys: Vec<SurrogateKey>,
+    pub policy: PagePolicy,
+}
+
+impl Rendered {
+    /// A page under the site's default policy.
+    pub fn new(body: String, keys: Vec<SurrogateKey>) -> Rendered {
+        Rendered {
+            body,
+            keys,
+            policy: PagePolicy::Default,
+        }
+    }
 }
 
 /// Marks a response as one that shared caches may keep for as long as
@@ -64,7 +77,7 @@ where
 {
     from_cache(req, room, key, || async {
         let page = render().await?;
-        Ok(CachedPage::new(page.body, content_type, page.keys))
+        Ok(CachedPage::new(page.body, content_type, page.keys).with_policy(page.policy))
     })
     .await
 }
@@ -157,6 +170,9 @@ fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpRes
         .insert_header((header::ETAG, etag))
         .insert_header((header::VARY, "Accept-Encoding"));
     shared(&mut response, room, page.lifetime, &page.keys);
+    if let Some(policy) = page.policy.header_value() {
+        response.insert_header((header::CONTENT_SECURITY_POLICY, policy));
+    }
     if let Some(modified) = modified {
         response.insert_header((
             header::LAST_MODIFIED,

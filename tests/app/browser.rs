@@ -12,6 +12,8 @@ use tempfile::TempDir;
 use crate::helpers::TestApp;
 
 mod drafts;
+mod recording_proxy;
+mod videos;
 
 /// A chromedriver process and a browser session on it; both end on drop.
 pub struct Browser {
@@ -22,6 +24,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_with(&[]).await
+    }
+
+    /// Chromium with `extra` flags after the usual ones (a proxy, say).
+    pub async fn start_with(extra: &[String]) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -49,6 +56,7 @@ impl Browser {
         .map(String::from)
         .into_iter()
         .chain([format!("--user-data-dir={}", profile.path().display())])
+        .chain(extra.iter().cloned())
         .collect::<Vec<_>>();
         let mut caps = serde_json::Map::new();
         caps.insert(

@@ -6,6 +6,7 @@ mod browser;
 mod durability;
 mod edge;
 mod editor_session;
+mod embeds;
 mod feeds;
 mod figures;
 mod helpers;

@@ -15,9 +15,9 @@ use super::kept_forms::{RestoreQuery, restored_or};
 use super::not_saved::{FormPage, refused_by_storage};
 use super::session::{Editor, parse_form};
 use crate::Newsroom;
-use crate::content::{Placement, SafeHtml};
+use crate::content::{Placement, SafeHtml, embeds};
 use crate::db::{self, stories::StoryRow};
-use crate::domain::{FieldErrors, Slug};
+use crate::domain::{FieldErrors, Slug, with_field};
 use crate::error::{AppError, AppResult};
 use crate::publishing::{self, SaveRefused};
 use crate::site::Site;
@@ -159,8 +159,9 @@ pub async fn update_story(
 
 /// Validates, previews or saves; any refusal comes back as the form, as typed.
 async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpResponse> {
-    let draft = match page.form.to_input().validate() {
-        Ok(draft) => draft,
+    let body = embeds::check_body(&page.form.body);
+    let draft = match with_field(page.form.to_input().validate(), "body", body) {
+        Ok((draft, ())) => draft,
         Err(errors) => {
             page.errors = errors;
             return page.respond(StatusCode::UNPROCESSABLE_ENTITY);

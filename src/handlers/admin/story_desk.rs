@@ -16,6 +16,7 @@ use super::not_saved::{FormPage, refused_by_storage};
 use super::session::{Editor, parse_form};
 use super::{admin_html, see_other};
 use crate::Newsroom;
+use crate::content::embeds;
 use crate::db::{self, stories::StoryRow};
 use crate::domain::{FieldErrors, Slug, UpdateKind, with_field};
 use crate::error::{AppError, AppResult};
@@ -184,18 +185,20 @@ pub async fn publish(
     }
 }
 
-/// Checks the update form, its time included, reporting every field at once.
+/// Checks the update form, its time and its post blocks included,
+/// reporting every field at once.
 /// `author` is the name readers will see on the update.
 pub fn validate(
     form: &UpdateForm,
     author: &str,
     now: chrono::DateTime<Utc>,
 ) -> Result<(crate::domain::UpdateDraft, chrono::DateTime<Utc>), FieldErrors> {
-    with_field(
+    let checked = with_field(
         form.to_input(author).validate(),
         "time",
         form.posted_at(now),
-    )
+    );
+    with_field(checked, "body", embeds::check_body(&form.body)).map(|(valid, ())| valid)
 }
 
 /// `POST /admin/stories/{slug}/end-live`.

@@ -1,7 +1,7 @@
 //! Text made fit to leave the site in an XML document: stored HTML with
 //! absolute links, characters XML cannot hold dropped.
 
-use crate::content::SafeHtml;
+use crate::content::{SafeHtml, embeds};
 
 /// Drops the characters XML 1.0 forbids anywhere, even escaped (control
 /// characters other than tab and newlines, U+FFFE, U+FFFF): one pasted into an
@@ -14,13 +14,16 @@ pub fn xml_chars_only(mut xml: String) -> String {
 }
 
 /// Stored HTML made fit for a feed reader, which has no idea what `/news/x`
-/// is relative to: site-relative `href` and `src` values get the site's URL.
+/// is relative to: site-relative `href` and `src` values get the site's URL,
+/// and video facades keep only their caption and link (it runs no script of
+/// ours, so a play button would do nothing).
 /// A plain search is enough because this HTML came out of our sanitiser, which
 /// writes every attribute as `name="value"`; protocol-relative `//host` links
 /// are left alone.
 pub fn absolute_html(site_url: &str, html: &str) -> SafeHtml {
+    let html = embeds::without_players(html);
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(at) = rest.find("=\"/") {
         let (before, after) = rest.split_at(at + 2);
         out.push_str(before);

@@ -37,7 +37,7 @@ pub async fn front_page(req: HttpRequest, room: web::Data<Newsroom>) -> AppResul
             latest,
         }
         .render()?;
-        Ok(Rendered { body, keys })
+        Ok(Rendered::new(body, keys))
     })
     .await
 }

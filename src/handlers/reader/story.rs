@@ -12,7 +12,8 @@ use super::super::respond::{self, HTML, Rendered};
 use super::figures::{FiguresPanel, figures_panel};
 use super::structured_data::story_json_ld;
 use crate::Newsroom;
-use crate::content::SafeHtml;
+use crate::content::{SafeHtml, embeds};
+use crate::csp::PagePolicy;
 use crate::db::updates::{PageStart, UpdateOrder};
 use crate::db::{self, stories::StoryRow, stories::StorySummary, topics::TopicRow};
 use crate::domain::Slug;
@@ -88,6 +89,26 @@ impl StoryPage {
     /// New updates slide in only where they belong: the top of the first newest-first page.
     pub fn receives_live_updates(&self) -> bool {
         self.is_live() && self.first_page && !self.oldest_first
+    }
+
+    /// Whether the page shows a video facade (in the body, the pinned
+    /// update or an update on this page).
+    pub fn shows_video(&self) -> bool {
+        let pinned = self.pinned.iter().map(|(update, _)| &update.html);
+        std::iter::once(&self.body)
+            .chain(pinned)
+            .chain(self.updates.iter().map(|u| &u.html))
+            .any(|html| embeds::shows_video(html.as_str()))
+    }
+
+    /// Its Content-Security-Policy: the video players' frames are allowed
+    /// where a facade is shown, and where live updates may bring one.
+    pub fn policy(&self) -> PagePolicy {
+        if self.shows_video() || self.receives_live_updates() {
+            PagePolicy::VideoPlayers
+        } else {
+            PagePolicy::Default
+        }
     }
 
     /// What the page shows: the story, the stories it calls related, and
@@ -216,6 +237,7 @@ pub async fn story_page(
             };
             Ok(Rendered {
                 keys: page.keys(),
+                policy: page.policy(),
                 body: page.render()?,
             })
         },

@@ -46,7 +46,7 @@ pub async fn topic_page(
             stories,
         }
         .render()?;
-        Ok(Rendered { body, keys })
+        Ok(Rendered::new(body, keys))
     })
     .await
 }

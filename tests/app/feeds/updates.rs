@@ -51,8 +51,8 @@ async fn a_story_feed_has_one_item_per_update_newest_first() {
             entry.title.as_ref().unwrap().content,
             format!("{label}: {}", update.summary)
         );
-        let expected = update
-            .body_html
+        // Video facades lose the poster and play button a feed reader cannot use.
+        let expected = newsdesk::content::embeds::without_players(&update.body_html)
             .replace("href=\"/", &format!("href=\"{SITE}/"));
         assert_eq!(
             entry.content.as_ref().unwrap().body.as_deref(),

@@ -85,10 +85,10 @@ pub async fn figures_json(
                     .collect(),
             };
             let json = serde_json::to_string_pretty(&document).context("writing figures JSON")?;
-            Ok(Rendered {
-                body: crate::content::markup_free_json(json),
-                keys: vec![SurrogateKey::Story(story.id)],
-            })
+            Ok(Rendered::new(
+                crate::content::markup_free_json(json),
+                vec![SurrogateKey::Story(story.id)],
+            ))
         },
     )
     .await?;
@@ -108,10 +108,10 @@ pub async fn figures_csv(
         CSV,
         || async {
             let (story, series) = load(&room, &slug).await?;
-            Ok(Rendered {
-                body: csv(&room, &story.slug, &series)?,
-                keys: vec![SurrogateKey::Story(story.id)],
-            })
+            Ok(Rendered::new(
+                csv(&room, &story.slug, &series)?,
+                vec![SurrogateKey::Story(story.id)],
+            ))
         },
     )
     .await?;
