@@ -96,7 +96,10 @@ async fn the_dashboard_lists_every_story_and_links_to_new_story() {
         "{}",
         rows[0]
     );
-    assert_eq!(page.header("cache-control").as_deref(), Some("private, no-store"));
+    assert_eq!(
+        page.header("cache-control").as_deref(),
+        Some("private, no-store")
+    );
 }
 
 #[actix_web::test]

@@ -83,6 +83,7 @@ impl TestApp {
             bind: listener.local_addr().unwrap().to_string(),
             database: format!("sqlite://{}", dir.path().join("test.db").display()),
             content: dir.path().join("no-content"),
+            media: dir.path().join("media"),
             site_url: Some("https://news.example".into()),
             site_name: newsdesk::config::DEFAULT_SITE_NAME.into(),
             site_description: newsdesk::config::DEFAULT_SITE_DESCRIPTION.into(),

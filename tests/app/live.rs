@@ -277,7 +277,10 @@ async fn polling_returns_every_change_after_the_cursor_in_order() {
         .get_page(&format!("/news/{STORY}/updates?after={cursor}"))
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.header("cache-control").as_deref(), Some("private, no-store"));
+    assert_eq!(
+        page.header("cache-control").as_deref(),
+        Some("private, no-store")
+    );
     assert_eq!(
         page.attrs("[data-change]", "data-change"),
         ["delete", "edit", "delete"],

@@ -13,7 +13,10 @@ async fn an_editor_sets_the_name_readers_see_on_their_updates() {
     let app = TestApp::spawn().await;
     let desk = app.sign_in(USERNAME).await;
     let account = desk.get("/admin/account").await;
-    assert_eq!(account.header("cache-control").as_deref(), Some("private, no-store"));
+    assert_eq!(
+        account.header("cache-control").as_deref(),
+        Some("private, no-store")
+    );
     assert!(
         account
             .texts("label")
