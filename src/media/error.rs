@@ -154,9 +154,10 @@ fn megabytes(bytes: u64) -> String {
     format!("{} MB", millions(bytes))
 }
 
-/// `n` in millions, with one decimal when it has one ("50", "60.2").
+/// `n` in millions, with one decimal when it has one ("50", "60.2"),
+/// rounded up: a file just over a limit never reads as the limit itself.
 fn millions(n: u64) -> String {
-    let tenths = (n + 50_000) / 100_000;
+    let tenths = n.div_ceil(100_000);
     if tenths % 10 == 0 {
         format!("{}", tenths / 10)
     } else {
@@ -177,6 +178,13 @@ mod tests {
     }
 
     #[test]
+    fn a_measure_just_over_its_limit_never_reads_as_the_limit() {
+        assert_eq!(millions(20_000_000), "20");
+        assert_eq!(millions(20_000_001), "20.1");
+        assert_eq!(millions(10_000_000_000), "10000");
+    }
+
+    #[test]
     fn refusals_name_the_file_and_the_numbers() {
         assert_eq!(
             message(
@@ -194,7 +202,7 @@ mod tests {
             message(
                 "",
                 Reason::TooManyBytes {
-                    bytes: 25_340_000,
+                    bytes: 25_300_000,
                     limit: 20_000_000,
                     kind: "photo"
                 }

@@ -37,9 +37,10 @@ pub fn element(data: &[u8], at: usize, within: &Range<usize>) -> Result<Element,
     let size_at = at + id_len;
     let first = byte(size_at)?;
     let size_len = vint_len(first).ok_or(Problem::Damaged)?;
-    let marker_cleared = u64::from(first) & (0xff >> size_len);
-    let mut size = marker_cleared;
-    let mut all_ones = marker_cleared == u64::from(0xffu8 >> size_len);
+    // The first byte's bits after its length marker (none for 8 bytes).
+    let value_bits = 0xffu8.checked_shr(size_len as u32).unwrap_or(0);
+    let mut size = u64::from(first & value_bits);
+    let mut all_ones = first & value_bits == value_bits;
     for i in 1..size_len {
         let b = byte(size_at + i)?;
         all_ones &= b == 0xff;
