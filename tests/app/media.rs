@@ -2,6 +2,7 @@
 //! formats, orientation, no metadata), what it refuses (with the message
 //! and nothing stored), and how `/media/...` serves the files.
 
+mod backup;
 mod fixtures;
 mod processing;
 mod refusals;
