@@ -158,7 +158,7 @@ fn megabytes(bytes: u64) -> String {
 /// rounded up: a file just over a limit never reads as the limit itself.
 fn millions(n: u64) -> String {
     let tenths = n.div_ceil(100_000);
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{}", tenths / 10)
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)
