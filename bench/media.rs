@@ -26,7 +26,12 @@ fn twelve_megapixels(seed: u32) -> Vec<u8> {
     });
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(image.as_raw(), WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
+        .write_image(
+            image.as_raw(),
+            WIDTH,
+            HEIGHT,
+            image::ExtendedColorType::Rgb8,
+        )
         .expect("encoding in memory");
     out
 }
@@ -62,10 +67,19 @@ async fn main() -> anyhow::Result<()> {
         let bytes = jpeg.len();
         let started = Instant::now();
         let stored = library
-            .store(&db, jpeg.into(), "bench.jpg", Expected::Photo, chrono::Utc::now())
+            .store(
+                &db,
+                jpeg.into(),
+                "bench.jpg",
+                Expected::Photo,
+                chrono::Utc::now(),
+            )
             .await?;
         pipeline.push(started.elapsed());
-        sizes = (bytes, stored.files.iter().map(|f| f.bytes).sum::<u64>() as usize);
+        sizes = (
+            bytes,
+            stored.files.iter().map(|f| f.bytes).sum::<u64>() as usize,
+        );
         eprintln!(
             "run {run}: {:.0} ms, {} files",
             pipeline[run].as_secs_f64() * 1000.0,

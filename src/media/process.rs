@@ -5,7 +5,7 @@ use bytes::Bytes;
 
 use super::error::Reason;
 use super::name::{ContentHash, MediaName};
-use super::photo::{self, Pixels};
+use super::photo::{self, Pixels, ToSrgb};
 use super::sniff::Sniffed;
 use super::{FileFormat, Limits, MediaKind};
 
@@ -42,14 +42,15 @@ pub fn process(
             }],
         }),
         Sniffed::Photo(format) => {
-            let image = photo::decode(&bytes, format, limits)?;
+            let decoded = photo::decode(&bytes, format, limits)?;
             drop(bytes);
-            let pixels = Pixels::from_image(image);
+            let pixels = Pixels::from_image(decoded.image);
+            let to_srgb = ToSrgb::from_icc(decoded.icc_profile.as_deref(), pixels.alpha);
             let size = Some((pixels.width, pixels.height));
             Ok(Processed {
                 kind: MediaKind::Image,
                 size,
-                files: variants(&pixels, hash),
+                files: variants(&pixels, to_srgb.as_ref(), hash),
             })
         }
     }
@@ -59,11 +60,17 @@ pub fn process(
 /// Each width is resized from the next wider one, which is as sharp (the
 /// Lanczos filter sees ample pixels) and several times faster than going
 /// back to a 12-megapixel original each time.
-fn variants(original: &Pixels, hash: &ContentHash) -> Vec<NewFile> {
+///
+/// The colour conversion, if any, is done once, on the widest variant
+/// (a fraction of the original's pixels); the narrower ones inherit it.
+fn variants(original: &Pixels, to_srgb: Option<&ToSrgb>, hash: &ContentHash) -> Vec<NewFile> {
     let mut files = Vec::new();
     let mut source: Option<Pixels> = None;
     for width in photo::widths(original.width).into_iter().rev() {
-        let resized = photo::resize(source.as_ref().unwrap_or(original), width);
+        let mut resized = photo::resize(source.as_ref().unwrap_or(original), width);
+        if let (None, Some(to_srgb)) = (&source, to_srgb) {
+            to_srgb.apply(&mut resized);
+        }
         let size = Some((resized.width, resized.height));
         let jpeg = photo::jpeg(&resized);
         if let Some(webp) = photo::webp(&resized).filter(|webp| webp.len() < jpeg.len()) {

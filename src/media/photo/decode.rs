@@ -9,8 +9,14 @@ use super::jpeg_end;
 use crate::media::Limits;
 use crate::media::error::Reason;
 
+/// A decoded photo, upright, with the colour profile its pixels are in.
+pub struct Decoded {
+    pub image: DynamicImage,
+    pub icc_profile: Option<Vec<u8>>,
+}
+
 /// The upright image in `bytes`, or why it cannot be had.
-pub fn decode(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<DynamicImage, Reason> {
+pub fn decode(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Decoded, Reason> {
     if format == ImageFormat::Jpeg && !jpeg_end::is_complete(bytes) {
         return Err(Reason::Truncated);
     }
@@ -25,9 +31,10 @@ pub fn decode(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Dyna
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let icc_profile = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(reason)?;
     image.apply_orientation(orientation);
-    Ok(image)
+    Ok(Decoded { image, icc_profile })
 }
 
 /// Refuses a header that declares more pixels than the limits allow.

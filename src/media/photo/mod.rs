@@ -2,11 +2,13 @@
 //! re-encoded from their pixels alone, so no byte of the camera's metadata
 //! (EXIF, GPS, XMP, maker notes, thumbnails) reaches a stored file.
 
+mod colour;
 mod decode;
 mod encode;
 mod jpeg_end;
 mod resize;
 
-pub use decode::decode;
+pub use colour::ToSrgb;
+pub use decode::{Decoded, decode};
 pub use encode::{jpeg, webp};
 pub use resize::{Pixels, resize, widths};

@@ -48,6 +48,17 @@ pub fn png(image: &RgbImage) -> Vec<u8> {
     out
 }
 
+/// A flat `colour` JPEG tagged as Display P3 (an iPhone's colour space).
+pub fn display_p3_jpeg(colour: [u8; 3]) -> Vec<u8> {
+    let image = RgbImage::from_pixel(320, 240, Rgb(colour));
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95);
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    encoder.set_icc_profile(p3).unwrap();
+    encoder.encode_image(&image).unwrap();
+    out
+}
+
 /// A PNG whose left half is fully transparent.
 pub fn half_transparent_png(width: u32, height: u32) -> Vec<u8> {
     let image = RgbaImage::from_fn(width, height, |x, _| {

@@ -141,6 +141,27 @@ async fn no_stored_file_carries_exif_or_gps() {
 }
 
 #[actix_web::test]
+async fn a_display_p3_photo_is_converted_to_srgb_before_its_profile_goes() {
+    let app = TestApp::spawn().await;
+    let original = fixtures::display_p3_jpeg([200, 100, 50]);
+    assert!(contains(&original, b"ICC_PROFILE"));
+    let stored = app.store_photo(original).await;
+    for file in &stored.files {
+        let bytes = app.media_file(file.name.as_str());
+        assert!(
+            !contains(&bytes, b"ICC_PROFILE"),
+            "{} has a profile",
+            file.name
+        );
+        let image = decoded(&app, file).into_rgb8();
+        let pixel = image.get_pixel(160, 120);
+        // P3's red is redder than sRGB's: the same colour takes more red
+        // and less green in sRGB.
+        assert!(pixel[0] > 205 && pixel[1] < 98, "{} {pixel:?}", file.name);
+    }
+}
+
+#[actix_web::test]
 async fn transparency_becomes_white_in_the_jpeg() {
     let app = TestApp::spawn().await;
     let stored = app
