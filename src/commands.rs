@@ -9,7 +9,7 @@ use tokio::net::TcpSocket;
 
 use crate::config::Config;
 use crate::domain::{DisplayName, TokenPurpose};
-use crate::{Newsroom, auth, db, http_server, import, tokens};
+use crate::{Newsroom, auth, db, http_server, import, media, tokens};
 
 /// `newsdesk serve`: migrate, import `content/`, serve until SIGINT/SIGTERM.
 /// actix-web then stops accepting and lets in-flight requests finish; every
@@ -116,20 +116,51 @@ pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
 }
 
 /// `newsdesk backup PATH`: a consistent copy of the database, taken while
-/// the site serves and writes. SQLite's `VACUUM INTO` reads one snapshot
-/// (WAL readers never block the writer) and writes a compact, self-contained
-/// database file: restoring is stopping the server and putting the file in
-/// the database's place.
+/// the site serves and writes, and of the media directory beside it
+/// (`PATH.media/`). SQLite's `VACUUM INTO` reads one snapshot (WAL readers
+/// never block the writer) and writes a compact, self-contained database
+/// file. The media files are copied after it, so every file the snapshot
+/// names is there (files are written before their rows and never removed);
+/// files of uploads since are there too, harmlessly. Restoring is stopping
+/// the server, putting the file in the database's place and the media
+/// files into the media directory.
 pub async fn backup(config: &Config, path: &Path) -> anyhow::Result<()> {
-    if path.exists() {
-        bail!("{} already exists; choose a new file", path.display());
+    let media_copy = media_backup_path(path);
+    for target in [path, media_copy.as_path()] {
+        if target.exists() {
+            bail!("{} already exists; choose a new file", target.display());
+        }
     }
     let pool = db::connect(&config.database).await?;
     db::backup_into(&pool, path)
         .await
         .with_context(|| format!("writing the backup to {}", path.display()))?;
     println!("Backed up {} to {}", config.database, path.display());
+    let (from, to) = (config.media.clone(), media_copy.clone());
+    let copied = tokio::task::spawn_blocking(move || media::backup::copy_dir(&from, &to))
+        .await?
+        .with_context(|| {
+            format!(
+                "copying {} to {}",
+                config.media.display(),
+                media_copy.display()
+            )
+        })?;
+    println!(
+        "Backed up {} to {} ({} files linked, {} copied)",
+        config.media.display(),
+        media_copy.display(),
+        copied.linked,
+        copied.copied
+    );
     Ok(())
+}
+
+/// Where `newsdesk backup PATH` puts the media files: `PATH.media`.
+pub fn media_backup_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".media");
+    name.into()
 }
 
 /// `newsdesk editor add NAME [--display-name TEXT]`: the password comes from

@@ -43,6 +43,12 @@ pub struct Config {
     )]
     pub content: PathBuf,
 
+    /// Directory of uploaded photos and videos, created at start. Its files
+    /// are named by their content and never change or go away, so any copy
+    /// of it is a good one; `newsdesk backup` copies it beside the database.
+    #[arg(long, env = "NEWSDESK_MEDIA", default_value = "media", global = true)]
+    pub media: PathBuf,
+
     /// Public base URL used for absolute links in feeds, sitemaps and meta tags
     /// [default: http://<bind>].
     #[arg(long, env = "NEWSDESK_SITE_URL", global = true)]

@@ -21,6 +21,7 @@ pub mod grip;
 pub mod handlers;
 pub mod import;
 pub mod live;
+pub mod media;
 pub mod memory;
 pub mod outbound;
 pub mod proxies;
@@ -56,6 +57,8 @@ pub struct Newsroom {
     pub db: SqlitePool,
     pub pages: Arc<PageCache>,
     pub live: Arc<LiveHub>,
+    /// Uploaded photos and videos: where they are kept and the limits they meet.
+    pub media: Arc<media::MediaLibrary>,
     /// What follows every committed change; writers call it after commit.
     pub after_commit: Arc<AfterCommit>,
     /// Recent sign-in attempts per client address and username.
@@ -101,6 +104,10 @@ impl Newsroom {
             db,
             pages,
             live,
+            media: Arc::new(media::MediaLibrary::open(
+                &config.media,
+                media::Limits::default(),
+            )?),
             logins: Arc::default(),
             password_checks: Arc::default(),
             streams: Arc::new(stream_limits::StreamLimits::configured(

@@ -24,7 +24,8 @@ enum Command {
         /// Directory to import [default: the --content directory].
         dir: Option<PathBuf>,
     },
-    /// Write a consistent copy of the database to PATH, while the site serves.
+    /// Write a consistent copy of the database to PATH, and of the media
+    /// directory to PATH.media, while the site serves.
     Backup {
         /// Where to write the copy; it must not exist yet.
         path: PathBuf,

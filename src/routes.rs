@@ -7,7 +7,7 @@ use actix_web::{guard, web};
 
 use crate::error::AppError;
 
-use crate::handlers::{assets, feeds, health, live, reader};
+use crate::handlers::{assets, feeds, health, live, media, reader};
 
 /// A reader-facing route: GET, and HEAD for link checkers and feed readers
 /// (actix sends HEAD responses without their body).
@@ -49,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sitemap.xml", read().to(feeds::sitemap::sitemap))
         .route("/sitemap-news.xml", read().to(feeds::sitemap::news_sitemap))
         .route("/static/{name}", read().to(assets::asset))
+        .route("/media/{name}", read().to(media::media_file))
         .route("/favicon.ico", read().to(assets::favicon))
         .service(admin_routes())
         .default_service(web::to(crate::error::not_found));

@@ -25,6 +25,14 @@ pub fn absolute(site_url: &str, path: &str) -> String {
     format!("{site_url}{path}")
 }
 
+/// What every uploaded file's address starts with.
+pub const MEDIA_PREFIX: &str = "/media/";
+
+/// An uploaded photo's or video's file, by its content-addressed name.
+pub fn media(name: &str) -> String {
+    format!("{MEDIA_PREFIX}{name}")
+}
+
 /// A story's page.
 pub fn story(slug: &str) -> String {
     format!("{STORY_PREFIX}{slug}")

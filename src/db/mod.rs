@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod figures;
 pub mod links;
 pub mod live_changes;
+pub mod media;
 pub mod search;
 pub mod storage;
 pub mod stories;

@@ -8,6 +8,7 @@ use sqlx::sqlite::{SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Database, Decode, Encode, Sqlite, Type};
 
 use crate::domain::{LiveState, StoryStatus, TokenPurpose, UpdateKind};
+use crate::media::{FileFormat, MediaKind};
 
 /// Implements `Type`, `Encode` and `Decode` for a domain enum with
 /// `as_str()` and `parse()`. A macro because the orphan rule forbids one
@@ -46,3 +47,5 @@ stored_as_text!(StoryStatus, "story status");
 stored_as_text!(LiveState, "live state");
 stored_as_text!(UpdateKind, "update kind");
 stored_as_text!(TokenPurpose, "token purpose");
+stored_as_text!(MediaKind, "media kind");
+stored_as_text!(FileFormat, "media file format");

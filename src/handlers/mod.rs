@@ -7,5 +7,6 @@ pub mod feeds;
 pub mod health;
 pub mod live;
 pub mod lookup;
+pub mod media;
 pub mod reader;
 mod respond;

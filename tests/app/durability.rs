@@ -53,6 +53,8 @@ async fn twenty_editors_publishing_at_once_each_get_their_update_stored_once() {
 fn backup(app: &TestApp, path: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_newsdesk"))
         .args(["backup", "--database", &app.database_url()])
+        .arg("--media")
+        .arg(app.room.media.dir())
         .arg(path)
         .output()
         .unwrap()

@@ -83,6 +83,7 @@ impl TestApp {
             bind: listener.local_addr().unwrap().to_string(),
             database: format!("sqlite://{}", dir.path().join("test.db").display()),
             content: dir.path().join("no-content"),
+            media: dir.path().join("media"),
             site_url: Some("https://news.example".into()),
             site_name: newsdesk::config::DEFAULT_SITE_NAME.into(),
             site_description: newsdesk::config::DEFAULT_SITE_DESCRIPTION.into(),
@@ -457,5 +458,42 @@ impl TestApp {
         .await
         .expect("ended");
         self.room.after_commit.committed(Some(committed)).await;
+    }
+}
+
+/// A response read as bytes: media files are not text.
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+impl TestApp {
+    /// GET with extra request headers, the body kept as bytes.
+    pub async fn get_raw(&self, path: &str, headers: &[(&str, &str)]) -> RawResponse {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let mut response = request.send().await.expect("request sent");
+        let body = response
+            .body()
+            .limit(64 * 1024 * 1024)
+            .await
+            .expect("body read");
+        RawResponse {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: body.to_vec(),
+        }
     }
 }

@@ -14,6 +14,7 @@ mod html_validity;
 mod import;
 mod live;
 mod live_model;
+mod media;
 mod page_cache;
 mod process;
 mod properties;

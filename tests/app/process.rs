@@ -24,6 +24,8 @@ async fn serve_process(app: &mut TestApp) -> Child {
             "--database",
             &app.database_url(),
         ])
+        .arg("--media")
+        .arg(app.room.media.dir())
         .arg("--content")
         .arg(demo_content())
         .stdout(Stdio::null())
