@@ -198,7 +198,14 @@ async fn churn(args: &Args, editor: &Editor, wave: usize, stayers: usize) -> any
         editor.publish(&args.slug, last).await?;
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
-    let rss_after = resident_kib(args.server_pid)?;
+    // Freed memory goes back to the system within one of the server's
+    // looks (every 10 s, src/memory.rs): wait for it, 20 s at most.
+    let mut rss_after = resident_kib(args.server_pid)?;
+    let settling = Instant::now() + Duration::from_secs(20);
+    while rss_after as f64 > rss_before as f64 * 1.1 && Instant::now() < settling {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        rss_after = resident_kib(args.server_pid)?;
+    }
     let fds_after = open_fds(args.server_pid)?;
     let expected = published + 2;
     let missed: usize = staying
