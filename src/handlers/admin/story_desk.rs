@@ -174,6 +174,7 @@ pub async fn publish(
             return render(&room, editor, story, form, errors, None).await;
         }
     };
+    let had_photo = post.photo.is_some();
     if let Some(upload) = post.photo {
         let stored = room
             .media
@@ -234,6 +235,10 @@ pub async fn publish(
         Err(missing) => {
             let mut errors = FieldErrors::default();
             errors.add("body", missing.to_string());
+            if had_photo {
+                // Stored already, but the form comes back without it.
+                errors.add("photo", CHOOSE_AGAIN.to_owned());
+            }
             render(&room, editor, story, form, errors, None).await
         }
     }

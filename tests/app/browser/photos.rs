@@ -104,3 +104,40 @@ async fn a_photo_chosen_with_the_file_control_shows_on_the_story_page() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+#[actix_web::test]
+async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
+    let app = TestApp::spawn().await;
+    let editor = app.create_editor("sarah").await;
+    let slug = app.create_story("Pickets at dawn", editor).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url(&format!("/admin/stories/{slug}")))
+        .await
+        .unwrap();
+    browser.fill("Username", "sarah").await;
+    browser.fill("Password", PASSWORD).await;
+    browser.press("Sign in").await;
+    let chosen = browser
+        .client
+        .execute(
+            "const form = document.querySelector('form.update-form'); \
+             const dropped = new DataTransfer(); \
+             dropped.items.add(new File([new Uint8Array([255, 216, 255])], 'gate.jpg', { type: 'image/jpeg' })); \
+             const target = form.querySelector('textarea'); \
+             target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true })); \
+             const dragging = form.classList.contains('dropping'); \
+             const kept = target.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true })); \
+             const input = form.querySelector('input[type=file][name=photo]'); \
+             return [dragging, kept, input.files.length, input.files[0] && input.files[0].name, form.classList.contains('dropping')];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        chosen,
+        serde_json::json!([true, false, 1, "gate.jpg", false])
+    );
+    browser.client.clone().close().await.unwrap();
+}

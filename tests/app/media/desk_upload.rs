@@ -269,3 +269,36 @@ async fn text_fields_beyond_the_form_limit_in_a_multipart_post_are_413() {
         .await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[actix_web::test]
+async fn a_refused_read_more_with_a_photo_asks_for_the_photo_again() {
+    let (app, slug) = desk().await;
+    let session = app.sign_in_again("desk").await;
+    let jpeg = fixtures::jpeg(&fixtures::picture(320, 240));
+    let page = publish_with_photo(
+        &session,
+        &slug,
+        &[("body", "READ MORE: [x](/news/nowhere)"), ("alt", "A gate")],
+        Some(("gate.jpg", "image/jpeg", &jpeg)),
+    )
+    .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.texts("#body-error").join(" ").contains("nowhere"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.texts("#photo-error")
+            .join(" ")
+            .contains("Choose the photo again"),
+        "{}",
+        page.body
+    );
+    assert_eq!(page.attrs("input[name=alt]", "value"), ["A gate"]);
+}
