@@ -38,8 +38,8 @@ pub async fn refuse_oversized_bodies(
 }
 
 /// A desk form carrying a photo (multipart, under `/admin/`) may be as large
-/// as the media library's largest upload plus the form's text; the handler
-/// bounds each part again as it reads.
+/// as the largest photo plus the form's text; the handler bounds each part
+/// again as it reads, and holds a photo only for a signed-in editor.
 fn upload_limit(req: &ServiceRequest) -> Option<usize> {
     let multipart = req
         .headers()
@@ -54,6 +54,6 @@ fn upload_limit(req: &ServiceRequest) -> Option<usize> {
         return None;
     }
     let room = req.app_data::<actix_web::web::Data<crate::Newsroom>>()?;
-    let largest = usize::try_from(room.media.limits().largest_upload()).ok()?;
+    let largest = usize::try_from(room.media.limits().photo_bytes).ok()?;
     Some(MAX_BODY_BYTES.saturating_add(largest))
 }

@@ -13,7 +13,7 @@ use super::draft_saved::saved_see_other;
 use super::forms::UpdateForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::not_saved::{FormPage, refused_by_storage};
-use super::session::{Editor, parse_form};
+use super::session::{self, Editor, parse_form};
 use super::upload::read_desk_post;
 use super::{admin_html, see_other};
 use crate::Newsroom;
@@ -150,7 +150,11 @@ pub async fn publish(
     slug: Slug,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let post = read_desk_post(&req, payload, room.media.limits().largest_upload()).await?;
+    // Only a signed-in editor's photo is held in memory; anyone else's post
+    // is read for its text alone (kept across a sign-in), the photo dropped.
+    let signed_in = session::current_editor(&req, &room).await?.is_some();
+    let photo_bytes = room.media.limits().photo_bytes;
+    let post = read_desk_post(&req, payload, photo_bytes, signed_in).await?;
     let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &post.fields).await?;
     let form: UpdateForm = parse_form(&post.fields)?;
     let now = room.clock.now();

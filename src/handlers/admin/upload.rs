@@ -41,11 +41,15 @@ pub fn is_multipart(req: &HttpRequest) -> bool {
 }
 
 /// Reads the post: text fields up to [`MAX_ADMIN_FORM_BYTES`] in all, a
-/// file up to `largest_upload` bytes; more is the site's 413.
+/// photo up to `photo_bytes`; more is the site's 413. Without `keep_photo`
+/// (nobody is signed in: a stranger, or an editor whose session ended) the
+/// photo is read past and dropped, never held in memory, and the text is
+/// kept as usual.
 pub async fn read_desk_post(
     req: &HttpRequest,
     mut payload: web::Payload,
-    largest_upload: u64,
+    photo_bytes: u64,
+    keep_photo: bool,
 ) -> AppResult<DeskPost> {
     if !is_multipart(req) {
         let mut body = BytesMut::new();
@@ -74,17 +78,25 @@ pub async fn read_desk_post(
             .map(str::to_owned);
         let is_photo = name == PHOTO_FIELD && file_name.is_some();
         let limit = if is_photo {
-            usize::try_from(largest_upload).unwrap_or(usize::MAX)
+            usize::try_from(photo_bytes).unwrap_or(usize::MAX)
         } else {
             MAX_ADMIN_FORM_BYTES.saturating_sub(text_bytes)
         };
+        let keep = !is_photo || keep_photo;
         let mut bytes = BytesMut::new();
+        let mut read = 0usize;
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(unreadable)?;
-            if bytes.len() + chunk.len() > limit {
+            read += chunk.len();
+            if read > limit {
                 return Err(AppError::TooLarge);
             }
-            bytes.extend_from_slice(&chunk);
+            if keep {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        if !keep {
+            continue;
         }
         if is_photo {
             let file_name = file_name.unwrap_or_default();

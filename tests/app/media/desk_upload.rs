@@ -302,3 +302,30 @@ async fn a_refused_read_more_with_a_photo_asks_for_the_photo_again() {
     );
     assert_eq!(page.attrs("input[name=alt]", "value"), ["A gate"]);
 }
+
+#[actix_web::test]
+async fn a_photo_posted_without_a_session_is_never_stored() {
+    let (app, slug) = desk().await;
+    let jpeg = fixtures::jpeg(&fixtures::picture(800, 600));
+    // A stranger, or an editor whose session ended: no valid cookie.
+    let page = app
+        .post_multipart(
+            &format!("/admin/stories/{slug}/updates"),
+            "newsdesk_session=not-a-session",
+            &[
+                ("kind", "update"),
+                ("body", "Typed at the gate."),
+                ("alt", "A gate"),
+            ],
+            &[("photo", "gate.jpg", "image/jpeg", &jpeg)],
+        )
+        .await;
+    assert!(
+        page.status == StatusCode::SEE_OTHER || page.status == StatusCode::UNAUTHORIZED,
+        "{}: {}",
+        page.status,
+        page.body
+    );
+    assert_eq!(app.media_rows().await, (0, 0));
+    assert_eq!(app.media_dir_entries(), Vec::<String>::new());
+}
