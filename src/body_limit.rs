@@ -27,11 +27,33 @@ pub async fn refuse_oversized_bodies(
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
     });
+    let limit = upload_limit(&req).unwrap_or(MAX_BODY_BYTES);
     if let Some(length) = declared
-        && length.is_none_or(|length| length > MAX_BODY_BYTES)
+        && length.is_none_or(|length| length > limit)
     {
         let response = AppError::TooLarge.error_response();
         return Ok(req.into_response(response).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// A desk form carrying a photo (multipart, under `/admin/`) may be as large
+/// as the largest photo plus the form's text; the handler bounds each part
+/// again as it reads, and holds a photo only for a signed-in editor.
+fn upload_limit(req: &ServiceRequest) -> Option<usize> {
+    let multipart = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    if !multipart || !req.path().starts_with("/admin/") {
+        return None;
+    }
+    let room = req.app_data::<actix_web::web::Data<crate::Newsroom>>()?;
+    let largest = usize::try_from(room.media.limits().photo_bytes).ok()?;
+    Some(MAX_BODY_BYTES.saturating_add(largest))
 }

@@ -122,7 +122,7 @@
   function fieldsOf(form) {
     const fields = {};
     for (const el of form.elements) {
-      if (!el.name || SKIPPED.has(el.name) || ["hidden", "submit", "button"].includes(el.type)) continue;
+      if (!el.name || SKIPPED.has(el.name) || ["hidden", "submit", "button", "file"].includes(el.type)) continue;
       fields[el.name] = el.type === "checkbox" ? el.checked : el.value;
     }
     return fields;
@@ -130,7 +130,8 @@
 
   function fill(form, fields) {
     for (const el of form.elements) {
-      if (!(el.name in fields) || SKIPPED.has(el.name) || el.type === "hidden") continue;
+      // A file control cannot be filled by a script; the photo is chosen again.
+      if (!(el.name in fields) || SKIPPED.has(el.name) || ["hidden", "file"].includes(el.type)) continue;
       if (el.type === "checkbox") el.checked = fields[el.name] === true;
       else el.value = fields[el.name];
     }

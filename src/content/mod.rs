@@ -4,6 +4,7 @@
 pub mod embeds;
 pub mod front_matter;
 mod markdown;
+pub mod photos;
 mod read_more;
 mod safe_html;
 

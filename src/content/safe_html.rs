@@ -29,6 +29,7 @@ fn sanitiser(id_prefix: &str) -> ammonia::Builder<'_> {
         .add_tag_attributes("div", &["id"])
         .id_prefix(Some(id_prefix));
     super::embeds::allow_embeds(&mut builder);
+    super::photos::allow_photos(&mut builder);
     builder
 }
 

@@ -59,6 +59,21 @@ pub async fn find_by_hash(
     with_files(conn, row).await
 }
 
+/// Every stored photo with its files: what a write renders `/media/`
+/// images against (one query for the rows, one per photo for its files).
+pub async fn photos(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
+    let rows = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {MEDIA_COLUMNS} FROM media WHERE kind = 'image' ORDER BY id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut photos = Vec::with_capacity(rows.len());
+    for row in rows {
+        photos.extend(with_files(conn, Some(row)).await?);
+    }
+    Ok(photos)
+}
+
 async fn with_files(
     conn: &mut Connection,
     row: Option<MediaRow>,

@@ -7,6 +7,7 @@ use anyhow::Context;
 use crate::content::{MissingStory, Placement, RenderContext, RenderedMarkdown, render_markdown};
 use crate::db::{self, Connection};
 use crate::domain::{Slug, StoryDraft, StoryStatus};
+use crate::media::StoredMedia;
 
 /// Renders Markdown for a write: knows the site's URL and the current
 /// headline of every published story, which `READ MORE:` links resolve to.
@@ -15,6 +16,8 @@ pub struct Renderer {
     site_url: String,
     /// Published stories' headlines by slug.
     headlines: HashMap<String, String>,
+    /// Stored photos by SHA-256, which `/media/` images render from.
+    photos: HashMap<String, StoredMedia>,
 }
 
 impl Renderer {
@@ -26,9 +29,11 @@ impl Renderer {
         place: Placement,
     ) -> Result<RenderedMarkdown, MissingStory> {
         let headline_of = |slug: &Slug| self.headlines.get(slug.as_str()).cloned();
+        let photo_of = |sha: &str| self.photos.get(sha).cloned();
         let context = RenderContext {
             site_url: &self.site_url,
             headline_of: &headline_of,
+            photo_of: &photo_of,
             place,
         };
         render_markdown(markdown, &context)
@@ -57,8 +62,15 @@ pub async fn headline_lookup<'a>(
             headlines.remove(&slug);
         }
     }
+    let photos = db::media::photos(conn)
+        .await
+        .context("loading photos")?
+        .into_iter()
+        .map(|photo| (photo.sha256.clone(), photo))
+        .collect();
     Ok(Renderer {
         site_url: site_url.to_owned(),
         headlines,
+        photos,
     })
 }

@@ -12,6 +12,7 @@ use tempfile::TempDir;
 use crate::helpers::TestApp;
 
 mod drafts;
+mod photos;
 mod recording_proxy;
 mod videos;
 

@@ -3,6 +3,7 @@
 //! and nothing stored), and how `/media/...` serves the files.
 
 mod backup;
+mod desk_upload;
 mod fixtures;
 mod processing;
 mod refusals;

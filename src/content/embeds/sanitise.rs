@@ -56,6 +56,9 @@ pub fn allow_embeds(builder: &mut ammonia::Builder<'_>) {
 /// Keeps a free-form attribute's value only when it has the shape the
 /// embeds write; leaves every other attribute as the allow-list left it.
 fn checked_value<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    if let Some(keep) = crate::content::photos::checked_value(element, attribute, value) {
+        return keep.then_some(Cow::Borrowed(value));
+    }
     let keep = match (element, attribute) {
         ("figure", "data-video-id") => is_youtube_id(value) || is_vimeo_id(value),
         ("figure", "data-video-start") => {

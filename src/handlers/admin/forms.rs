@@ -83,6 +83,11 @@ pub struct UpdateForm {
     pub key_event: Option<String>,
     /// UK local time; empty means now.
     pub time: String,
+    /// The photo's alt text, caption and credit (publish form only; the
+    /// photo itself comes as a multipart file, see `upload`).
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
 }
 
 impl UpdateForm {
@@ -110,6 +115,7 @@ impl UpdateForm {
             source: figure.map(|f| f.source.clone()).unwrap_or_default(),
             key_event: update.key_event.then(|| "on".to_owned()),
             time: uk_time::format(update.posted_at),
+            ..UpdateForm::default()
         }
     }
 

@@ -15,6 +15,7 @@ pub mod stories;
 pub mod story_desk;
 mod uk_time;
 pub mod updates;
+mod upload;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
