@@ -254,8 +254,14 @@ impl TestApp {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        let request = self
-            .client
+        // A photo is processed before the answer (three widths, two
+        // formats): seconds in a debug build on a busy machine, more than
+        // the client's default 5 s.
+        let client = awc::Client::builder()
+            .disable_redirects()
+            .timeout(std::time::Duration::from_secs(60))
+            .finish();
+        let request = client
             .post(self.url(path))
             .insert_header(("Cookie", cookie))
             .insert_header((
