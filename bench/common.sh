@@ -1,8 +1,10 @@
 # Shared by the benchmark scripts (sourced, not run).
 
-# The release binary the scripts run: cargo's, unless a script copied it
-# (a build elsewhere into a shared target directory cannot swap it mid-run).
-NEWSDESK_BIN=${NEWSDESK_BIN:-${CARGO_TARGET_DIR:-target}/release/newsdesk}
+# Where cargo puts release builds, and the server binary the scripts run:
+# cargo's, unless a script copied it (so that a build elsewhere into a shared
+# target directory cannot swap it mid-run).
+RELEASE=${CARGO_TARGET_DIR:-target}/release
+NEWSDESK_BIN=${NEWSDESK_BIN:-$RELEASE/newsdesk}
 
 # Waits up to 10 s for URL to answer 2xx.
 wait_for() {

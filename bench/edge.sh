@@ -98,8 +98,7 @@ trap cleanup EXIT
 # The binaries as built now: another build into a shared target directory
 # cannot swap them during the run.
 mkdir -p "$BIN"
-cp "${CARGO_TARGET_DIR:-target}/release/newsdesk" "${CARGO_TARGET_DIR:-target}/release/examples/edge" \
-    "${CARGO_TARGET_DIR:-target}/release/examples/fanout" "$BIN/"
+cp "$RELEASE/newsdesk" "$RELEASE/examples/edge" "$RELEASE/examples/fanout" "$BIN/"
 NEWSDESK_BIN=$BIN/newsdesk
 
 DEPLOY=deploy
