@@ -197,17 +197,32 @@ async fn main() -> anyhow::Result<()> {
         ("p99_ms", format!("{:.1}", millis(percentile(delays, 0.99)))),
         (
             "max_ms",
-            format!("{:.1}", millis(*delays.last().expect("at least one reader"))),
+            format!(
+                "{:.1}",
+                millis(*delays.last().expect("at least one reader"))
+            ),
         ),
         ("post_ms", format!("{:.1}", millis(delivery.post))),
         ("server_kib_before", before.server_kib.to_string()),
         ("server_kib_with", with.server_kib.to_string()),
         ("server_fds_before", before.server_fds.to_string()),
         ("server_fds_with", with.server_fds.to_string()),
-        ("server_connections_before", before.server_connections.to_string()),
-        ("server_connections_with", with.server_connections.to_string()),
-        ("proxy_kib_before", before.proxy_kib.iter().sum::<u64>().to_string()),
-        ("proxy_kib_with", with.proxy_kib.iter().sum::<u64>().to_string()),
+        (
+            "server_connections_before",
+            before.server_connections.to_string(),
+        ),
+        (
+            "server_connections_with",
+            with.server_connections.to_string(),
+        ),
+        (
+            "proxy_kib_before",
+            before.proxy_kib.iter().sum::<u64>().to_string(),
+        ),
+        (
+            "proxy_kib_with",
+            with.proxy_kib.iter().sum::<u64>().to_string(),
+        ),
         ("connected_at", connected_at),
         ("published_at", published_at),
         ("released_at", released_at),
