@@ -11,10 +11,10 @@
 //!
 //! Prints progress on stderr and `name value` lines on stdout (see the end
 //! of `main`), with the wall-clock times (Unix seconds) at which all readers
-//! were connected, the POST started and the readers were let go. Exits
-//! non-zero unless every reader got the update within `--delivery-timeout`
-//! seconds; readers whose stream ended before the update are counted
-//! (`closed`) and left out of the times.
+//! were connected, the POST started and the readers were let go. Readers
+//! whose stream ended before the update (`closed`) and readers that had
+//! nothing `--delivery-timeout` seconds after the POST (`late`) are counted
+//! and left out of the times.
 
 #[path = "client.rs"]
 mod client;
@@ -55,6 +55,10 @@ struct Args {
     /// Seconds every reader may take to receive the update after the POST starts.
     #[arg(long, default_value_t = 30)]
     delivery_timeout: u64,
+    /// Seconds between the last reader connecting and the publish (at
+    /// least 2, for anything the proxy does once a reader is held).
+    #[arg(long, default_value_t = 2)]
+    settle_seconds: u64,
     /// Seconds the readers stay connected after the update reached them all.
     #[arg(long, default_value_t = 0)]
     hold_seconds: u64,
@@ -140,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("{} readers held in {connect_time:.1?}", args.clients);
     // Each reader already has its opening frame, so the proxy holds it; a
     // moment more for anything the proxy does after that.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep(Duration::from_secs(args.settle_seconds.max(2))).await;
     let with = Sample::take(&args)?;
 
     // Signing in runs argon2 on the server: done before the clock starts.
@@ -154,16 +158,17 @@ async fn main() -> anyhow::Result<()> {
         Duration::from_secs(args.delivery_timeout),
     )
     .await?;
-    // A stream the proxy ended before the update is counted, not fatal: a
-    // browser reconnects and is replayed what it missed. A reader still
-    // connected that never got the update fails the run.
-    ensure!(
-        delivery.late == 0,
-        "{} of {} readers still connected did not receive the update within {} s",
-        delivery.late,
-        args.clients - delivery.closed,
-        args.delivery_timeout
-    );
+    // Readers whose stream the proxy ended first, and readers still
+    // connected that had nothing by the limit, are counted (bench/edge.sh
+    // reports them and fails); the times are those of the others.
+    if delivery.late > 0 {
+        eprintln!(
+            "{} of {} readers still connected did not receive the update within {} s",
+            delivery.late,
+            args.clients - delivery.closed,
+            args.delivery_timeout
+        );
+    }
     ensure!(!delivery.delays.is_empty(), "no reader received the update");
     if args.hold_seconds > 0 {
         eprintln!("holding the readers for {} s", args.hold_seconds);
@@ -190,6 +195,7 @@ async fn main() -> anyhow::Result<()> {
         ("clients", args.clients.to_string()),
         ("received", delivery.delays.len().to_string()),
         ("closed", delivery.closed.to_string()),
+        ("late", delivery.late.to_string()),
         ("opened_again", opened_again.to_string()),
         ("reconnects", reconnects.to_string()),
         ("connect_s", format!("{:.1}", connect_time.as_secs_f64())),
