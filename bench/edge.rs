@@ -59,6 +59,15 @@ struct Args {
     /// least 2, for anything the proxy does once a reader is held).
     #[arg(long, default_value_t = 2)]
     settle_seconds: u64,
+    /// A log the proxy writes a line to for each request it makes of
+    /// newsdesk (Pushpin's handler log): before the publish, wait until it
+    /// has not grown for a few seconds, so that the publish does not meet a
+    /// burst of the proxy's own requests (at most `--quiet-limit` seconds).
+    #[arg(long)]
+    quiet_log: Option<std::path::PathBuf>,
+    /// Longest wait for `--quiet-log` to be quiet, in seconds.
+    #[arg(long, default_value_t = 300)]
+    quiet_limit: u64,
     /// Seconds the readers stay connected after the update reached them all.
     #[arg(long, default_value_t = 0)]
     hold_seconds: u64,
@@ -96,6 +105,26 @@ fn connections_to(port: u16) -> anyhow::Result<usize> {
             local_address.ends_with(&local) && state == "01"
         })
         .count())
+}
+
+/// Waits until the file at `path` has not grown for [`QUIET`], at most `limit`.
+async fn wait_until_quiet(path: &std::path::Path, limit: Duration) -> anyhow::Result<()> {
+    const QUIET: Duration = Duration::from_secs(3);
+    let deadline = Instant::now() + limit;
+    let mut size = std::fs::metadata(path)?.len();
+    while Instant::now() < deadline {
+        tokio::time::sleep(QUIET).await;
+        let now = std::fs::metadata(path)?.len();
+        if now == size {
+            return Ok(());
+        }
+        size = now;
+    }
+    eprintln!(
+        "{} still growing after {limit:?}; publishing anyway",
+        path.display()
+    );
+    Ok(())
 }
 
 /// Resident memory of newsdesk and of each of the proxy's processes, and
@@ -146,6 +175,11 @@ async fn main() -> anyhow::Result<()> {
     // moment more for anything the proxy does after that.
     tokio::time::sleep(Duration::from_secs(args.settle_seconds.max(2))).await;
     let with = Sample::take(&args)?;
+    let quiet_wait = Instant::now();
+    if let Some(log) = &args.quiet_log {
+        wait_until_quiet(log, Duration::from_secs(args.quiet_limit)).await?;
+    }
+    let quiet_wait = quiet_wait.elapsed();
 
     // Signing in runs argon2 on the server: done before the clock starts.
     let editor = Editor::sign_in(args.desk_addr, &args.slug, &args.user, &args.password).await?;
@@ -198,6 +232,7 @@ async fn main() -> anyhow::Result<()> {
         ("late", delivery.late.to_string()),
         ("opened_again", opened_again.to_string()),
         ("reconnects", reconnects.to_string()),
+        ("quiet_wait_s", format!("{:.0}", quiet_wait.as_secs_f64())),
         ("connect_s", format!("{:.1}", connect_time.as_secs_f64())),
         ("p50_ms", format!("{:.1}", millis(percentile(delays, 0.50)))),
         ("p99_ms", format!("{:.1}", millis(percentile(delays, 0.99)))),
