@@ -31,13 +31,13 @@ echo "| measure | newsdesk | reference | ratio | target |"
 echo "| --- | --- | --- | --- | --- |"
 start_server "$PORT" "$DB"
 warn_if_busy
-timeout $((SECONDS_CHURN + 300)) target/release/examples/churn --addr "127.0.0.1:$PORT" \
+timeout $((SECONDS_CHURN + 300)) "$RELEASE"/examples/churn --addr "127.0.0.1:$PORT" \
     --slug "$SLUG" --server-pid "$SERVER_PID" --seconds "$SECONDS_CHURN" churn --wave "$WAVE"
 stop_server
 
 [ "$SECONDS_MIXED" -gt 0 ] || exit 0
 start_server "$PORT" "$DB"
 warn_if_busy
-timeout $((SECONDS_MIXED + 300)) target/release/examples/churn --addr "127.0.0.1:$PORT" \
+timeout $((SECONDS_MIXED + 300)) "$RELEASE"/examples/churn --addr "127.0.0.1:$PORT" \
     --slug "$SLUG" --server-pid "$SERVER_PID" --seconds "$SECONDS_MIXED" mixed
 stop_server

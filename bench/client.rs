@@ -1,16 +1,27 @@
 //! What the benchmarks share: SSE clients on raw TCP, an editor signed in
-//! through the desk's forms, and the server's resident memory. Included by
-//! each benchmark with `#[path]`, since examples have no library of their own.
+//! through the desk's forms, one publish timed to every client, and a
+//! process's resident memory and open descriptors. Included by each
+//! benchmark with `#[path]`, since examples have no library of their own.
 
 // Each benchmark uses its own part of this file.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
+use futures_util::future::join_all;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+/// Clients connecting at once: fewer than the server's accept backlog (128,
+/// std's `TcpListener::bind`), so no SYN is dropped and retried a second later.
+const BATCH: usize = 100;
+/// How long one client may take to connect and be subscribed.
+const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a client waits before trying again, as a browser told
+/// `retry: 3000` does.
+const RETRY_AFTER: Duration = Duration::from_secs(3);
 
 /// The request that opens a story's live stream.
 pub fn events_request(addr: SocketAddr, slug: &str) -> String {
@@ -30,6 +41,139 @@ pub async fn subscribe(addr: SocketAddr, request: &[u8]) -> anyhow::Result<TcpSt
         String::from_utf8_lossy(&buf)
     );
     Ok(stream)
+}
+
+/// Opens `count` streams with `request`, [`BATCH`] at a time, each
+/// subscribed (see [`subscribe`]) before the function returns. A client
+/// whose connection fails, is refused or is not subscribed within
+/// [`SUBSCRIBE_TIMEOUT`] tries again after [`RETRY_AFTER`], up to `tries`
+/// times in all; returns the streams and how many tries were repeated.
+pub async fn subscribe_all(
+    addr: SocketAddr,
+    request: &[u8],
+    count: usize,
+    tries: u32,
+) -> anyhow::Result<(Vec<TcpStream>, usize)> {
+    let mut streams = Vec::with_capacity(count);
+    let mut repeated = 0;
+    while streams.len() < count {
+        let batch = BATCH.min(count - streams.len());
+        let opened = join_all((0..batch).map(|_| subscribe_trying(addr, request, tries))).await;
+        for stream in opened {
+            let (stream, again) = stream.with_context(|| format!("client {}", streams.len()))?;
+            streams.push(stream);
+            repeated += again;
+        }
+    }
+    Ok((streams, repeated))
+}
+
+/// [`subscribe`] with a time limit, up to `tries` times; the stream and how
+/// many tries were repeated.
+async fn subscribe_trying(
+    addr: SocketAddr,
+    request: &[u8],
+    tries: u32,
+) -> anyhow::Result<(TcpStream, usize)> {
+    let mut repeated = 0;
+    loop {
+        let error = match tokio::time::timeout(SUBSCRIBE_TIMEOUT, subscribe(addr, request)).await {
+            Ok(Ok(stream)) => return Ok((stream, repeated)),
+            Ok(Err(error)) => error,
+            Err(elapsed) => anyhow::Error::new(elapsed).context("not subscribed in time"),
+        };
+        repeated += 1;
+        if repeated >= tries as usize {
+            return Err(error.context(format!("after {tries} tries")));
+        }
+        tokio::time::sleep(RETRY_AFTER).await;
+    }
+}
+
+/// How one publish reached the streams: the delay of each stream that
+/// received it, from just before the POST, sorted; how many streams ended
+/// (or failed) first, and how many were still waiting at the limit; the
+/// POST's own latency; and the streams that received it, still open.
+pub struct Delivery {
+    pub delays: Vec<Duration>,
+    pub closed: usize,
+    pub late: usize,
+    pub post: Duration,
+    pub streams: Vec<TcpStream>,
+}
+
+impl Delivery {
+    /// Fails unless every stream received the update.
+    pub fn ensure_everyone_received_it(&self, limit: Duration) -> anyhow::Result<()> {
+        let count = self.delays.len() + self.closed + self.late;
+        ensure!(
+            self.closed + self.late == 0,
+            "{} of {count} clients did not receive the update within {limit:?} \
+             ({} streams ended first)",
+            self.closed + self.late,
+            self.closed
+        );
+        Ok(())
+    }
+}
+
+/// Publishes `body` on `slug` as `editor` and times when each of `streams`
+/// receives it (an `event: update` frame), waiting at most `limit` after
+/// the POST starts.
+pub async fn time_delivery(
+    streams: Vec<TcpStream>,
+    editor: &Editor,
+    slug: &str,
+    body: &str,
+    limit: Duration,
+) -> anyhow::Result<Delivery> {
+    let count = streams.len();
+    // Each client waits in its own task, so it is woken (and timed) the moment
+    // its own socket is readable. It keeps its stream: closing early would add
+    // work to the server while it is still fanning out.
+    let waiting: Vec<_> = streams
+        .into_iter()
+        .map(|mut stream| {
+            tokio::spawn(async move {
+                let mut buf = Vec::with_capacity(1024);
+                read_until(&mut stream, &mut buf, b"event: update").await?;
+                anyhow::Ok((Instant::now(), stream))
+            })
+        })
+        .collect();
+
+    let t0 = Instant::now();
+    editor.publish(slug, body).await?;
+    let post = t0.elapsed();
+
+    let deadline = tokio::time::Instant::from_std(t0 + limit);
+    let mut delays = Vec::with_capacity(count);
+    let (mut closed, mut late) = (0, 0);
+    let mut kept_open = Vec::with_capacity(count);
+    for task in waiting {
+        match tokio::time::timeout_at(deadline, task).await {
+            Ok(Ok(Ok((at, stream)))) => {
+                delays.push(at.duration_since(t0));
+                kept_open.push(stream);
+            }
+            Ok(Ok(Err(error))) => {
+                if closed == 0 {
+                    eprintln!("a client failed: {error:#}");
+                }
+                closed += 1;
+            }
+            Ok(Err(join_error)) => bail!("client task panicked: {join_error}"),
+            Err(_elapsed) => late += 1,
+        }
+    }
+    delays.sort_unstable();
+    Ok(Delivery {
+        delays,
+        closed,
+        late,
+        post,
+        streams: kept_open,
+    })
 }
 
 /// Reads until `needle` has arrived (a frame may come in pieces).
@@ -177,6 +321,14 @@ pub fn resident_kib(pid: u32) -> anyhow::Result<u64> {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .context("no VmRSS line")?;
     Ok(line.trim().trim_end_matches("kB").trim().parse()?)
+}
+
+/// How many files (sockets included) the process has open.
+pub fn open_descriptors(pid: u32) -> anyhow::Result<usize> {
+    let path = format!("/proc/{pid}/fd");
+    Ok(std::fs::read_dir(&path)
+        .with_context(|| format!("reading {path}"))?
+        .count())
 }
 
 /// Nearest-rank percentile of sorted durations.

@@ -13,18 +13,14 @@ mod client;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail, ensure};
+use anyhow::ensure;
 use clap::Parser;
-use client::{Editor, events_request, millis, percentile, read_until, resident_kib, subscribe};
-use futures_util::future::join_all;
+use client::{
+    Editor, events_request, millis, percentile, resident_kib, subscribe_all, time_delivery,
+};
 
-/// Clients connecting at once: fewer than the server's accept backlog (128,
-/// std's `TcpListener::bind`), so no SYN is dropped and retried a second later.
-const BATCH: usize = 100;
 /// How long every client may take to receive the update after the POST starts.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one batch may take to connect and be subscribed.
-const BATCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Parser)]
 struct Args {
@@ -62,19 +58,8 @@ async fn main() -> anyhow::Result<()> {
 
     let rss_before = resident_kib(args.server_pid)?;
     let connecting = Instant::now();
-    let mut streams = Vec::with_capacity(args.clients);
-    while streams.len() < args.clients {
-        let batch = BATCH.min(args.clients - streams.len());
-        let opened = tokio::time::timeout(
-            BATCH_TIMEOUT,
-            join_all((0..batch).map(|_| subscribe(args.addr, request.as_bytes()))),
-        )
-        .await
-        .with_context(|| format!("connecting clients {}..", streams.len()))?;
-        for stream in opened {
-            streams.push(stream.with_context(|| format!("client {}", streams.len()))?);
-        }
-    }
+    // One try each: a refused or dropped stream fails the benchmark.
+    let (streams, _) = subscribe_all(args.addr, request.as_bytes(), args.clients, 1).await?;
     eprintln!(
         "{} clients subscribed in {:.1?}",
         args.clients,
@@ -82,66 +67,29 @@ async fn main() -> anyhow::Result<()> {
     );
     let rss_after = resident_kib(args.server_pid)?;
 
-    // Each client waits in its own task, so it is woken (and timed) the moment
-    // its own socket is readable. It keeps its stream: closing early would add
-    // work to the server while it is still fanning out.
-    let waiting: Vec<_> = streams
-        .into_iter()
-        .map(|mut stream| {
-            tokio::spawn(async move {
-                let mut buf = Vec::with_capacity(1024);
-                read_until(&mut stream, &mut buf, b"event: update").await?;
-                anyhow::Ok((Instant::now(), stream))
-            })
-        })
-        .collect();
-
-    // Signing in runs argon2 on the server: done before t0, not during the fan-out.
+    // Signing in runs argon2 on the server: done before the clock starts.
     let editor = Editor::sign_in(args.addr, &args.slug, &args.user, &args.password).await?;
-    let t0 = Instant::now();
-    editor
-        .publish(
-            &args.slug,
-            "Benchmark update: every open page should show this at once.",
-        )
-        .await?;
-    let post_latency = t0.elapsed();
+    let delivery = time_delivery(
+        streams,
+        &editor,
+        &args.slug,
+        "Benchmark update: every open page should show this at once.",
+        DELIVERY_TIMEOUT,
+    )
+    .await?;
+    delivery.ensure_everyone_received_it(DELIVERY_TIMEOUT)?;
+    drop(delivery.streams);
+    let delays = &delivery.delays;
 
-    let deadline = tokio::time::Instant::from_std(t0 + DELIVERY_TIMEOUT);
-    let mut delays = Vec::with_capacity(args.clients);
-    let mut missed = 0;
-    let mut kept_open = Vec::with_capacity(args.clients);
-    for task in waiting {
-        match tokio::time::timeout_at(deadline, task).await {
-            Ok(Ok(Ok((at, stream)))) => {
-                delays.push(at.duration_since(t0));
-                kept_open.push(stream);
-            }
-            Ok(Ok(Err(error))) => {
-                eprintln!("client failed: {error:#}");
-                missed += 1;
-            }
-            Ok(Err(join_error)) => bail!("client task panicked: {join_error}"),
-            Err(_elapsed) => missed += 1,
-        }
-    }
-    drop(kept_open);
-    ensure!(
-        missed == 0,
-        "{missed} of {} clients did not receive the update within {DELIVERY_TIMEOUT:?}",
-        args.clients
-    );
-
-    delays.sort_unstable();
     let kib_per_client = rss_after.saturating_sub(rss_before) as f64 / args.clients as f64;
     println!(
         "{}\t{:.1}\t{:.1}\t{:.1}\t{:.1}\t{:.1}",
         args.clients,
-        millis(percentile(&delays, 0.50)),
-        millis(percentile(&delays, 0.99)),
+        millis(percentile(delays, 0.50)),
+        millis(percentile(delays, 0.99)),
         millis(*delays.last().expect("at least one client")),
         kib_per_client,
-        millis(post_latency),
+        millis(delivery.post),
     );
     Ok(())
 }

@@ -34,7 +34,7 @@ for n in $COUNTS; do
     start_server "$PORT" "$DB"
     echo "N=$n" >&2
     warn_if_busy
-    results+=("$(timeout 300 target/release/examples/fanout --addr "127.0.0.1:$PORT" \
+    results+=("$(timeout 300 "$RELEASE"/examples/fanout --addr "127.0.0.1:$PORT" \
         --slug "$SLUG" --clients "$n" --server-pid "$SERVER_PID")")
     stop_server
 done
