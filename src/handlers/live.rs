@@ -249,14 +249,18 @@ async fn held_by_proxy(
     let mut conn = room.db.acquire().await?;
     let story = published_story(&mut conn, slug).await?;
     let latest = db::live_changes::latest(&mut conn, story.id).await?;
-    let cursor = Grip::last_delivered(req, story.id)
-        .or(resume_from)
-        .unwrap_or(latest);
+    // Only the proxy's own fetch of the `next` link says what it delivered:
+    // that reader's stream is already open and has had its opening.
+    let delivered = Grip::last_delivered(req, story.id);
+    let cursor = delivered.or(resume_from).unwrap_or(latest);
     let Some(missed) = missed_changes(&mut conn, &story, cursor).await? else {
         return Ok(event_stream_response().body(TOO_FAR_BEHIND));
     };
     drop(conn);
-    let mut body = OPENING.to_vec();
+    let mut body = match delivered {
+        Some(_) => Vec::new(),
+        None => OPENING.to_vec(),
+    };
     for change in &missed {
         body.extend_from_slice(&change.message().frame);
     }
