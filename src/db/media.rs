@@ -1,6 +1,8 @@
 //! Uploaded photos and videos (`media`) and the files kept for them
 //! (`media_files`).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
@@ -34,6 +36,14 @@ struct FileRow {
     bytes: i64,
 }
 
+/// A [`FileRow`] with the medium it belongs to.
+#[derive(sqlx::FromRow)]
+struct OwnedFileRow {
+    media_id: i64,
+    #[sqlx(flatten)]
+    file: FileRow,
+}
+
 /// Medium `id` with its files, if it exists.
 pub async fn find(conn: &mut Connection, id: i64) -> sqlx::Result<Option<StoredMedia>> {
     let row = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
@@ -59,19 +69,31 @@ pub async fn find_by_hash(
     with_files(conn, row).await
 }
 
-/// Every stored photo with its files: what a write renders `/media/`
-/// images against (one query for the rows, one per photo for its files).
+/// Every stored photo with its files, what a write renders `/media/` images
+/// from: two statements, whatever their number.
 pub async fn photos(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
     let rows = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {MEDIA_COLUMNS} FROM media WHERE kind = 'image' ORDER BY id"
     )))
     .fetch_all(&mut *conn)
     .await?;
-    let mut photos = Vec::with_capacity(rows.len());
-    for row in rows {
-        photos.extend(with_files(conn, Some(row)).await?);
+    let files = sqlx::query_as::<_, OwnedFileRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT media_id, {FILE_COLUMNS} FROM media_files
+         WHERE media_id IN (SELECT id FROM media WHERE kind = 'image')
+         ORDER BY media_id, width, format DESC"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_media: HashMap<i64, Vec<FileRow>> = HashMap::new();
+    for file in files {
+        by_media.entry(file.media_id).or_default().push(file.file);
     }
-    Ok(photos)
+    rows.into_iter()
+        .map(|row| {
+            let files = by_media.remove(&row.id).unwrap_or_default();
+            assemble(row, files)
+        })
+        .collect()
 }
 
 async fn with_files(
@@ -89,6 +111,11 @@ async fn with_files(
     .bind(row.id)
     .fetch_all(&mut *conn)
     .await?;
+    assemble(row, files).map(Some)
+}
+
+/// A media row and its files, narrowest first, as pages use them.
+fn assemble(row: MediaRow, files: Vec<FileRow>) -> sqlx::Result<StoredMedia> {
     let files = files
         .into_iter()
         .map(|file| {
@@ -103,7 +130,7 @@ async fn with_files(
             })
         })
         .collect::<sqlx::Result<_>>()?;
-    Ok(Some(StoredMedia {
+    Ok(StoredMedia {
         id: row.id,
         kind: row.kind,
         sha256: row.sha256,
@@ -112,7 +139,7 @@ async fn with_files(
         bytes: row.bytes as u64,
         files,
         created_at: row.created_at,
-    }))
+    })
 }
 
 /// Records a processed upload and its files in one transaction; returns
