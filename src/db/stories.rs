@@ -142,6 +142,25 @@ pub async fn published_headlines(conn: &mut Connection) -> sqlx::Result<Vec<(Str
         .await
 }
 
+/// The headlines of those of `slugs` that are published stories, by slug:
+/// one statement on the slug index, however many slugs.
+pub async fn published_headlines_of(
+    conn: &mut Connection,
+    slugs: &[&str],
+) -> sqlx::Result<Vec<(String, String)>> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let slugs = serde_json::to_string(slugs).expect("strings serialise");
+    sqlx::query_as(
+        "SELECT slug, headline FROM stories
+         WHERE status = 'published' AND slug IN (SELECT value FROM json_each(?))",
+    )
+    .bind(slugs)
+    .fetch_all(conn)
+    .await
+}
+
 /// Published stories for the front page: live ones first, then newest first.
 pub async fn front_page(conn: &mut Connection, limit: i64) -> sqlx::Result<Vec<StorySummary>> {
     sqlx::query_as(

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use sqlx::SqlitePool;
 
-use super::{StoryTimes, UpdateTimes, headline_lookup, record_change, write_story};
+use super::{StoryTimes, UpdateTimes, record_change, renderer_for, write_story};
 use crate::after_commit::Committed;
 use crate::content::MissingStory;
 use crate::db::{self, stories::StoryRow};
@@ -53,7 +53,7 @@ pub async fn save_story(
         (Some(current), _) => current.published_at,
         (None, _) => now,
     };
-    let renderer = headline_lookup(&mut tx, site_url, [draft]).await?;
+    let renderer = renderer_for(&mut tx, site_url, [draft], &[&draft.body_md]).await?;
     let times = StoryTimes {
         published_at,
         updated_at: now,
@@ -144,7 +144,7 @@ pub async fn edit_update(
         .await?
         .context("update to edit")?;
     db::updates::insert_revision(&mut tx, update_id, &old.body_md, editor_id, now).await?;
-    let renderer = headline_lookup(&mut tx, site_url, []).await?;
+    let renderer = renderer_for(&mut tx, site_url, [], &[&draft.body_md]).await?;
     let times = UpdateTimes {
         posted_at,
         edited_at: Some(now),

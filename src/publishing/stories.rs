@@ -180,14 +180,22 @@ async fn follow_headline_change(
 ) -> anyhow::Result<()> {
     // A source's targets were all published when it was saved and stories are
     // never deleted; one since made a draft refuses the render: keep the old HTML.
-    for (source_id, body_md) in db::links::sources_of(conn, story_id).await? {
-        if let Ok(rendered) = renderer.render(&body_md, Placement::StoryBody) {
-            db::stories::set_body_html(conn, source_id, rendered.html.as_str()).await?;
+    let stories = db::links::sources_of(conn, story_id).await?;
+    let updates = db::links::updates_linking_to(conn, slug).await?;
+    let texts: Vec<&str> = stories
+        .iter()
+        .chain(&updates)
+        .map(|(_, body_md)| body_md.as_str())
+        .collect();
+    let renderer = renderer.widened(conn, &texts).await?;
+    for (source_id, body_md) in &stories {
+        if let Ok(rendered) = renderer.render(body_md, Placement::StoryBody) {
+            db::stories::set_body_html(conn, *source_id, rendered.html.as_str()).await?;
         }
     }
-    for (update_id, body_md) in db::links::updates_linking_to(conn, slug).await? {
-        if let Ok(rendered) = renderer.render(&body_md, Placement::Update(update_id)) {
-            db::updates::set_body_html(conn, update_id, rendered.html.as_str()).await?;
+    for (update_id, body_md) in &updates {
+        if let Ok(rendered) = renderer.render(body_md, Placement::Update(*update_id)) {
+            db::updates::set_body_html(conn, *update_id, rendered.html.as_str()).await?;
         }
     }
     Ok(())

@@ -215,7 +215,7 @@ pub async fn publish_update(
     site_url: &str,
 ) -> anyhow::Result<Result<(i64, Committed), MissingStory>> {
     let mut tx = db::write_tx(db).await.context("starting transaction")?;
-    let renderer = super::headline_lookup(&mut tx, site_url, []).await?;
+    let renderer = super::renderer_for(&mut tx, site_url, [], &[&draft.body_md]).await?;
     let times = UpdateTimes {
         posted_at,
         edited_at: None,

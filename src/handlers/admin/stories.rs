@@ -227,7 +227,7 @@ async fn preview(
     body_md: &str,
 ) -> AppResult<HttpResponse> {
     let mut conn = room.db.acquire().await?;
-    let renderer = publishing::headline_lookup(&mut conn, &room.site_url, []).await?;
+    let renderer = publishing::renderer_for(&mut conn, &room.site_url, [], &[body_md]).await?;
     match renderer.render(body_md, Placement::StoryBody) {
         Ok(rendered) => {
             page.preview = Some(rendered.html);

@@ -329,3 +329,45 @@ async fn a_photo_posted_without_a_session_is_never_stored() {
     assert_eq!(app.media_rows().await, (0, 0));
     assert_eq!(app.media_dir_entries(), Vec::<String>::new());
 }
+
+#[actix_web::test]
+async fn a_headline_change_rewrites_read_more_links_and_keeps_the_photos_beside_them() {
+    let (app, slug) = desk().await;
+    let session = app.sign_in_again("desk").await;
+    let target = session.create_story("Talks to resume", "Body.").await;
+    let jpeg = fixtures::jpeg(&fixtures::picture(1200, 800));
+    let read_more = format!("READ MORE: [talks](/news/{target})");
+    let page = publish_with_photo(
+        &session,
+        &slug,
+        &[("body", read_more.as_str()), ("alt", "A gate")],
+        Some(("gate.jpg", "image/jpeg", &jpeg)),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    let edit_path = format!("/admin/stories/{target}/edit");
+    let edit = session.get(&edit_path).await;
+    let version = edit.attrs("input[name=version]", "value").remove(0);
+    let fields = [
+        ("headline", "Talks resume on Monday"),
+        ("body", "Body."),
+        ("status", "published"),
+        ("live", "none"),
+        ("version", version.as_str()),
+        ("action", "save"),
+    ];
+    let saved = session.post(&edit_path, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // The update was rendered again for the new headline, with its photo.
+    let story = app.get_page(&format!("/news/{slug}")).await;
+    let links = story.texts(".update a[href^=\"/news/\"]");
+    assert!(
+        links
+            .iter()
+            .any(|text| text.contains("Talks resume on Monday")),
+        "{links:?}"
+    );
+    assert_eq!(story.attrs("figure.photo picture img", "alt"), ["A gate"]);
+}
