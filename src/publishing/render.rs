@@ -16,8 +16,9 @@ pub struct Renderer {
     site_url: String,
     /// Published stories' headlines by slug.
     headlines: HashMap<String, String>,
-    /// Stored photos by SHA-256, which `/media/` images render from.
-    photos: HashMap<String, StoredMedia>,
+    /// Stored photos and videos by SHA-256, which `/media/` images and
+    /// video links render from.
+    media: HashMap<String, StoredMedia>,
 }
 
 impl Renderer {
@@ -29,11 +30,11 @@ impl Renderer {
         place: Placement,
     ) -> Result<RenderedMarkdown, MissingStory> {
         let headline_of = |slug: &Slug| self.headlines.get(slug.as_str()).cloned();
-        let photo_of = |sha: &str| self.photos.get(sha).cloned();
+        let media_of = |sha: &str| self.media.get(sha).cloned();
         let context = RenderContext {
             site_url: &self.site_url,
             headline_of: &headline_of,
-            photo_of: &photo_of,
+            media_of: &media_of,
             place,
         };
         render_markdown(markdown, &context)
@@ -62,15 +63,15 @@ pub async fn headline_lookup<'a>(
             headlines.remove(&slug);
         }
     }
-    let photos = db::media::photos(conn)
+    let media = db::media::library(conn)
         .await
-        .context("loading photos")?
+        .context("loading the media library")?
         .into_iter()
-        .map(|photo| (photo.sha256.clone(), photo))
+        .map(|stored| (stored.sha256.clone(), stored))
         .collect();
     Ok(Renderer {
         site_url: site_url.to_owned(),
         headlines,
-        photos,
+        media,
     })
 }
