@@ -4,14 +4,51 @@
 
 mod backup;
 mod desk_upload;
+mod desk_video;
 mod fixtures;
+mod gallery;
 mod processing;
 mod refusals;
 mod serving;
 
 use newsdesk::media::{Expected, MediaError, StoredMedia};
 
-use crate::helpers::TestApp;
+use crate::editor_session::EditorSession;
+use crate::helpers::{Page, TestApp};
+
+/// A file for a form's file control: (control, file name, type, bytes).
+pub type FilePart<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
+
+/// Posts the update form as a browser does: `fields` besides the kind and
+/// the CSRF token, and `files` in their controls.
+pub async fn publish_with_files(
+    session: &EditorSession<'_>,
+    slug: &str,
+    fields: &[(&str, &str)],
+    files: &[FilePart<'_>],
+) -> Page {
+    let mut all = vec![("kind", "update"), ("csrf_token", session.csrf.as_str())];
+    all.extend_from_slice(fields);
+    session
+        .app
+        .post_multipart(
+            &format!("/admin/stories/{slug}/updates"),
+            &session.cookie,
+            &all,
+            files,
+        )
+        .await
+}
+
+/// An app with an editor, "desk", and a story: its slug.
+pub async fn desk() -> (TestApp, String) {
+    let app = TestApp::spawn().await;
+    let slug = {
+        let session = app.sign_in("desk").await;
+        session.create_story("Pickets at the HRI", "Story.").await
+    };
+    (app, slug)
+}
 
 impl TestApp {
     /// Stores `bytes` as the desk does with an upload named `file_name`.
