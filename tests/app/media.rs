@@ -5,7 +5,7 @@
 mod backup;
 mod desk_upload;
 mod desk_video;
-mod fixtures;
+pub mod fixtures;
 mod gallery;
 mod processing;
 mod refusals;
