@@ -141,3 +141,70 @@ async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+/// Drops `photos` image files and one video on the update form; returns
+/// the name in every file control (photo slots in order, then the video),
+/// whether "Add more photos" opened, and the status line.
+const DROP_MANY: &str = "const [photos] = arguments; \
+     const form = document.querySelector('form.update-form'); \
+     const dropped = new DataTransfer(); \
+     for (let i = 1; i <= photos; i++) dropped.items.add(new File([new Uint8Array([255, 216, 255])], `${i}.jpg`, { type: 'image/jpeg' })); \
+     dropped.items.add(new File([new Uint8Array([0, 0, 0, 24])], 'choir.mp4', { type: 'video/mp4' })); \
+     form.querySelector('textarea').dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true })); \
+     const names = Array.from(form.querySelectorAll('input[type=file]')).map((input) => input.files[0] ? input.files[0].name : ''); \
+     return [names, form.querySelector('details.more-photos').open, form.querySelector('[data-drop-status]').textContent, document.activeElement.id];";
+
+#[actix_web::test]
+async fn several_files_dropped_on_the_update_form_fill_the_photo_slots_and_the_video() {
+    let app = TestApp::spawn().await;
+    let editor = app.create_editor("sarah").await;
+    let slug = app.create_story("Pickets at dawn", editor).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&app.url(&format!("/admin/stories/{slug}")))
+        .await
+        .unwrap();
+    browser.fill("Username", "sarah").await;
+    browser.fill("Password", PASSWORD).await;
+    browser.press("Sign in").await;
+    let three = browser
+        .client
+        .execute(DROP_MANY, vec![serde_json::json!(3)])
+        .await
+        .unwrap();
+    assert_eq!(
+        three,
+        serde_json::json!([
+            ["1.jpg", "2.jpg", "3.jpg", "", "", "", "choir.mp4", ""],
+            true,
+            "",
+            "alt"
+        ])
+    );
+    // Four more: three empty slots take three, the fourth is left out, said.
+    let more = browser
+        .client
+        .execute(DROP_MANY, vec![serde_json::json!(4)])
+        .await
+        .unwrap();
+    assert_eq!(
+        more,
+        serde_json::json!([
+            [
+                "1.jpg",
+                "2.jpg",
+                "3.jpg",
+                "1.jpg",
+                "2.jpg",
+                "3.jpg",
+                "choir.mp4",
+                ""
+            ],
+            true,
+            "1 file was left out: an update carries at most 6 photos and one video.",
+            "alt_4"
+        ])
+    );
+    browser.client.clone().close().await.unwrap();
+}
