@@ -4,7 +4,9 @@
 //! The temporary file is removed when the upload is dropped unkept (refused,
 //! or the same bytes were stored before).
 
+use std::fs::Permissions;
 use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use memmap2::Mmap;
@@ -34,6 +36,10 @@ impl Spool {
     pub fn create_in(dir: &Path) -> io::Result<Spool> {
         let file = tempfile::Builder::new()
             .prefix(TEMPORARY_PREFIX)
+            // As `File::create` makes the photos' files (the umask applies),
+            // not tempfile's private 0600: a kept video is renamed, not
+            // copied, and a web server or backup user may read the directory.
+            .permissions(Permissions::from_mode(0o666))
             .tempfile_in(dir)?;
         Ok(Spool {
             file,

@@ -67,9 +67,18 @@ async fn a_video_published_with_a_poster_plays_on_demand_and_serves_exact_ranges
         range.header("content-range"),
         Some(format!("bytes 1000-1999/{}", mp4.len()))
     );
-    // Kept byte for byte, renamed into place from the upload.
+    // Kept byte for byte, renamed into place from the upload, readable as
+    // the photos' files are.
     let name = src.strip_prefix("/media/").unwrap();
     assert_eq!(app.media_file(name), mp4);
+    let mode = |name: &str| {
+        let path = app.room.media.dir().join(name);
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions())
+    };
+    assert_eq!(
+        mode(name),
+        mode(poster_src.strip_prefix("/media/").unwrap())
+    );
 }
 
 #[actix_web::test]
