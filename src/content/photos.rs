@@ -293,15 +293,16 @@ pub fn checked_value(element: &str, attribute: &str, value: &str) -> Option<bool
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::Utc;
 
     use super::*;
     use crate::content::{Placement, RenderContext, render_markdown};
     use crate::media::{ContentHash, MediaFile, MediaKind};
 
-    fn stored() -> StoredMedia {
-        let hash = ContentHash::of(b"a photo");
+    /// A stored photo of the bytes `seed`: JPEG and WebP at three widths.
+    pub(crate) fn stored_photo(seed: &[u8]) -> StoredMedia {
+        let hash = ContentHash::of(seed);
         let mut files = Vec::new();
         for (width, height) in [(480, 360), (960, 720), (1600, 1200)] {
             for format in [FileFormat::Webp, FileFormat::Jpeg] {
@@ -325,9 +326,13 @@ mod tests {
         }
     }
 
-    fn render(md: &str) -> String {
-        let photo = stored();
-        let lookup = |sha: &str| (sha == photo.sha256).then(|| photo.clone());
+    fn stored() -> StoredMedia {
+        stored_photo(b"a photo")
+    }
+
+    /// `md` rendered for an update on a site whose library is `library`.
+    pub(crate) fn render_with(md: &str, library: &[StoredMedia]) -> String {
+        let lookup = |sha: &str| library.iter().find(|m| m.sha256 == sha).cloned();
         let context = RenderContext {
             site_url: "https://news.example",
             headline_of: &|_| None,
@@ -335,6 +340,10 @@ mod tests {
             place: Placement::Update(1),
         };
         render_markdown(md, &context).unwrap().html.into_string()
+    }
+
+    fn render(md: &str) -> String {
+        render_with(md, &[stored()])
     }
 
     #[test]

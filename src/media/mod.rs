@@ -140,7 +140,7 @@ impl MediaLibrary {
             reason,
         };
         let limits = self.limits;
-        let bytes = upload.len();
+        let bytes = upload.bytes();
         if bytes > limits.largest_upload() {
             return Err(refused(Reason::TooManyBytes {
                 bytes,

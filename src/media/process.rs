@@ -38,7 +38,7 @@ impl NewFile {
     pub fn len(&self) -> u64 {
         match &self.content {
             Content::Encoded(bytes) => bytes.len() as u64,
-            Content::Upload(upload) => upload.len(),
+            Content::Upload(upload) => upload.bytes(),
         }
     }
 }

@@ -75,7 +75,7 @@ impl Spool {
 
 impl SpooledUpload {
     /// Its length in bytes.
-    pub fn len(&self) -> u64 {
+    pub fn bytes(&self) -> u64 {
         self.len
     }
 

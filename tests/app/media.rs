@@ -40,6 +40,18 @@ pub async fn publish_with_files(
         .await
 }
 
+/// The form came back (422) with `message` in the error next to `field`.
+pub fn assert_refused_at(page: &Page, field: &str, message: &str) {
+    assert_eq!(
+        page.status,
+        awc::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    let shown = page.texts(&format!("#{field}-error")).join(" ");
+    assert!(shown.contains(message), "{field}: {shown}\n{}", page.body);
+}
+
 /// An app with an editor, "desk", and a story: its slug.
 pub async fn desk() -> (TestApp, String) {
     let app = TestApp::spawn().await;
@@ -75,6 +87,13 @@ impl TestApp {
         self.store_media(bytes, "photo.jpg", Expected::Photo)
             .await
             .expect("the photo is stored")
+    }
+
+    /// Asserts that no upload is kept: no media row, no file in the media
+    /// directory (temporary ones included).
+    pub async fn assert_no_media(&self) {
+        assert_eq!(self.media_rows().await, (0, 0));
+        assert_eq!(self.media_dir_entries(), Vec::<String>::new());
     }
 
     /// Every entry in the media directory, temporary files included.

@@ -1,7 +1,7 @@
 use chrono::Utc;
 
 use super::*;
-use crate::content::{Placement, RenderContext, render_markdown};
+use crate::content::photos::tests::{render_with, stored_photo};
 use crate::media::{ContentHash, MediaFile};
 
 fn stored_video() -> StoredMedia {
@@ -24,38 +24,11 @@ fn stored_video() -> StoredMedia {
 }
 
 fn stored_poster() -> StoredMedia {
-    let hash = ContentHash::of(b"a poster");
-    let files = [(480, 270), (960, 540), (1600, 900)]
-        .into_iter()
-        .map(|(width, height)| MediaFile {
-            name: MediaName::variant(&hash, width, FileFormat::Jpeg),
-            width: Some(width),
-            height: Some(height),
-            bytes: 1000,
-        })
-        .collect();
-    StoredMedia {
-        id: 2,
-        kind: MediaKind::Image,
-        sha256: hash.as_str().to_owned(),
-        width: Some(1600),
-        height: Some(900),
-        bytes: 5000,
-        files,
-        created_at: Utc::now(),
-    }
+    stored_photo(b"a poster")
 }
 
 fn render(md: &str) -> String {
-    let library = [stored_video(), stored_poster()];
-    let lookup = |sha: &str| library.iter().find(|m| m.sha256 == sha).cloned();
-    let context = RenderContext {
-        site_url: "https://news.example",
-        headline_of: &|_| None,
-        media_of: &lookup,
-        place: Placement::Update(1),
-    };
-    render_markdown(md, &context).unwrap().html.into_string()
+    render_with(md, &[stored_video(), stored_poster()])
 }
 
 #[test]

@@ -105,8 +105,8 @@ async fn a_photo_chosen_with_the_file_control_shows_on_the_story_page() {
     browser.client.clone().close().await.unwrap();
 }
 
-#[actix_web::test]
-async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
+/// A story's desk page in a browser, signed in.
+async fn desk_in_browser() -> (TestApp, Browser) {
     let app = TestApp::spawn().await;
     let editor = app.create_editor("sarah").await;
     let slug = app.create_story("Pickets at dawn", editor).await;
@@ -119,6 +119,12 @@ async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
     browser.fill("Username", "sarah").await;
     browser.fill("Password", PASSWORD).await;
     browser.press("Sign in").await;
+    (app, browser)
+}
+
+#[actix_web::test]
+async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
+    let (_app, browser) = desk_in_browser().await;
     let chosen = browser
         .client
         .execute(
@@ -156,18 +162,7 @@ const DROP_MANY: &str = "const [photos] = arguments; \
 
 #[actix_web::test]
 async fn several_files_dropped_on_the_update_form_fill_the_photo_slots_and_the_video() {
-    let app = TestApp::spawn().await;
-    let editor = app.create_editor("sarah").await;
-    let slug = app.create_story("Pickets at dawn", editor).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&app.url(&format!("/admin/stories/{slug}")))
-        .await
-        .unwrap();
-    browser.fill("Username", "sarah").await;
-    browser.fill("Password", PASSWORD).await;
-    browser.press("Sign in").await;
+    let (_app, browser) = desk_in_browser().await;
     let three = browser
         .client
         .execute(DROP_MANY, vec![serde_json::json!(3)])

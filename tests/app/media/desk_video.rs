@@ -5,7 +5,7 @@
 use awc::http::StatusCode;
 use newsdesk::content::videos::PLACEHOLDER_POSTER;
 
-use super::{desk, fixtures, publish_with_files};
+use super::{assert_refused_at, desk, fixtures, publish_with_files};
 
 const WORDS: [(&str, &str); 4] = [
     ("body", "The choir sang at the gate."),
@@ -58,7 +58,7 @@ async fn a_video_published_with_a_poster_plays_on_demand_and_serves_exact_ranges
           Download the video (MP4, 0.1 MB)"
         ]
     );
-    assert_eq!(story.attrs("a.video-download", "href"), [src.clone()]);
+    assert_eq!(story.attrs("a.video-download", "href"), [src.as_str()]);
 
     let range = app.get_raw(&src, &[("Range", "bytes=1000-1999")]).await;
     assert_eq!(range.status, StatusCode::PARTIAL_CONTENT);
@@ -125,22 +125,16 @@ async fn a_text_file_renamed_mp4_is_refused_with_a_clear_message() {
         )],
     )
     .await;
-    assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert_eq!(
-        page.texts("#video-error").join(" "),
-        "Error: “choir.mp4” is not a video newsdesk can play (MP4 or WebM)."
+    assert_refused_at(
+        &page,
+        "video",
+        "Error: “choir.mp4” is not a video newsdesk can play (MP4 or WebM).",
     );
     assert_eq!(
         page.attrs("input[name=video_title]", "value"),
         ["The NHS Choir outside Great Ormond Street"]
     );
-    assert_eq!(app.media_rows().await, (0, 0));
-    assert_eq!(app.media_dir_entries(), Vec::<String>::new());
+    app.assert_no_media().await;
 }
 
 #[actix_web::test]
@@ -156,17 +150,8 @@ async fn a_video_needs_a_title_and_a_poster_needs_a_video() {
         &[("video", "choir.mp4", "video/mp4", &mp4)],
     )
     .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.texts("#video_title-error")
-            .join(" ")
-            .contains("Write the video's title")
-    );
-    assert!(
-        page.texts("#video-error")
-            .join(" ")
-            .contains("Choose the video again")
-    );
+    assert_refused_at(&page, "video_title", "Write the video's title");
+    assert_refused_at(&page, "video", "Choose the video again");
     let page = publish_with_files(
         &session,
         &slug,
@@ -174,14 +159,8 @@ async fn a_video_needs_a_title_and_a_poster_needs_a_video() {
         &[("video_poster", "frame.jpg", "image/jpeg", &poster)],
     )
     .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        page.texts("#video_poster-error")
-            .join(" ")
-            .contains("A poster goes with a video")
-    );
-    assert_eq!(app.media_rows().await, (0, 0));
-    assert_eq!(app.media_dir_entries(), Vec::<String>::new());
+    assert_refused_at(&page, "video_poster", "A poster goes with a video");
+    app.assert_no_media().await;
 }
 
 #[actix_web::test]

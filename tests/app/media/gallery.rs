@@ -4,7 +4,7 @@
 use awc::http::StatusCode;
 use newsdesk::content::photos::{GALLERY_SIZES, SIZES};
 
-use super::{FilePart, desk, fixtures, publish_with_files};
+use super::{FilePart, assert_refused_at, desk, fixtures, publish_with_files};
 use crate::helpers::Page;
 
 /// Three different photos (a gallery of one picture thrice would be one row).
@@ -114,8 +114,7 @@ async fn three_photos_published_at_the_desk_show_as_a_gallery() {
 /// Nothing of a refused post is kept: no media row, no file (temporary
 /// ones included) and no update.
 async fn assert_nothing_stored(app: &crate::helpers::TestApp, slug: &str) {
-    assert_eq!(app.media_rows().await, (0, 0));
-    assert_eq!(app.media_dir_entries(), Vec::<String>::new());
+    app.assert_no_media().await;
     let story = app.get_page(&format!("/news/{slug}")).await;
     assert_eq!(story.texts(".update").len(), 0, "{}", story.body);
 }
@@ -142,16 +141,11 @@ async fn seven_photos_are_refused_and_none_is_stored() {
         .map(|i| fixtures::jpeg(&fixtures::picture(64 + i, 48)))
         .collect();
     let page = publish_with_files(&session, &slug, &WORDS, &parts(&jpegs)).await;
-    assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert_eq!(
-        page.texts("#photo-error").join(" "),
+    assert_refused_at(
+        &page,
+        "photo",
         "Error: An update carries at most 6 photos, and this one had 7: publish the others \
-         in another update."
+         in another update.",
     );
     assert_words_kept(&page);
     assert_nothing_stored(&app, &slug).await;
@@ -165,18 +159,10 @@ async fn photo_2_without_alt_text_is_refused_next_to_it_and_none_is_stored() {
     let mut words = WORDS.to_vec();
     words[3] = ("alt_2", " ");
     let page = publish_with_files(&session, &slug, &words, &parts(&jpegs)).await;
+    assert_refused_at(&page, "alt_2", "Write the alt text");
     assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert!(
-        page.texts("details.more-photos[open] #alt_2-error")
-            .join(" ")
-            .contains("Write the alt text"),
-        "{}",
-        page.body
+        page.texts("details.more-photos[open] #alt_2-error").len(),
+        1
     );
     assert_eq!(
         page.texts("#alt-error").len() + page.texts("#alt_3-error").len(),
@@ -184,13 +170,7 @@ async fn photo_2_without_alt_text_is_refused_next_to_it_and_none_is_stored() {
     );
     // The browser drops every chosen file: each control says so.
     for id in ["photo", "photo_2", "photo_3"] {
-        assert!(
-            page.texts(&format!("#{id}-error"))
-                .join(" ")
-                .contains("Choose the photo again"),
-            "{id}: {}",
-            page.body
-        );
+        assert_refused_at(&page, id, "Choose the photo again");
     }
     assert_eq!(page.attrs("input[name=credit_2]", "value"), ["Jo Bloggs"]);
     assert_eq!(
@@ -213,21 +193,12 @@ async fn one_refused_photo_keeps_the_whole_gallery_out() {
         b"minutes of the meeting",
     );
     let page = publish_with_files(&session, &slug, &WORDS, &files).await;
-    assert_eq!(
-        page.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
+    assert_refused_at(
+        &page,
+        "photo_2",
+        "Error: “notes.jpg” is not a photo newsdesk can read (JPEG, PNG or WebP).",
     );
-    assert_eq!(
-        page.texts("#photo_2-error").join(" "),
-        "Error: “notes.jpg” is not a photo newsdesk can read (JPEG, PNG or WebP)."
-    );
-    assert!(
-        page.texts("#photo_3-error")
-            .join(" ")
-            .contains("Choose the photo again")
-    );
+    assert_refused_at(&page, "photo_3", "Choose the photo again");
     assert_words_kept(&page);
     assert_nothing_stored(&app, &slug).await;
 }
