@@ -24,7 +24,11 @@
 //! ```
 //!
 //! with every variant looked up in the render context (the files as
-//! stored), so a page view parses nothing. An image pointing anywhere else,
+//! stored), so a page view parses nothing. Two to [`GALLERY_MAX`] such
+//! paragraphs in a row (the desk writes one per photo of an update) make a
+//! gallery: `<div class="gallery">` around their figures, whose `sizes`
+//! are a grid column's ([`GALLERY_SIZES`]), the first of an odd number
+//! spanning the grid ([`SIZES`]). An image pointing anywhere else,
 //! or at a `/media/` name that is not a stored photo, stays the plain
 //! `<img>` Markdown gives.
 
