@@ -7,6 +7,7 @@ mod markdown;
 pub mod photos;
 mod read_more;
 mod safe_html;
+pub mod videos;
 
 pub use front_matter::{ContentError, ParsedStory, ParsedUpdate, parse_story_file};
 pub use markdown::{Placement, RenderContext, RenderedMarkdown, render_markdown};

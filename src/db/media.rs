@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
 use super::Connection;
-use crate::media::process::Processed;
+use crate::media::process::Kept;
 use crate::media::{ContentHash, MediaFile, MediaKind, MediaName, StoredMedia};
 
 /// The columns of [`MediaRow`], in its order.
@@ -69,17 +69,17 @@ pub async fn find_by_hash(
     with_files(conn, row).await
 }
 
-/// Every stored photo with its files, what a write renders `/media/` images
-/// from: two statements, whatever their number.
-pub async fn photos(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
+/// Every stored photo and video with its files, what a write renders
+/// `/media/` images and video links from: two statements, whatever their
+/// number.
+pub async fn library(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
     let rows = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {MEDIA_COLUMNS} FROM media WHERE kind = 'image' ORDER BY id"
+        "SELECT {MEDIA_COLUMNS} FROM media ORDER BY id"
     )))
     .fetch_all(&mut *conn)
     .await?;
     let files = sqlx::query_as::<_, OwnedFileRow>(sqlx::AssertSqlSafe(format!(
         "SELECT media_id, {FILE_COLUMNS} FROM media_files
-         WHERE media_id IN (SELECT id FROM media WHERE kind = 'image')
          ORDER BY media_id, width, format DESC"
     )))
     .fetch_all(&mut *conn)
@@ -148,19 +148,19 @@ fn assemble(row: MediaRow, files: Vec<FileRow>) -> sqlx::Result<StoredMedia> {
 pub async fn insert(
     pool: &SqlitePool,
     hash: &ContentHash,
-    processed: &Processed,
+    kept: &Kept,
     upload_bytes: u64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     let mut tx = super::write_tx(pool).await?;
-    let (width, height) = processed.size.unzip();
+    let (width, height) = kept.size.unzip();
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO media (kind, sha256, width, height, bytes, created_at)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (sha256) DO NOTHING
          RETURNING id",
     )
-    .bind(processed.kind)
+    .bind(kept.kind)
     .bind(hash.as_str())
     .bind(width)
     .bind(height)
@@ -174,7 +174,7 @@ pub async fn insert(
             .fetch_one(&mut *tx)
             .await;
     };
-    for file in &processed.files {
+    for file in &kept.files {
         let (width, height) = file.size.unzip();
         sqlx::query(
             "INSERT INTO media_files (name, media_id, format, width, height, bytes)
@@ -185,7 +185,7 @@ pub async fn insert(
         .bind(file.name.format())
         .bind(width)
         .bind(height)
-        .bind(file.bytes.len() as i64)
+        .bind(file.bytes as i64)
         .execute(&mut *tx)
         .await?;
     }

@@ -5,6 +5,7 @@ mod admit;
 pub mod dashboard;
 mod draft_saved;
 mod forms;
+mod gallery_form;
 mod kept_forms;
 mod login_csrf;
 mod not_saved;
@@ -14,8 +15,9 @@ pub mod sign_in;
 pub mod stories;
 pub mod story_desk;
 mod uk_time;
+pub(crate) mod update_media;
 pub mod updates;
-mod upload;
+pub(crate) mod upload;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
