@@ -10,15 +10,15 @@
 //! commit.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::csp::PagePolicy;
+use crate::encoding::{self, Coding, Variants};
 use crate::error::{AppError, AppResult};
 use crate::freshness::Lifetime;
 use crate::surrogate::SurrogateKey;
@@ -40,8 +40,9 @@ pub struct CachedPage {
     pub policy: PagePolicy,
     /// The purge count when its render began (see [`PageCache`]).
     rendered_after: u64,
-    /// The gzip variant, made on the first request that accepts it.
-    gzipped: OnceLock<Bytes>,
+    /// The gzip and brotli variants, each made on the first request that
+    /// accepts it.
+    compressed: Variants,
 }
 
 impl CachedPage {
@@ -58,23 +59,14 @@ impl CachedPage {
             keys,
             policy: PagePolicy::Default,
             rendered_after: 0,
-            gzipped: OnceLock::new(),
+            compressed: Variants::default(),
         }
     }
 
-    /// The body gzipped, compressed once and then shared by every request.
-    pub fn gzipped(&self) -> &Bytes {
-        self.gzipped.get_or_init(|| {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder.write_all(&self.body).expect("writing to memory");
-            Bytes::from(encoder.finish().expect("writing to memory"))
-        })
-    }
-
-    /// The ETag of the gzip variant: a different representation needs its own tag.
-    pub fn gzip_etag(&self) -> String {
-        format!("{}-gzip\"", self.etag.trim_end_matches('"'))
+    /// The body in `coding`, compressed once and then shared by every request.
+    pub fn encoded(&self, coding: Coding) -> Bytes {
+        self.compressed
+            .get(coding, &self.body, encoding::PAGE_QUALITY)
     }
 
     /// The same page under its own Content-Security-Policy.

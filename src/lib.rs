@@ -14,6 +14,7 @@ pub mod content;
 pub mod csp;
 pub mod db;
 pub mod domain;
+pub mod encoding;
 pub mod error;
 pub mod filters;
 pub mod freshness;
@@ -152,6 +153,7 @@ fn security_headers(site_url: &str) -> DefaultHeaders {
 pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Server> {
     tokio::spawn(room.after_commit.clone().follow());
     tokio::spawn(memory::return_freed_memory(room.streams.clone()));
+    handlers::assets::prepare();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(room.clone()))
