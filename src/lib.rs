@@ -84,6 +84,8 @@ pub struct Newsroom {
     pub freshness: Arc<freshness::Freshness>,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<proxies::TrustedProxies>,
+    /// Story ids per sitemap page.
+    pub sitemap_page_urls: i64,
 }
 
 impl Newsroom {
@@ -123,6 +125,7 @@ impl Newsroom {
             grip,
             freshness: Arc::new(freshness::Freshness::new(config.shared_max_age())),
             trusted_proxies: Arc::new(proxies::TrustedProxies::new(config.trusted_proxy.clone())),
+            sitemap_page_urls: config.sitemap_page_urls,
         })
     }
 }

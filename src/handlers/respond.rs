@@ -6,6 +6,7 @@ use std::future::Future;
 use std::time::SystemTime;
 
 use actix_web::http::header::{self, HttpDate};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use chrono::{DateTime, Utc};
 
@@ -163,8 +164,9 @@ fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpRes
     } else {
         HttpResponse::Ok()
     };
-    response.insert_header((header::ETAG, etag));
-    vary_by_coding(&mut response, coding);
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::VARY, "Accept-Encoding"));
     shared(&mut response, room, page.lifetime, &page.keys);
     if let Some(policy) = page.policy.header_value() {
         response.insert_header((header::CONTENT_SECURITY_POLICY, policy));
@@ -178,22 +180,32 @@ fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpRes
     if unchanged {
         response.finish()
     } else {
-        response
-            .content_type(page.content_type)
-            .body(page.encoded(coding))
+        encoded(
+            &mut response,
+            coding,
+            page.content_type,
+            page.encoded(coding),
+        )
     }
 }
 
-/// `Vary: Accept-Encoding`, and the response's `Content-Encoding`. An
-/// identity response says `identity` so that the compression middleware
-/// leaves it as the client asked (or as its ETag names it).
-pub fn vary_by_coding(response: &mut HttpResponseBuilder, coding: Coding) {
+/// A 200 carrying `body`, already in `coding`. An identity body says
+/// `Content-Encoding: identity` so that the compression middleware leaves it
+/// as the client asked and as its ETag names it. (A 304 says nothing of its
+/// coding: there is no body to decode.)
+pub fn encoded(
+    response: &mut HttpResponseBuilder,
+    coding: Coding,
+    content_type: &'static str,
+    body: Bytes,
+) -> HttpResponse {
     response
-        .insert_header((header::VARY, "Accept-Encoding"))
+        .content_type(content_type)
         .insert_header((
             header::CONTENT_ENCODING,
             coding.header_value().unwrap_or("identity"),
-        ));
+        ))
+        .body(body)
 }
 
 /// The page's `Last-Modified`, never after `now`: content dated in the
