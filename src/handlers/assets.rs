@@ -114,15 +114,8 @@ fn serve(req: &HttpRequest, index: usize, cache_control: &'static str) -> HttpRe
     let coding = Coding::accepted_by(req);
     let etag = coding.etag(&format!("\"{}\"", prepared.version));
     let unchanged = respond::none_match(req, &etag).unwrap_or(false);
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::VARY, "Accept-Encoding"))
-        .insert_header((header::CACHE_CONTROL, cache_control));
+    let mut response = respond::validated(unchanged, etag);
+    response.insert_header((header::CACHE_CONTROL, cache_control));
     if unchanged {
         return response.finish();
     }

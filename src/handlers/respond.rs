@@ -159,14 +159,7 @@ fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpRes
     let etag = coding.etag(&page.etag);
     let modified = last_modified(page, now);
     let unchanged = not_modified(req, &etag, modified, now);
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::VARY, "Accept-Encoding"));
+    let mut response = validated(unchanged, etag);
     shared(&mut response, room, page.lifetime, &page.keys);
     if let Some(policy) = page.policy.header_value() {
         response.insert_header((header::CONTENT_SECURITY_POLICY, policy));
@@ -187,6 +180,20 @@ fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpRes
             page.encoded(coding),
         )
     }
+}
+
+/// A 304 (`unchanged`) or a 200 for the variant tagged `etag`, with the
+/// headers both carry: the tag and `Vary: Accept-Encoding`.
+pub fn validated(unchanged: bool, etag: String) -> HttpResponseBuilder {
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    response
 }
 
 /// A 200 carrying `body`, already in `coding`. An identity body says

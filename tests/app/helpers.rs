@@ -273,19 +273,32 @@ impl TestApp {
     }
 }
 
-async fn read_page<S>(mut response: awc::ClientResponse<S>) -> Page
+async fn read_page<S>(response: awc::ClientResponse<S>) -> Page
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let raw = read_body(response).await;
+    Page {
+        status: raw.status,
+        headers: raw.headers,
+        body: String::from_utf8(raw.body).expect("utf-8 body"),
+    }
+}
+
+/// Reads a response's body as bytes, up to 64 MiB.
+async fn read_body<S>(mut response: awc::ClientResponse<S>) -> RawResponse
 where
     S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
 {
     let body = response
         .body()
-        .limit(16 * 1024 * 1024)
+        .limit(64 * 1024 * 1024)
         .await
         .expect("body read");
-    Page {
+    RawResponse {
         status: response.status(),
         headers: response.headers().clone(),
-        body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
+        body: body.to_vec(),
     }
 }
 
@@ -573,15 +586,5 @@ impl TestApp {
 
 /// Sends `request` and reads the response's body as bytes.
 pub async fn read_raw(request: awc::ClientRequest) -> RawResponse {
-    let mut response = request.send().await.expect("request sent");
-    let body = response
-        .body()
-        .limit(64 * 1024 * 1024)
-        .await
-        .expect("body read");
-    RawResponse {
-        status: response.status(),
-        headers: response.headers().clone(),
-        body: body.to_vec(),
-    }
+    read_body(request.send().await.expect("request sent")).await
 }

@@ -61,11 +61,7 @@ pub async fn sitemap_index(req: HttpRequest, room: web::Data<Newsroom>) -> AppRe
             pages,
         }
         .render()?;
-        Ok(Dated {
-            body: xml_chars_only(body),
-            last_modified,
-            keys: vec![SurrogateKey::Sitemap],
-        })
+        Ok(sitemap_document(body, last_modified))
     })
     .await
 }
@@ -91,11 +87,7 @@ pub async fn sitemap_page(
             stories,
         }
         .render()?;
-        Ok(Dated {
-            body: xml_chars_only(body),
-            last_modified,
-            keys: vec![SurrogateKey::Sitemap],
-        })
+        Ok(sitemap_document(body, last_modified))
     })
     .await
 }
@@ -117,12 +109,17 @@ pub async fn news_sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppRes
         &req,
         &room,
         XML,
-        Dated {
-            body: xml_chars_only(body),
-            last_modified,
-            keys: vec![SurrogateKey::Sitemap],
-        },
+        sitemap_document(body, last_modified),
     ))
+}
+
+/// A rendered sitemap, filed under `sitemap`: every change to a story purges it.
+fn sitemap_document(body: String, last_modified: DateTime<Utc>) -> Dated {
+    Dated {
+        body: xml_chars_only(body),
+        last_modified,
+        keys: vec![SurrogateKey::Sitemap],
+    }
 }
 
 /// The latest of `times`; the epoch when there is none.
