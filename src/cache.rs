@@ -66,7 +66,7 @@ impl CachedPage {
     /// The body in `coding`, compressed once and then shared by every request.
     pub fn encoded(&self, coding: Coding) -> Bytes {
         self.compressed
-            .get(coding, &self.body, encoding::PAGE_QUALITY)
+            .get(coding, &self.body, encoding::page_quality(self.body.len()))
     }
 
     /// The same page under its own Content-Security-Policy.
