@@ -20,6 +20,11 @@ vcl 4.1;
 #   - Vary: Accept-Encoding keeps one object per (normalised) value.
 #   - A stale object in grace is delivered at once while one background
 #     fetch refreshes it; if that fetch fails outright the stale copy stays.
+#
+# Pushpin in front asks for every coding and decodes what it gets (its
+# HTTP client, zurl, has curl decode every response), so readers through
+# Pushpin get identity bodies; the br and gzip variants stored here reach
+# readers who come to Varnish (or a CDN) directly.
 
 import std;
 import xkey;
@@ -81,15 +86,15 @@ sub vcl_recv {
         return (synth(200, "Purged " + req.http.X-Edge-Purged));
     }
 
-    # One value per compression the origin may send, so that Vary keeps at
-    # most four variants, br preferred: the origin picks from "br, gzip".
+    # One value per coding the origin makes, so that Vary keeps at most
+    # three variants: br for every client that accepts it (whatever else it
+    # accepts), else gzip, else none. The origin answers "br" with its
+    # brotli variant and "gzip" with its gzip one, each with its own ETag.
+    # Varnish's own gzip handling, which would rewrite this header to gzip
+    # and store only gzip, is off (http_gzip_support=off, see the top).
     if (req.http.Accept-Encoding) {
         if (req.http.Accept-Encoding ~ "(?i)\bbr\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))") {
-            if (req.http.Accept-Encoding ~ "(?i)\bgzip\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))") {
-                set req.http.Accept-Encoding = "br, gzip";
-            } else {
-                set req.http.Accept-Encoding = "br";
-            }
+            set req.http.Accept-Encoding = "br";
         } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))") {
             set req.http.Accept-Encoding = "gzip";
         } else {

@@ -10,15 +10,15 @@
 //! commit.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 
 use actix_web::web::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::csp::PagePolicy;
+use crate::encoding::{self, Coding, Variants};
 use crate::error::{AppError, AppResult};
 use crate::freshness::Lifetime;
 use crate::surrogate::SurrogateKey;
@@ -40,8 +40,9 @@ pub struct CachedPage {
     pub policy: PagePolicy,
     /// The purge count when its render began (see [`PageCache`]).
     rendered_after: u64,
-    /// The gzip variant, made on the first request that accepts it.
-    gzipped: OnceLock<Bytes>,
+    /// The gzip and brotli variants, each made on the first request that
+    /// accepts it.
+    compressed: Variants,
 }
 
 impl CachedPage {
@@ -58,23 +59,14 @@ impl CachedPage {
             keys,
             policy: PagePolicy::Default,
             rendered_after: 0,
-            gzipped: OnceLock::new(),
+            compressed: Variants::default(),
         }
     }
 
-    /// The body gzipped, compressed once and then shared by every request.
-    pub fn gzipped(&self) -> &Bytes {
-        self.gzipped.get_or_init(|| {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder.write_all(&self.body).expect("writing to memory");
-            Bytes::from(encoder.finish().expect("writing to memory"))
-        })
-    }
-
-    /// The ETag of the gzip variant: a different representation needs its own tag.
-    pub fn gzip_etag(&self) -> String {
-        format!("{}-gzip\"", self.etag.trim_end_matches('"'))
+    /// The body in `coding`, compressed once and then shared by every request.
+    pub fn encoded(&self, coding: Coding) -> Bytes {
+        self.compressed
+            .get(coding, &self.body, encoding::page_quality(self.body.len()))
     }
 
     /// The same page under its own Content-Security-Policy.
@@ -132,14 +124,15 @@ impl std::fmt::Debug for PageCache {
 }
 
 impl PageCache {
-    /// A cache holding up to `max_bytes` of pages (their gzip variants
-    /// counted as a third of the body); 0 turns it off.
+    /// A cache holding up to `max_bytes` of pages (their gzip and brotli
+    /// variants, each 14–33% of a page, counted as half the body); 0 turns
+    /// it off.
     pub fn new(max_bytes: u64) -> PageCache {
         let pages = (max_bytes > 0).then(|| {
             moka::future::Cache::builder()
                 .max_capacity(max_bytes)
                 .weigher(|key: &String, page: &Arc<CachedPage>| {
-                    let bytes = page.body.len() as u64 * 4 / 3 + key.len() as u64 + ENTRY_OVERHEAD;
+                    let bytes = page.body.len() as u64 * 3 / 2 + key.len() as u64 + ENTRY_OVERHEAD;
                     u32::try_from(bytes).unwrap_or(u32::MAX)
                 })
                 .build()

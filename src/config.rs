@@ -162,7 +162,15 @@ pub struct Config {
         global = true
     )]
     pub session_seconds: i64,
+
+    /// Stories per sitemap page (`/sitemap-{n}.xml`): the protocol's limit.
+    /// Not a flag: nothing but a test needs another.
+    #[arg(skip = SITEMAP_PAGE_URLS)]
+    pub sitemap_page_urls: i64,
 }
+
+/// The sitemap protocol's limit of URLs in one sitemap file.
+pub const SITEMAP_PAGE_URLS: i64 = 50_000;
 
 impl Config {
     /// Seconds shared caches may keep responses (`--shared-max-age`).

@@ -14,6 +14,7 @@ pub mod content;
 pub mod csp;
 pub mod db;
 pub mod domain;
+pub mod encoding;
 pub mod error;
 pub mod filters;
 pub mod freshness;
@@ -83,6 +84,8 @@ pub struct Newsroom {
     pub freshness: Arc<freshness::Freshness>,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<proxies::TrustedProxies>,
+    /// Story ids per sitemap page.
+    pub sitemap_page_urls: i64,
 }
 
 impl Newsroom {
@@ -122,6 +125,7 @@ impl Newsroom {
             grip,
             freshness: Arc::new(freshness::Freshness::new(config.shared_max_age())),
             trusted_proxies: Arc::new(proxies::TrustedProxies::new(config.trusted_proxy.clone())),
+            sitemap_page_urls: config.sitemap_page_urls,
         })
     }
 }
@@ -152,6 +156,7 @@ fn security_headers(site_url: &str) -> DefaultHeaders {
 pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Server> {
     tokio::spawn(room.after_commit.clone().follow());
     tokio::spawn(memory::return_freed_memory(room.streams.clone()));
+    handlers::assets::prepare();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(room.clone()))

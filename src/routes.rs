@@ -46,8 +46,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/robots.txt", read().to(health::robots))
         .route("/feed.xml", read().to(feeds::stories::site_rss))
         .route("/atom.xml", read().to(feeds::stories::site_atom))
-        .route("/sitemap.xml", read().to(feeds::sitemap::sitemap))
+        .route("/sitemap.xml", read().to(feeds::sitemap::sitemap_index))
         .route("/sitemap-news.xml", read().to(feeds::sitemap::news_sitemap))
+        .route(
+            "/sitemap-{number:[1-9][0-9]*}.xml",
+            read().to(feeds::sitemap::sitemap_page),
+        )
         .route("/static/{name}", read().to(assets::asset))
         .route("/media/{name}", read().to(media::media_file))
         .route("/favicon.ico", read().to(assets::favicon))

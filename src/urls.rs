@@ -12,10 +12,15 @@ pub const HOME: &str = "/";
 pub const SITE_RSS: &str = "/feed.xml";
 /// The Atom twin of [`SITE_RSS`].
 pub const SITE_ATOM: &str = "/atom.xml";
-/// Every published story, for crawlers.
+/// The sitemap index, for crawlers: its pages and the news sitemap.
 pub const SITEMAP: &str = "/sitemap.xml";
 /// The last two days' stories, in Google News' sitemap format.
 pub const NEWS_SITEMAP: &str = "/sitemap-news.xml";
+
+/// Page `number` (from 1) of the sitemap, which the sitemap index lists.
+pub fn sitemap_page(number: i64) -> String {
+    format!("/sitemap-{number}.xml")
+}
 
 /// What every story's address starts with.
 const STORY_PREFIX: &str = "/news/";

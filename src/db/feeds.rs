@@ -32,21 +32,71 @@ pub async fn published_stories(
     .await
 }
 
-/// Published stories first published at or after `since` (every one when
-/// `None`), newest first: what a sitemap lists.
-pub async fn sitemap_stories(
+/// Published stories first published at or after `since`, newest first:
+/// what the news sitemap lists.
+pub async fn news_sitemap_stories(
     conn: &mut Connection,
-    since: Option<DateTime<Utc>>,
+    since: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
     sqlx::query_as(
         "SELECT id, slug, headline, standfirst, live_state, published_at, updated_at
          FROM stories
-         WHERE status = 'published' AND (?1 IS NULL OR published_at >= ?1)
+         WHERE status = 'published' AND published_at >= ?1
          ORDER BY published_at DESC, id DESC LIMIT ?2",
     )
     .bind(since)
     .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// A published story as a sitemap page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SitemapEntry {
+    pub slug: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of the sitemap: the stories whose ids fall in its range.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SitemapPage {
+    /// Counted from 1: ids `(number - 1) * size + 1` to `number * size`.
+    pub number: i64,
+    /// The last change to any published story in it.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The sitemap's pages of `size` story ids that hold a published story.
+/// Pages are fixed ranges of ids, so a story stays on its page for good
+/// and at most `size` stories share one. Reads only the
+/// `stories_for_sitemap` index.
+pub async fn sitemap_pages(conn: &mut Connection, size: i64) -> sqlx::Result<Vec<SitemapPage>> {
+    sqlx::query_as(
+        "SELECT (id - 1) / ?1 + 1 AS number, MAX(updated_at) AS updated_at
+         FROM stories INDEXED BY stories_for_sitemap
+         WHERE status = 'published'
+         GROUP BY number ORDER BY number",
+    )
+    .bind(size)
+    .fetch_all(conn)
+    .await
+}
+
+/// The published stories of sitemap page `number` (pages of `size` ids), by id:
+/// one range search of the `stories_for_sitemap` index.
+pub async fn sitemap_page(
+    conn: &mut Connection,
+    number: i64,
+    size: i64,
+) -> sqlx::Result<Vec<SitemapEntry>> {
+    sqlx::query_as(
+        "SELECT slug, updated_at FROM stories INDEXED BY stories_for_sitemap
+         WHERE status = 'published' AND id > (?1 - 1) * ?2 AND id <= ?1 * ?2
+         ORDER BY id",
+    )
+    .bind(number)
+    .bind(size)
     .fetch_all(conn)
     .await
 }

@@ -35,12 +35,12 @@ pub async fn healthz(room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
         .body(body))
 }
 
-/// `GET /robots.txt`: everything but the admin may be crawled.
+/// `GET /robots.txt`: everything but the admin may be crawled; the sitemap
+/// index names every other sitemap.
 pub async fn robots(room: web::Data<Newsroom>) -> HttpResponse {
     let body = format!(
-        "User-agent: *\nDisallow: /admin\nSitemap: {}\nSitemap: {}\n",
+        "User-agent: *\nDisallow: /admin\nSitemap: {}\n",
         urls::absolute(&room.site_url, urls::SITEMAP),
-        urls::absolute(&room.site_url, urls::NEWS_SITEMAP),
     );
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")

@@ -6,12 +6,14 @@ use std::future::Future;
 use std::time::SystemTime;
 
 use actix_web::http::header::{self, HttpDate};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use chrono::{DateTime, Utc};
 
 use crate::Newsroom;
 use crate::cache::CachedPage;
 use crate::csp::PagePolicy;
+use crate::encoding::Coding;
 use crate::error::AppResult;
 use crate::freshness::Lifetime;
 use crate::surrogate::{self, SurrogateKey};
@@ -149,26 +151,15 @@ fn dated_page(document: Dated, content_type: &'static str) -> CachedPage {
         .dated(document.last_modified, Lifetime::Polled)
 }
 
-/// 304 when the reader already has this version, the page otherwise,
-/// gzipped from the cache when the client accepts it.
+/// 304 when the reader already has this version, the page otherwise, in
+/// the coding the client prefers, compressed once in the cache.
 fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpResponse {
     let now = room.clock.now();
-    let gzip = accepts_gzip(req);
-    let etag = if gzip {
-        page.gzip_etag()
-    } else {
-        page.etag.clone()
-    };
+    let coding = Coding::accepted_by(req);
+    let etag = coding.etag(&page.etag);
     let modified = last_modified(page, now);
-    let unchanged = not_modified(req, page, modified, now);
-    let mut response = if unchanged {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::VARY, "Accept-Encoding"));
+    let unchanged = not_modified(req, &etag, modified, now);
+    let mut response = validated(unchanged, etag);
     shared(&mut response, room, page.lifetime, &page.keys);
     if let Some(policy) = page.policy.header_value() {
         response.insert_header((header::CONTENT_SECURITY_POLICY, policy));
@@ -181,36 +172,47 @@ fn conditional(req: &HttpRequest, room: &Newsroom, page: &CachedPage) -> HttpRes
     }
     if unchanged {
         response.finish()
-    } else if gzip {
-        // Already encoded: the compression middleware passes it through.
-        response
-            .content_type(page.content_type)
-            .insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(page.gzipped().clone())
     } else {
-        response
-            .content_type(page.content_type)
-            .body(page.body.clone())
+        encoded(
+            &mut response,
+            coding,
+            page.content_type,
+            page.encoded(coding),
+        )
     }
 }
 
-/// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    let Some(accepted) = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
+/// A 304 (`unchanged`) or a 200 for the variant tagged `etag`, with the
+/// headers both carry: the tag and `Vary: Accept-Encoding`.
+pub fn validated(unchanged: bool, etag: String) -> HttpResponseBuilder {
+    let mut response = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
     };
-    accepted.split(',').any(|coding| {
-        let mut parts = coding.split(';').map(str::trim);
-        let name = parts.next().unwrap_or_default();
-        let refused = parts.any(|p| {
-            p.replace(' ', "").starts_with("q=0") && !p.contains(|c: char| ('1'..='9').contains(&c))
-        });
-        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-    })
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    response
+}
+
+/// A 200 carrying `body`, already in `coding`. An identity body says
+/// `Content-Encoding: identity` so that the compression middleware leaves it
+/// as the client asked and as its ETag names it. (A 304 says nothing of its
+/// coding: there is no body to decode.)
+pub fn encoded(
+    response: &mut HttpResponseBuilder,
+    coding: Coding,
+    content_type: &'static str,
+    body: Bytes,
+) -> HttpResponse {
+    response
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_ENCODING,
+            coding.header_value().unwrap_or("identity"),
+        ))
+        .body(body)
 }
 
 /// The page's `Last-Modified`, never after `now`: content dated in the
@@ -220,26 +222,21 @@ fn last_modified(page: &CachedPage, now: DateTime<Utc>) -> Option<DateTime<Utc>>
     page.last_modified.map(|modified| modified.min(now))
 }
 
-/// Whether the request's validators match the page. `If-None-Match` decides
-/// when present (RFC 9110 §13.2.2), compared weakly because a cache in front
-/// may have weakened the tag; `If-Modified-Since` counts only without it,
+/// Whether the request's validators match the page as sent in the
+/// negotiated coding, tagged `etag`. `If-None-Match` decides
+/// when present (RFC 9110 §13.2.2); `If-Modified-Since` counts only without it,
 /// and not when it is after `now` (an invalid date, RFC 7232 §3.3).
 fn not_modified(
     req: &HttpRequest,
-    page: &CachedPage,
+    etag: &str,
     modified: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
-    let headers = req.headers();
-    if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
-        return tags.to_str().is_ok_and(|tags| {
-            tags.split(',')
-                .map(str::trim)
-                .map(|t| t.trim_start_matches("W/"))
-                .any(|t| t == "*" || t == page.etag || t == page.gzip_etag())
-        });
+    if let Some(matched) = none_match(req, etag) {
+        return matched;
     }
-    let since = headers
+    let since = req
+        .headers()
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<HttpDate>().ok())
@@ -247,4 +244,16 @@ fn not_modified(
         .filter(|since| *since <= now);
     // HTTP dates have whole seconds: compare at that resolution.
     matches!((modified, since), (Some(modified), Some(since)) if modified.timestamp() <= since.timestamp())
+}
+
+/// Whether `If-None-Match` names `etag` (weakly compared, as a cache in
+/// front may have weakened the tag); `None` without that header.
+pub fn none_match(req: &HttpRequest, etag: &str) -> Option<bool> {
+    let tags = req.headers().get(header::IF_NONE_MATCH)?;
+    Some(tags.to_str().is_ok_and(|tags| {
+        tags.split(',')
+            .map(str::trim)
+            .map(|t| t.trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag)
+    }))
 }

@@ -96,6 +96,7 @@ impl TestApp {
             purge_url: Vec::new(),
             shared_max_age: None,
             grip_url: None,
+            sitemap_page_urls: newsdesk::config::SITEMAP_PAGE_URLS,
         };
         configure(&mut config);
         let room = Newsroom::open(&config).await.expect("database opens");
@@ -272,19 +273,32 @@ impl TestApp {
     }
 }
 
-async fn read_page<S>(mut response: awc::ClientResponse<S>) -> Page
+async fn read_page<S>(response: awc::ClientResponse<S>) -> Page
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let raw = read_body(response).await;
+    Page {
+        status: raw.status,
+        headers: raw.headers,
+        body: String::from_utf8(raw.body).expect("utf-8 body"),
+    }
+}
+
+/// Reads a response's body as bytes, up to 64 MiB.
+async fn read_body<S>(mut response: awc::ClientResponse<S>) -> RawResponse
 where
     S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
 {
     let body = response
         .body()
-        .limit(16 * 1024 * 1024)
+        .limit(64 * 1024 * 1024)
         .await
         .expect("body read");
-    Page {
+    RawResponse {
         status: response.status(),
         headers: response.headers().clone(),
-        body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
+        body: body.to_vec(),
     }
 }
 
@@ -525,25 +539,52 @@ impl RawResponse {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     }
+
+    /// The body decoded from its `Content-Encoding` (br, gzip or none),
+    /// by the crates newsdesk encodes with.
+    pub fn decoded(&self) -> Vec<u8> {
+        let mut decoded = Vec::new();
+        match self.header("content-encoding").as_deref() {
+            Some("br") => {
+                brotli::BrotliDecompress(&mut &self.body[..], &mut decoded).expect("valid brotli");
+            }
+            Some("gzip") => {
+                std::io::Read::read_to_end(
+                    &mut flate2::read::GzDecoder::new(&self.body[..]),
+                    &mut decoded,
+                )
+                .expect("valid gzip");
+            }
+            None | Some("identity") => decoded.clone_from(&self.body),
+            Some(other) => panic!("unexpected Content-Encoding {other}"),
+        }
+        decoded
+    }
 }
 
 impl TestApp {
-    /// GET with extra request headers, the body kept as bytes.
+    /// GET with extra request headers, the body kept as bytes (gzip decoded
+    /// by the client, as a browser would).
     pub async fn get_raw(&self, path: &str, headers: &[(&str, &str)]) -> RawResponse {
+        read_raw(self.get_request(path, headers)).await
+    }
+
+    /// GET with extra request headers, the body kept as sent: compressed
+    /// when the response says so (see [`RawResponse::decoded`]).
+    pub async fn get_encoded(&self, path: &str, headers: &[(&str, &str)]) -> RawResponse {
+        read_raw(self.get_request(path, headers).no_decompress()).await
+    }
+
+    fn get_request(&self, path: &str, headers: &[(&str, &str)]) -> awc::ClientRequest {
         let mut request = self.client.get(self.url(path));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
-        let mut response = request.send().await.expect("request sent");
-        let body = response
-            .body()
-            .limit(64 * 1024 * 1024)
-            .await
-            .expect("body read");
-        RawResponse {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: body.to_vec(),
-        }
+        request
     }
+}
+
+/// Sends `request` and reads the response's body as bytes.
+pub async fn read_raw(request: awc::ClientRequest) -> RawResponse {
+    read_body(request.send().await.expect("request sent")).await
 }

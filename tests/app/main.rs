@@ -3,6 +3,7 @@
 
 mod admin;
 mod browser;
+mod compression;
 mod durability;
 mod edge;
 mod editor_session;

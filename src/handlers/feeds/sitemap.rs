@@ -1,6 +1,8 @@
-//! Sitemaps for crawlers: `/sitemap.xml`, every published story with its last
-//! change, and `/sitemap-news.xml`, the Google News sitemap of the last 48
-//! hours. Askama templates with the `.xml` extension escape every value.
+//! Sitemaps for crawlers: `/sitemap.xml`, a sitemap index of the pages
+//! `/sitemap-{n}.xml` (every published story with its last change, at most
+//! `Newsroom::sitemap_page_urls` a page) and of `/sitemap-news.xml`, the
+//! Google News sitemap of the last 48 hours. Askama templates with the
+//! `.xml` extension escape every value.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -9,27 +11,33 @@ use chrono::{DateTime, Duration, Utc};
 use super::XML;
 use super::markup::xml_chars_only;
 use crate::Newsroom;
+use crate::db::feeds::{SitemapEntry, SitemapPage};
 use crate::db::{self, stories::StorySummary};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::filters;
 use crate::handlers::respond::{self, Dated};
 use crate::surrogate::SurrogateKey;
 use crate::urls;
 
-/// The sitemap protocol's limit of URLs per file; a site past it needs a
-/// sitemap index, which this one is far from.
-const SITEMAP_URLS: i64 = 50_000;
 /// Google News takes only stories published in the last two days...
 const NEWS_WINDOW: Duration = Duration::hours(48);
 /// ...and at most this many of them.
 const NEWS_URLS: i64 = 1_000;
 
-/// `/sitemap.xml`: a plain sitemap `urlset`.
+/// `/sitemap.xml`: a `sitemapindex`.
+#[derive(Template)]
+#[template(path = "feeds/sitemap-index.xml")]
+pub struct SitemapIndex<'a> {
+    pub site: &'a str,
+    pub pages: Vec<SitemapPage>,
+}
+
+/// `/sitemap-{n}.xml`: a plain sitemap `urlset`.
 #[derive(Template)]
 #[template(path = "feeds/sitemap.xml")]
 pub struct Sitemap<'a> {
     pub site: &'a str,
-    pub stories: Vec<StorySummary>,
+    pub stories: Vec<SitemapEntry>,
 }
 
 /// `/sitemap-news.xml`: a `urlset` with Google News tags.
@@ -41,22 +49,45 @@ pub struct NewsSitemap<'a> {
     pub stories: Vec<StorySummary>,
 }
 
-/// `GET /sitemap.xml`: every published story and when it last changed.
-pub async fn sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
+/// `GET /sitemap.xml`: the sitemap's pages, each with its last change, and
+/// the news sitemap.
+pub async fn sitemap_index(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
     respond::cached_dated(&req, &room, urls::SITEMAP.to_owned(), XML, || async {
         let mut conn = room.db.acquire().await?;
-        let stories = db::feeds::sitemap_stories(&mut conn, None, SITEMAP_URLS).await?;
-        let last_modified = newest(&stories);
+        let pages = db::feeds::sitemap_pages(&mut conn, room.sitemap_page_urls).await?;
+        let last_modified = newest(pages.iter().map(|p| p.updated_at));
+        let body = SitemapIndex {
+            site: &room.site_url,
+            pages,
+        }
+        .render()?;
+        Ok(sitemap_document(body, last_modified))
+    })
+    .await
+}
+
+/// `GET /sitemap-{n}.xml`: the published stories of page `n`, each with its
+/// last change; 404 for a page the index does not list.
+pub async fn sitemap_page(
+    req: HttpRequest,
+    room: web::Data<Newsroom>,
+    number: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    // The route takes digits without a leading zero: one address per page.
+    let number: i64 = number.parse().map_err(|_| AppError::NotFound)?;
+    respond::cached_dated(&req, &room, urls::sitemap_page(number), XML, || async {
+        let mut conn = room.db.acquire().await?;
+        let stories = db::feeds::sitemap_page(&mut conn, number, room.sitemap_page_urls).await?;
+        if stories.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let last_modified = newest(stories.iter().map(|s| s.updated_at));
         let body = Sitemap {
             site: &room.site_url,
             stories,
         }
         .render()?;
-        Ok(Dated {
-            body: xml_chars_only(body),
-            last_modified,
-            keys: vec![SurrogateKey::Sitemap],
-        })
+        Ok(sitemap_document(body, last_modified))
     })
     .await
 }
@@ -66,8 +97,8 @@ pub async fn sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<H
 pub async fn news_sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppResult<HttpResponse> {
     let mut conn = room.db.acquire().await?;
     let since = room.clock.now() - NEWS_WINDOW;
-    let stories = db::feeds::sitemap_stories(&mut conn, Some(since), NEWS_URLS).await?;
-    let last_modified = newest(&stories);
+    let stories = db::feeds::news_sitemap_stories(&mut conn, since, NEWS_URLS).await?;
+    let last_modified = newest(stories.iter().map(|s| s.updated_at));
     let body = NewsSitemap {
         site: &room.site_url,
         publication: &room.site.name,
@@ -78,19 +109,20 @@ pub async fn news_sitemap(req: HttpRequest, room: web::Data<Newsroom>) -> AppRes
         &req,
         &room,
         XML,
-        Dated {
-            body: xml_chars_only(body),
-            last_modified,
-            keys: vec![SurrogateKey::Sitemap],
-        },
+        sitemap_document(body, last_modified),
     ))
 }
 
-/// The last change to any listed story; the epoch when there is none.
-fn newest(stories: &[StorySummary]) -> DateTime<Utc> {
-    stories
-        .iter()
-        .map(|s| s.updated_at)
-        .max()
-        .unwrap_or(DateTime::UNIX_EPOCH)
+/// A rendered sitemap, filed under `sitemap`: every change to a story purges it.
+fn sitemap_document(body: String, last_modified: DateTime<Utc>) -> Dated {
+    Dated {
+        body: xml_chars_only(body),
+        last_modified,
+        keys: vec![SurrogateKey::Sitemap],
+    }
+}
+
+/// The latest of `times`; the epoch when there is none.
+fn newest(times: impl Iterator<Item = DateTime<Utc>>) -> DateTime<Utc> {
+    times.max().unwrap_or(DateTime::UNIX_EPOCH)
 }

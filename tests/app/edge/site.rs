@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use super::servers::EdgeServers;
 use crate::editor_session::EditorSession;
-use crate::helpers::{Page, TestApp};
+use crate::helpers::{Page, TestApp, read_raw};
 
 const KEY: &str = "site-edge-key";
 
@@ -362,4 +362,82 @@ async fn a_reader_reconnecting_through_pushpin_is_replayed_what_it_missed() {
     publish(&desk, &slug, "Pickets stand down for the night.").await;
     stream.until("stand down", FRESH_WITHIN).await;
     assert_eq!(stream.received.matches("event: update").count(), 3);
+}
+
+#[actix_web::test]
+async fn varnish_keeps_a_brotli_and_a_gzip_variant_each_served_to_the_readers_that_accept_it() {
+    let (app, edge) = newsroom_behind_edge(true).await;
+    let (desk, slug) = live_story(&app).await;
+    let client = awc::Client::default();
+    let fetch = |base: String, accept: &'static str| {
+        read_raw(
+            client
+                .get(format!("{base}/news/{slug}"))
+                .insert_header(("Accept-Encoding", accept))
+                .no_decompress(),
+        )
+    };
+    // Each client's header, and the coding Varnish's normalised header gets.
+    let readers = [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("gzip;q=1, BR;q=0.5", Some("br")),
+        ("br", Some("br")),
+        ("gzip, deflate", Some("gzip")),
+        ("br;q=0, gzip", Some("gzip")),
+        ("identity", None),
+        ("deflate", None),
+    ];
+    let mut first_tags = std::collections::BTreeMap::new();
+    let before = settled_counter(&edge, "MAIN.backend_req").await;
+    for round in 0..2 {
+        let mut bodies = Vec::new();
+        for (accept, coding) in readers {
+            let response = fetch(edge.varnish_url(), accept).await;
+            assert_eq!(response.status, StatusCode::OK, "{}", edge.logs());
+            let sent = response
+                .header("content-encoding")
+                .filter(|c| c != "identity");
+            assert_eq!(sent.as_deref(), coding, "{accept}");
+            assert_eq!(response.header("vary").as_deref(), Some("Accept-Encoding"));
+            let tag = response.header("etag").unwrap();
+            // One stored object per coding, each with its own tag.
+            assert_eq!(
+                first_tags.entry(coding).or_insert_with(|| tag.clone()),
+                &tag,
+                "{accept}"
+            );
+            if round == 1 {
+                assert_eq!(
+                    response.header("x-cache").as_deref(),
+                    Some("HIT"),
+                    "{accept}"
+                );
+            }
+            bodies.push(response.decoded());
+        }
+        assert!(bodies.iter().all(|body| *body == bodies[0]));
+        if round == 0 {
+            let fetched = settled_counter(&edge, "MAIN.backend_req").await - before;
+            assert_eq!(fetched, 3, "one origin request per coding");
+        }
+    }
+    let tags: std::collections::BTreeSet<&String> = first_tags.values().collect();
+    assert_eq!(tags.len(), 3, "{first_tags:?}");
+
+    // Pushpin asks Varnish for every coding and decodes what it gets:
+    // its readers get the same bytes, uncompressed.
+    let through_pushpin = fetch(edge.public_url(), "gzip, br").await;
+    let plain = fetch(edge.varnish_url(), "identity").await.decoded();
+    assert_eq!(through_pushpin.decoded(), plain);
+
+    // A publish purges every variant: each coding brings the new page.
+    publish(&desk, &slug, "Pickets now at the city hospital too.").await;
+    let brotli = fetch(edge.varnish_url(), "br").await.decoded();
+    let gzip = fetch(edge.varnish_url(), "gzip").await.decoded();
+    assert_eq!(brotli, gzip);
+    assert!(
+        String::from_utf8(brotli)
+            .unwrap()
+            .contains("Pickets now at the city hospital too.")
+    );
 }
