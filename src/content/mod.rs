@@ -3,11 +3,13 @@
 
 pub mod embeds;
 pub mod front_matter;
+mod lead_photo;
 mod markdown;
 pub mod photos;
 mod read_more;
 mod safe_html;
 
+pub use lead_photo::LeadPhoto;
 pub use front_matter::{ContentError, ParsedStory, ParsedUpdate, parse_story_file};
 pub use markdown::{Placement, RenderContext, RenderedMarkdown, render_markdown};
 pub use read_more::MissingStory;

@@ -83,7 +83,9 @@ pub(super) fn render_photos<'a>(events: Vec<Event<'a>>, photo_of: PhotoLookup) -
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
-        if let Some((html, used)) = photo_paragraph(&events[i..], photo_of) {
+        if let Some((found, used)) = photo_paragraph(&events[i..], photo_of)
+            && let Some(html) = figure(&found.photo, &found.alt, &found.caption, &found.credit)
+        {
             out.push(Event::Html(html.into()));
             i += used;
         } else {
@@ -94,9 +96,20 @@ pub(super) fn render_photos<'a>(events: Vec<Event<'a>>, photo_of: PhotoLookup) -
     out
 }
 
-/// The figure for the paragraph starting `events`, and how many events it
-/// took, if that paragraph is only a stored photo.
-fn photo_paragraph(events: &[Event], photo_of: PhotoLookup) -> Option<(String, usize)> {
+/// A paragraph that is only a stored photo, with its words as written.
+pub(super) struct PhotoParagraph {
+    pub photo: StoredMedia,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+/// The paragraph starting `events`, and how many events it took, if that
+/// paragraph is only a stored photo.
+pub(super) fn photo_paragraph(
+    events: &[Event],
+    photo_of: PhotoLookup,
+) -> Option<(PhotoParagraph, usize)> {
     let [
         Event::Start(Tag::Paragraph),
         Event::Start(Tag::Image {
@@ -133,7 +146,13 @@ fn photo_paragraph(events: &[Event], photo_of: PhotoLookup) -> Option<(String, u
         Some((caption, credit)) => (caption.trim(), credit.trim()),
         None => (title.trim(), ""),
     };
-    Some((figure(&photo, alt.trim(), caption, credit)?, after + 1))
+    let found = PhotoParagraph {
+        photo,
+        alt: alt.trim().to_owned(),
+        caption: caption.to_owned(),
+        credit: credit.to_owned(),
+    };
+    Some((found, after + 1))
 }
 
 /// The markup of one photo (see the module's doc).

@@ -72,16 +72,44 @@ pub async fn find_by_hash(
 /// Every stored photo with its files, what a write renders `/media/` images
 /// from: two statements, whatever their number.
 pub async fn photos(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
+    photos_among(conn, None).await
+}
+
+/// The stored photos among `ids` (the lead photos of a list of stories),
+/// by id: two statements, whatever their number.
+pub async fn photos_by_id(
+    conn: &mut Connection,
+    ids: &[i64],
+) -> sqlx::Result<HashMap<i64, StoredMedia>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let photos = photos_among(conn, Some(ids)).await?;
+    Ok(photos.into_iter().map(|photo| (photo.id, photo)).collect())
+}
+
+/// Stored photos with their files: every one, or those among `ids`.
+async fn photos_among(
+    conn: &mut Connection,
+    ids: Option<&[i64]>,
+) -> sqlx::Result<Vec<StoredMedia>> {
+    // The ids go in as one JSON array, read back by `json_each`: one
+    // statement for any number of them.
+    let ids = ids.map(|ids| serde_json::to_string(ids).expect("ids are JSON"));
+    let chosen = "SELECT id FROM media
+         WHERE kind = 'image' AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))";
     let rows = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {MEDIA_COLUMNS} FROM media WHERE kind = 'image' ORDER BY id"
+        "SELECT {MEDIA_COLUMNS} FROM media WHERE id IN ({chosen}) ORDER BY id"
     )))
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
     let files = sqlx::query_as::<_, OwnedFileRow>(sqlx::AssertSqlSafe(format!(
         "SELECT media_id, {FILE_COLUMNS} FROM media_files
-         WHERE media_id IN (SELECT id FROM media WHERE kind = 'image')
+         WHERE media_id IN ({chosen})
          ORDER BY media_id, width, format DESC"
     )))
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
     let mut by_media: HashMap<i64, Vec<FileRow>> = HashMap::new();
