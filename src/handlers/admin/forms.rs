@@ -26,6 +26,12 @@ pub struct StoryForm {
     pub version: String,
     /// "save" or "preview".
     pub action: String,
+    /// The words of a photo chosen with the form (the photo itself comes
+    /// as a multipart file, see `upload`); emptied once it is stored and
+    /// its line is in the body.
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
 }
 
 impl StoryForm {
@@ -51,8 +57,21 @@ impl StoryForm {
             status: story.status.as_str().to_owned(),
             live: story.live_state.as_str().to_owned(),
             version: story.version.to_string(),
-            action: String::new(),
+            ..StoryForm::default()
         }
+    }
+
+    /// Puts a stored photo's Markdown line at the top of the body, where it
+    /// is the story's lead photo; its words are in the line now.
+    pub fn lead_with(&mut self, photo_line: String) {
+        self.body = if self.body.trim().is_empty() {
+            photo_line
+        } else {
+            format!("{photo_line}\n\n{}", self.body)
+        };
+        self.alt.clear();
+        self.caption.clear();
+        self.credit.clear();
     }
 
     pub fn to_input(&self) -> StoryInput {

@@ -249,10 +249,10 @@ pub async fn publish(
 }
 
 /// Next to "Alt text" when a photo comes without it.
-const ALT_REQUIRED: &str =
+pub(super) const ALT_REQUIRED: &str =
     "Write the alt text: what the photo shows, for readers who cannot see it.";
 /// Next to "Photo" when the form comes back: browsers never keep a file.
-const CHOOSE_AGAIN: &str =
+pub(super) const CHOOSE_AGAIN: &str =
     "Choose the photo again: a browser cannot keep it when a form comes back.";
 
 /// Checks the update form, its time and its post blocks included,
