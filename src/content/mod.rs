@@ -4,6 +4,7 @@
 pub mod embeds;
 pub mod front_matter;
 mod lead_photo;
+pub mod local_images;
 mod markdown;
 pub mod photos;
 mod read_more;

@@ -142,6 +142,7 @@ impl TestApp {
     pub async fn import_at_start(&self, dir: &Path) {
         import_dir(
             &self.room.db,
+            &self.room.media,
             dir,
             &self.room.site_url,
             false,
@@ -157,6 +158,7 @@ impl TestApp {
     pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
         let report = import_dir(
             &self.room.db,
+            &self.room.media,
             dir,
             &self.room.site_url,
             false,
