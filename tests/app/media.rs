@@ -5,6 +5,8 @@
 mod backup;
 mod desk_upload;
 mod fixtures;
+mod import;
+mod lead_photo;
 mod processing;
 mod refusals;
 mod serving;
