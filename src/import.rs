@@ -22,11 +22,11 @@ use crate::content::embeds;
 use crate::content::front_matter::line_of_key;
 use crate::content::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
 use crate::db;
-use crate::media::MediaLibrary;
 use crate::domain::{
     Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput, check_posted_at,
     with_field,
 };
+use crate::media::MediaLibrary;
 use crate::publishing::{
     self, DeskChange, Renderer, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory,
 };

@@ -10,8 +10,8 @@ pub mod photos;
 mod read_more;
 mod safe_html;
 
-pub use lead_photo::LeadPhoto;
 pub use front_matter::{ContentError, ParsedStory, ParsedUpdate, parse_story_file};
+pub use lead_photo::LeadPhoto;
 pub use markdown::{Placement, RenderContext, RenderedMarkdown, render_markdown};
 pub use read_more::MissingStory;
 pub use safe_html::{SafeHtml, escape, markup_free_json};

@@ -1,9 +1,9 @@
-//! A photo posted with the story form: checked with the rest of the form,
-//! then stored and written into the body as its Markdown line.
+//! A photo posted with a desk form (a story or an update): checked with
+//! the rest of the form, then stored and written into the body as its
+//! Markdown line.
 
 use chrono::{DateTime, Utc};
 
-use super::story_desk::{ALT_REQUIRED, CHOOSE_AGAIN};
 use super::upload::Upload;
 use crate::Newsroom;
 use crate::content::photos::photo_line;
@@ -11,11 +11,28 @@ use crate::domain::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::media::{Expected, MediaError};
 
+/// Next to "Alt text" when a photo comes without it.
+const ALT_REQUIRED: &str =
+    "Write the alt text: what the photo shows, for readers who cannot see it.";
+/// Next to "Photo" when the form comes back: browsers never keep a file.
+pub const CHOOSE_AGAIN: &str =
+    "Choose the photo again: a browser cannot keep it when a form comes back.";
+
 /// What an editor writes beside a photo.
 pub struct PhotoWords<'a> {
-    pub alt: &'a str,
-    pub caption: &'a str,
-    pub credit: &'a str,
+    alt: &'a str,
+    caption: &'a str,
+    credit: &'a str,
+}
+
+impl<'a> PhotoWords<'a> {
+    pub fn of(alt: &'a str, caption: &'a str, credit: &'a str) -> PhotoWords<'a> {
+        PhotoWords {
+            alt,
+            caption,
+            credit,
+        }
+    }
 }
 
 /// The errors that keep a photo from being stored: the rest of the form's

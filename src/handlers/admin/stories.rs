@@ -184,11 +184,7 @@ async fn store_lead_photo(
     form: &mut StoryForm,
     upload: Upload,
 ) -> AppResult<Result<(), FieldErrors>> {
-    let words = PhotoWords {
-        alt: &form.alt,
-        caption: &form.caption,
-        credit: &form.credit,
-    };
+    let words = PhotoWords::of(&form.alt, &form.caption, &form.credit);
     let errors = refuse_photo_with(check(form).err().unwrap_or_default(), &words);
     if !errors.is_empty() {
         return Ok(Err(errors));

@@ -9,6 +9,7 @@ use askama::Template;
 use chrono::Utc;
 
 use super::admit::admit_post;
+use super::desk_photo::{CHOOSE_AGAIN, PhotoWords, refuse_photo_with, store_photo};
 use super::draft_saved::saved_see_other;
 use super::forms::UpdateForm;
 use super::kept_forms::{RestoreQuery, restored_or};
@@ -18,13 +19,11 @@ use super::upload::read_desk_post;
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::content::embeds;
-use crate::content::photos::photo_line;
 use crate::db::{self, stories::StoryRow};
 use crate::domain::{FieldErrors, Slug, UpdateKind, with_field};
 use crate::error::{AppError, AppResult};
 use crate::filters;
 use crate::handlers::lookup::parse_update_id;
-use crate::media::{Expected, MediaError};
 use crate::publishing;
 use crate::site::Site;
 use crate::views::UpdateView;
@@ -143,7 +142,7 @@ pub async fn story_desk(
 /// `POST /admin/stories/{slug}/updates`: publish, then back to an empty form.
 /// The form is multipart when it carries a photo (urlencoded posts still
 /// work): the photo is checked and stored once the rest of the form is
-/// valid, and its Markdown line ([`photo_line`]) ends the update's body.
+/// valid, and its Markdown line (`photos::photo_line`) ends the update's body.
 pub async fn publish(
     req: HttpRequest,
     room: web::Data<Newsroom>,
@@ -158,52 +157,27 @@ pub async fn publish(
     let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &post.fields).await?;
     let form: UpdateForm = parse_form(&post.fields)?;
     let now = room.clock.now();
-    let checked = validate(&form, editor.public_name(&room.site), now);
-    let (mut draft, posted_at) = match (checked, &post.photo) {
-        (Ok(valid), None) => valid,
-        (Ok(_), Some(_)) if form.alt.trim().is_empty() => {
-            let mut errors = FieldErrors::default();
-            errors.add("alt", ALT_REQUIRED.to_owned());
-            errors.add("photo", CHOOSE_AGAIN.to_owned());
-            return render(&room, editor, story, form, errors, None).await;
-        }
-        (Ok(valid), Some(_)) => valid,
-        (Err(mut errors), photo) => {
-            if photo.is_some() {
-                if form.alt.trim().is_empty() {
-                    errors.add("alt", ALT_REQUIRED.to_owned());
-                }
-                errors.add("photo", CHOOSE_AGAIN.to_owned());
-            }
-            return render(&room, editor, story, form, errors, None).await;
-        }
+    let (valid, errors) = match validate(&form, editor.public_name(&room.site), now) {
+        Ok(valid) => (Some(valid), FieldErrors::default()),
+        Err(errors) => (None, errors),
+    };
+    let words = PhotoWords::of(&form.alt, &form.caption, &form.credit);
+    let errors = match &post.photo {
+        Some(_) => refuse_photo_with(errors, &words),
+        None => errors,
+    };
+    let Some((mut draft, posted_at)) = valid.filter(|_| errors.is_empty()) else {
+        return render(&room, editor, story, form, errors, None).await;
     };
     let had_photo = post.photo.is_some();
     if let Some(upload) = post.photo {
-        let stored = room
-            .media
-            .store(
-                &room.db,
-                upload.bytes,
-                &upload.file_name,
-                Expected::Photo,
-                now,
-            )
-            .await;
-        let stored = match stored {
-            Ok(stored) => stored,
-            Err(MediaError::Refused(refusal)) => {
+        let line = match store_photo(&room, upload, &words, now).await? {
+            Ok(line) => line,
+            Err(refused) => {
                 let mut errors = FieldErrors::default();
-                errors.add("photo", refusal.to_string());
+                errors.add("photo", refused);
                 return render(&room, editor, story, form, errors, None).await;
             }
-            Err(MediaError::Failed(cause)) => return Err(AppError::from_write(cause)),
-        };
-        let Some(line) = photo_line(&stored, &form.alt, &form.caption, &form.credit) else {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "stored photo {} has no JPEG",
-                stored.id
-            )));
         };
         if !draft.body_md.trim().is_empty() {
             draft.body_md.push_str("\n\n");
@@ -247,13 +221,6 @@ pub async fn publish(
         }
     }
 }
-
-/// Next to "Alt text" when a photo comes without it.
-pub(super) const ALT_REQUIRED: &str =
-    "Write the alt text: what the photo shows, for readers who cannot see it.";
-/// Next to "Photo" when the form comes back: browsers never keep a file.
-pub(super) const CHOOSE_AGAIN: &str =
-    "Choose the photo again: a browser cannot keep it when a form comes back.";
 
 /// Checks the update form, its time and its post blocks included,
 /// reporting every field at once.

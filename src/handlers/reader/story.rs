@@ -214,12 +214,14 @@ pub async fn story_page(
             .await?
             .first()
             .map(|u| u.posted_at.to_rfc3339());
-            let social_image =
-                lead_photos(&mut conn, [(story.lead_photo_id, story.lead_photo_alt.as_str())])
-                    .await?
-                    .pop()
-                    .flatten()
-                    .and_then(|photo| photo.social_image(&room.site_url));
+            let social_image = lead_photos(
+                &mut conn,
+                [(story.lead_photo_id, story.lead_photo_alt.as_str())],
+            )
+            .await?
+            .pop()
+            .flatten()
+            .and_then(|photo| photo.social_image(&room.site_url));
             let page = StoryPage {
                 site: room.site.clone(),
                 topics: db::topics::for_story(&mut conn, story.id).await?,

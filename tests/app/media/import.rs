@@ -23,32 +23,58 @@ const GATE: &str = "![Pickets at the gate](media/gate.jpg \"The 8am picket | Ill
 async fn a_local_image_is_imported_as_a_stored_photo_and_twice_changes_nothing() {
     let app = TestApp::spawn().await;
     let jpeg = fixtures::with_exif(&fixtures::jpeg(&fixtures::picture(1200, 900)), 1);
-    let dir = with_images(&format!("{GATE}\n\nPickets formed at 8am."), &[("gate.jpg", &jpeg)]);
+    let dir = with_images(
+        &format!("{GATE}\n\nPickets formed at 8am."),
+        &[("gate.jpg", &jpeg)],
+    );
     let report = app.import(dir.path()).await.unwrap();
     assert_eq!(report.stories_created, 1, "{report}");
 
     let page = app.get_page("/news/story").await;
     let img = ".story-body > figure.photo:first-child picture img";
-    assert_eq!(page.attrs(img, "alt"), ["Pickets at the gate"], "{}", page.body);
+    assert_eq!(
+        page.attrs(img, "alt"),
+        ["Pickets at the gate"],
+        "{}",
+        page.body
+    );
     assert_eq!(page.attrs(img, "width"), ["1200"]);
     assert_eq!(
         page.texts("figure.photo figcaption"),
         ["The 8am picket Illustration: desk"]
     );
     let src = page.attrs(img, "src").remove(0);
-    assert!(src.starts_with("/media/") && src.ends_with("-1200.jpg"), "{src}");
+    assert!(
+        src.starts_with("/media/") && src.ends_with("-1200.jpg"),
+        "{src}"
+    );
     // Processed like an upload: the stored file is re-encoded, without EXIF.
     let stored = app.media_file(src.trim_start_matches("/media/"));
     assert!(!fixtures::contains(&stored, b"Exif"), "EXIF kept");
     let story = app.story("story").await;
-    assert!(story.body_md.starts_with(&format!("![Pickets at the gate]({src} ")), "{}", story.body_md);
+    assert!(
+        story
+            .body_md
+            .starts_with(&format!("![Pickets at the gate]({src} ")),
+        "{}",
+        story.body_md
+    );
     assert_eq!(story.lead_photo_alt, "Pickets at the gate");
-    assert_eq!(app.get_page("/").await.attrs(".story-card-photo img", "alt"), ["Pickets at the gate"]);
+    assert_eq!(
+        app.get_page("/")
+            .await
+            .attrs(".story-card-photo img", "alt"),
+        ["Pickets at the gate"]
+    );
 
     let rows = app.media_rows().await;
     let again = app.import(dir.path()).await.unwrap();
     assert_eq!(
-        (again.stories_unchanged, again.stories_created, again.stories_updated),
+        (
+            again.stories_unchanged,
+            again.stories_created,
+            again.stories_updated
+        ),
         (1, 0, 0),
         "{again}"
     );
@@ -66,10 +92,8 @@ async fn a_local_image_is_imported_as_a_stored_photo_and_twice_changes_nothing()
 #[actix_web::test]
 async fn a_missing_or_refused_image_names_the_file_and_the_line_and_nothing_is_imported() {
     let app = TestApp::spawn().await;
-    let body = format!(
-        "Pickets formed at 8am.\n\n![Gone](media/missing.jpg)\n\nText.\n\n![Notes](media/notes.jpg)\n\n![Out](../secret.jpg)"
-    );
-    let dir = with_images(&body, &[("notes.jpg", b"just some notes, not a photo")]);
+    let body = "Pickets formed at 8am.\n\n![Gone](media/missing.jpg)\n\nText.\n\n![Notes](media/notes.jpg)\n\n![Out](../secret.jpg)";
+    let dir = with_images(body, &[("notes.jpg", b"just some notes, not a photo")]);
     let ImportError::Content(errors) = app.import(dir.path()).await.unwrap_err() else {
         panic!("expected content errors");
     };
@@ -86,7 +110,9 @@ async fn a_missing_or_refused_image_names_the_file_and_the_line_and_nothing_is_i
         "{messages:#?}"
     );
     assert!(
-        messages[2].contains("story.md:16: image “../secret.jpg”: give a path inside the content directory"),
+        messages[2].contains(
+            "story.md:16: image “../secret.jpg”: give a path inside the content directory"
+        ),
         "{messages:#?}"
     );
     assert_eq!(app.get_page("/news/story").await.status, 404);
@@ -117,7 +143,9 @@ async fn the_demo_picket_stories_lead_with_their_illustrations() {
     assert_eq!(front.attrs(".story-card-photo img", "alt").len(), 2);
     // The files as committed are small enough for a repository.
     for name in ["pickets-hri.jpg", "pickets-calderdale.jpg"] {
-        let size = std::fs::metadata(demo_content().join("media").join(name)).unwrap().len();
+        let size = std::fs::metadata(demo_content().join("media").join(name))
+            .unwrap()
+            .len();
         assert!(size < 250_000, "{name}: {size} bytes");
     }
 }
