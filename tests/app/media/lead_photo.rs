@@ -362,3 +362,45 @@ async fn thumbnails_below_the_first_screen_load_lazily() {
         .collect();
     assert_eq!(loading, [None, None, None, Some("lazy".to_owned())]);
 }
+
+#[actix_web::test]
+async fn a_photo_added_when_editing_a_story_leads_above_what_was_there() {
+    let app = TestApp::spawn().await;
+    let session = app.sign_in("desk").await;
+    let slug = session
+        .create_story("Pickets at the HRI", "Words first.")
+        .await;
+    let story = app.story(&slug).await;
+    let jpeg = fixtures::jpeg(&fixtures::picture(800, 600));
+    let version = story.version.to_string();
+    let page = session
+        .app
+        .post_multipart(
+            &format!("/admin/stories/{slug}/edit"),
+            &session.cookie,
+            &[
+                ("csrf_token", &session.csrf),
+                ("headline", "Pickets at the HRI"),
+                ("body", "Words first."),
+                ("status", "published"),
+                ("live", "none"),
+                ("byline", "Desk"),
+                ("version", &version),
+                ("action", "save"),
+                ("alt", ALT),
+            ],
+            &[("photo", "gate.jpg", "image/jpeg", &jpeg)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let saved = app.story(&slug).await;
+    assert!(
+        saved.body_md.starts_with(&format!("![{ALT}](/media/"))
+            && saved.body_md.ends_with(")\n\nWords first."),
+        "{}",
+        saved.body_md
+    );
+    assert_eq!(saved.lead_photo_alt, ALT);
+    let front = app.get_page("/").await;
+    assert_eq!(front.attrs(".story-card-photo img", "alt"), [ALT]);
+}
