@@ -37,9 +37,10 @@ pub async fn refuse_oversized_bodies(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
-/// A desk form carrying a photo (multipart, under `/admin/`) may be as large
-/// as the largest photo plus the form's text; the handler bounds each part
-/// again as it reads, and holds a photo only for a signed-in editor.
+/// A desk form carrying files (multipart, under `/admin/`) may be as large
+/// as the update form's files at their limits (six photos, a poster and a
+/// video) plus the form's text; the handler bounds each part again as it
+/// reads, and receives files only from a signed-in editor.
 fn upload_limit(req: &ServiceRequest) -> Option<usize> {
     let multipart = req
         .headers()
@@ -54,6 +55,6 @@ fn upload_limit(req: &ServiceRequest) -> Option<usize> {
         return None;
     }
     let room = req.app_data::<actix_web::web::Data<crate::Newsroom>>()?;
-    let largest = usize::try_from(room.media.limits().photo_bytes).ok()?;
-    Some(MAX_BODY_BYTES.saturating_add(largest))
+    let (_, files) = crate::handlers::admin::update_media::file_limits(room.media.limits());
+    Some(MAX_BODY_BYTES.saturating_add(usize::try_from(files).ok()?))
 }

@@ -5,7 +5,7 @@
 
 use pulldown_cmark::Event;
 
-use super::photos::{PhotoLookup, photo_paragraph};
+use super::photos::{MediaLookup, photo_paragraph};
 
 /// The photo a body opens with, as its first paragraph says it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +18,8 @@ pub struct LeadPhoto {
 
 /// The lead photo of a body parsed into `events`: its first block, when
 /// that block is a paragraph that is only a stored photo.
-pub(super) fn lead_photo(events: &[Event], photo_of: PhotoLookup) -> Option<LeadPhoto> {
-    let (found, _) = photo_paragraph(events, photo_of)?;
+pub(super) fn lead_photo(events: &[Event], media_of: MediaLookup) -> Option<LeadPhoto> {
+    let (found, _) = photo_paragraph(events, media_of)?;
     Some(LeadPhoto {
         media_id: found.photo.id,
         alt: found.alt,
@@ -28,39 +28,27 @@ pub(super) fn lead_photo(events: &[Event], photo_of: PhotoLookup) -> Option<Lead
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
-
+    use crate::content::photos::tests::stored_photo;
     use crate::content::{Placement, RenderContext, render_markdown};
-    use crate::media::{ContentHash, FileFormat, MediaFile, MediaKind, MediaName, StoredMedia};
+    use crate::media::StoredMedia;
 
     use super::LeadPhoto;
 
-    /// The lead photo of `md`, on a site with one stored photo (id 7).
+    /// The lead photo of `md`, on a site with one stored photo (id 7),
+    /// which `PHOTO` in `md` stands for.
     fn lead_of(md: &str) -> Option<LeadPhoto> {
-        let hash = ContentHash::of(b"lead");
         let photo = StoredMedia {
             id: 7,
-            kind: MediaKind::Image,
-            sha256: hash.as_str().to_owned(),
-            width: Some(1600),
-            height: Some(900),
-            bytes: 100,
-            files: vec![MediaFile {
-                name: MediaName::variant(&hash, 1600, FileFormat::Jpeg),
-                width: Some(1600),
-                height: Some(900),
-                bytes: 100,
-            }],
-            created_at: Utc::now(),
+            ..stored_photo(b"lead")
         };
         let lookup = |sha: &str| (sha == photo.sha256).then(|| photo.clone());
         let context = RenderContext {
             site_url: "https://news.example",
             headline_of: &|_| None,
-            photo_of: &lookup,
+            media_of: &lookup,
             place: Placement::StoryBody,
         };
-        let md = md.replace("PHOTO", &format!("/media/{}-1600.jpg", hash.as_str()));
+        let md = md.replace("PHOTO", &photo.fallback().unwrap().url());
         render_markdown(&md, &context).unwrap().lead_photo
     }
 

@@ -1,6 +1,7 @@
 //! Markdown → sanitised HTML, as a short pipeline of named stages:
 //! parse with chosen extensions → videos and social posts (`embeds`) →
-//! note the photo it opens with (`lead_photo`) → uploaded photos (`photos`) →
+//! note the photo it opens with (`lead_photo`) →
+//! uploaded photos and galleries (`photos`) → uploaded videos (`videos`) →
 //! resolve `READ MORE:` paragraphs → number
 //! footnote references → class table cells by alignment → write HTML →
 //! sanitise.
@@ -40,9 +41,10 @@ pub struct RenderContext<'a> {
     /// A published story's current headline by slug (`None` for a draft or
     /// a missing story), which becomes the text of each read-more link.
     pub headline_of: &'a dyn Fn(&Slug) -> Option<String>,
-    /// A stored photo by the SHA-256 its files are named by, which a
-    /// paragraph that is only that photo's image becomes (`photos`).
-    pub photo_of: super::photos::PhotoLookup<'a>,
+    /// A stored photo or video by the SHA-256 its files are named by,
+    /// which a paragraph that is only that photo's image (`photos`) or
+    /// only a link to that video (`videos`) becomes.
+    pub media_of: super::photos::MediaLookup<'a>,
     /// Where on its page the HTML will stand.
     pub place: Placement,
 }
@@ -78,8 +80,9 @@ pub fn render_markdown(
     let id_prefix = context.place.id_prefix();
     let parsed = Parser::new_ext(markdown, parser_options()).into_offset_iter();
     let events = render_embeds(parsed, markdown);
-    let lead_photo = lead_photo(&events, context.photo_of);
-    let events = super::photos::render_photos(events, context.photo_of);
+    let lead_photo = lead_photo(&events, context.media_of);
+    let events = super::photos::render_photos(events, context.media_of);
+    let events = super::videos::render_videos(events, context.media_of);
     let summary = first_words(&events, SUMMARY_WORDS);
     let (events, read_more) = resolve_read_more(events, context)?;
     let events = number_footnote_references(events, &id_prefix);
@@ -217,7 +220,7 @@ mod tests {
         let context = RenderContext {
             site_url: "https://news.example",
             headline_of: &headlines,
-            photo_of: &|_| None,
+            media_of: &|_| None,
             place,
         };
         render_markdown(md, &context)

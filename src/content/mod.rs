@@ -9,6 +9,7 @@ mod markdown;
 pub mod photos;
 mod read_more;
 mod safe_html;
+pub mod videos;
 
 pub use front_matter::{ContentError, ParsedStory, ParsedUpdate, parse_story_file};
 pub use lead_photo::LeadPhoto;

@@ -30,6 +30,7 @@ fn sanitiser(id_prefix: &str) -> ammonia::Builder<'_> {
         .id_prefix(Some(id_prefix));
     super::embeds::allow_embeds(&mut builder);
     super::photos::allow_photos(&mut builder);
+    super::videos::allow_videos(&mut builder);
     builder
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
 use super::Connection;
-use crate::media::process::Processed;
+use crate::media::process::Kept;
 use crate::media::{ContentHash, MediaFile, MediaKind, MediaName, StoredMedia};
 
 /// The columns of [`MediaRow`], in its order.
@@ -69,35 +69,30 @@ pub async fn find_by_hash(
     with_files(conn, row).await
 }
 
-/// Every stored photo with its files, what a write renders `/media/` images
-/// from: two statements, whatever their number.
-pub async fn photos(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
-    photos_among(conn, None).await
+/// Every stored photo and video with its files, what a write renders
+/// `/media/` images and video links from: two statements, whatever their
+/// number.
+pub async fn library(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
+    among(conn, None).await
 }
 
-/// The stored photos among `ids` (the lead photos of a list of stories),
-/// by id: two statements, whatever their number.
-pub async fn photos_by_id(
-    conn: &mut Connection,
-    ids: &[i64],
-) -> sqlx::Result<HashMap<i64, StoredMedia>> {
+/// The media among `ids` (the lead photos of a list of stories), by id:
+/// two statements, whatever their number.
+pub async fn by_id(conn: &mut Connection, ids: &[i64]) -> sqlx::Result<HashMap<i64, StoredMedia>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let photos = photos_among(conn, Some(ids)).await?;
-    Ok(photos.into_iter().map(|photo| (photo.id, photo)).collect())
+    let found = among(conn, Some(ids)).await?;
+    Ok(found.into_iter().map(|media| (media.id, media)).collect())
 }
 
-/// Stored photos with their files: every one, or those among `ids`.
-async fn photos_among(
-    conn: &mut Connection,
-    ids: Option<&[i64]>,
-) -> sqlx::Result<Vec<StoredMedia>> {
+/// Stored media with their files: every one, or those among `ids`.
+async fn among(conn: &mut Connection, ids: Option<&[i64]>) -> sqlx::Result<Vec<StoredMedia>> {
     // The ids go in as one JSON array, read back by `json_each`: one
     // statement for any number of them.
     let ids = ids.map(|ids| serde_json::to_string(ids).expect("ids are JSON"));
     let chosen = "SELECT id FROM media
-         WHERE kind = 'image' AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))";
+         WHERE ?1 IS NULL OR id IN (SELECT value FROM json_each(?1))";
     let rows = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {MEDIA_COLUMNS} FROM media WHERE id IN ({chosen}) ORDER BY id"
     )))
@@ -176,19 +171,19 @@ fn assemble(row: MediaRow, files: Vec<FileRow>) -> sqlx::Result<StoredMedia> {
 pub async fn insert(
     pool: &SqlitePool,
     hash: &ContentHash,
-    processed: &Processed,
+    kept: &Kept,
     upload_bytes: u64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     let mut tx = super::write_tx(pool).await?;
-    let (width, height) = processed.size.unzip();
+    let (width, height) = kept.size.unzip();
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO media (kind, sha256, width, height, bytes, created_at)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (sha256) DO NOTHING
          RETURNING id",
     )
-    .bind(processed.kind)
+    .bind(kept.kind)
     .bind(hash.as_str())
     .bind(width)
     .bind(height)
@@ -202,7 +197,7 @@ pub async fn insert(
             .fetch_one(&mut *tx)
             .await;
     };
-    for file in &processed.files {
+    for file in &kept.files {
         let (width, height) = file.size.unzip();
         sqlx::query(
             "INSERT INTO media_files (name, media_id, format, width, height, bytes)
@@ -213,7 +208,7 @@ pub async fn insert(
         .bind(file.name.format())
         .bind(width)
         .bind(height)
-        .bind(file.bytes.len() as i64)
+        .bind(file.bytes as i64)
         .execute(&mut *tx)
         .await?;
     }

@@ -15,7 +15,7 @@ struct Asset {
     content_type: &'static str,
 }
 
-const ASSETS: [Asset; 6] = [
+const ASSETS: [Asset; 7] = [
     Asset {
         name: "site.css",
         body: include_str!("../../static/site.css"),
@@ -44,6 +44,13 @@ const ASSETS: [Asset; 6] = [
     Asset {
         name: "favicon.svg",
         body: include_str!("../../static/favicon.svg"),
+        content_type: "image/svg+xml",
+    },
+    // The poster of an uploaded video without one (`content::videos`):
+    // stored pages name it without a version, so it should rarely change.
+    Asset {
+        name: "video-poster.svg",
+        body: include_str!("../../static/video-poster.svg"),
         content_type: "image/svg+xml",
     },
 ];

@@ -26,6 +26,14 @@ pub enum Expected {
 }
 
 impl Expected {
+    /// Whether a stored medium of `kind` is what was expected.
+    pub fn accepts(self, kind: super::MediaKind) -> bool {
+        !matches!(
+            (self, kind),
+            (Expected::Photo, super::MediaKind::Video) | (Expected::Video, super::MediaKind::Image)
+        )
+    }
+
     fn formats(self) -> &'static str {
         match self {
             Expected::Photo => "a photo newsdesk can read (JPEG, PNG or WebP)",
@@ -150,7 +158,7 @@ impl fmt::Display for Refusal {
 }
 
 /// `bytes` in megabytes (10⁶), as a person reads a file size.
-fn megabytes(bytes: u64) -> String {
+pub fn megabytes(bytes: u64) -> String {
     format!("{} MB", millions(bytes))
 }
 

@@ -17,6 +17,12 @@
 //! 4. writes the files under content-addressed names ([`MediaName`]) and
 //!    records them in SQLite (`media`, `media_files`) in one transaction.
 //!
+//! An upload is first received into a temporary file ([`Spool`]) in the
+//! media directory, hashed as it arrives; a video is parsed through a
+//! memory map of it and, if kept, renamed into place. Steps 1 to 3 are
+//! [`MediaLibrary::prepare`] and step 4 [`MediaLibrary::commit`], so a form
+//! carrying several files can check them all before it keeps any.
+//!
 //! Storing the same bytes again returns the row already there. Nothing is
 //! written for a refused upload. Files are never deleted: an update that
 //! is deleted keeps its photos on disk, and a later clean-up may remove
@@ -31,6 +37,7 @@ mod name;
 pub mod photo;
 pub(crate) mod process;
 mod sniff;
+mod spool;
 mod stored;
 mod video;
 
@@ -43,11 +50,12 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use tokio::sync::Semaphore;
 
-pub use error::{Expected, MediaError, Reason, Refusal};
+pub use error::{Expected, MediaError, Reason, Refusal, megabytes};
 pub use files::TEMPORARY_PREFIX;
 pub use kind::{FileFormat, MediaKind};
 pub use limits::Limits;
 pub use name::{ContentHash, MediaName};
+pub use spool::{Spool, SpooledUpload};
 pub use stored::{MediaFile, StoredMedia};
 
 use crate::db;
@@ -88,6 +96,12 @@ impl MediaLibrary {
         self.dir.join(name.as_str())
     }
 
+    /// A temporary file in the media directory to receive an upload into.
+    pub fn spool(&self) -> anyhow::Result<Spool> {
+        Spool::create_in(&self.dir)
+            .with_context(|| format!("creating an upload file in {}", self.dir.display()))
+    }
+
     /// Checks, processes and stores an upload (see the module's doc);
     /// `file_name` is the name the browser sent, used in messages only.
     /// The same bytes stored twice give the same row.
@@ -99,41 +113,94 @@ impl MediaLibrary {
         expected: Expected,
         now: DateTime<Utc>,
     ) -> Result<StoredMedia, MediaError> {
+        let mut spool = self.spool().map_err(MediaError::Failed)?;
+        let upload = blocking(move || {
+            spool.write(&bytes)?;
+            spool.finish()
+        })
+        .await?
+        .context("spooling an upload")
+        .map_err(MediaError::Failed)?;
+        let prepared = self.prepare(db, upload, file_name, expected).await?;
+        self.commit(db, prepared, now).await
+    }
+
+    /// Checks and processes a received upload, writing nothing yet: the
+    /// desk prepares every file of a post before it commits any, so that
+    /// one refusal stores none of them.
+    pub async fn prepare(
+        &self,
+        db: &SqlitePool,
+        upload: SpooledUpload,
+        file_name: &str,
+        expected: Expected,
+    ) -> Result<Prepared, MediaError> {
         let refused = |reason| Refusal {
             file_name: file_name.to_owned(),
             reason,
         };
         let limits = self.limits;
-        let upload_bytes = bytes.len() as u64;
-        let checked = bytes.clone();
-        let (sniffed, hash) = blocking(move || {
-            if checked.len() as u64 > limits.largest_upload() {
-                return Err(Reason::TooManyBytes {
-                    bytes: checked.len() as u64,
-                    limit: limits.largest_upload(),
-                    kind: "file",
-                });
+        let bytes = upload.bytes();
+        if bytes > limits.largest_upload() {
+            return Err(refused(Reason::TooManyBytes {
+                bytes,
+                limit: limits.largest_upload(),
+                kind: "file",
+            })
+            .into());
+        }
+        if let Some(stored) = self.find_by_hash(db, upload.hash()).await? {
+            // Stored before, perhaps from another control: still a video
+            // is no photo.
+            if !expected.accepts(stored.kind) {
+                return Err(refused(Reason::Unreadable(expected)).into());
             }
-            let sniffed = sniff::sniff(&checked, expected)?;
-            check_bytes(checked.len() as u64, &sniffed, &limits)?;
-            Ok((sniffed, ContentHash::of(&checked)))
-        })
-        .await?
-        .map_err(refused)?;
-        if let Some(stored) = self.find_by_hash(db, &hash).await? {
-            return Ok(stored);
+            return Ok(Prepared(Preparation::Stored(stored)));
         }
         let _permit = self.processing.acquire().await.map_err(failed)?;
-        let dir = self.dir.clone();
-        let hash_for_files = hash.clone();
         let processed = blocking(move || {
-            let processed = process::process(bytes, &hash_for_files, sniffed, &limits)?;
-            Ok(files::write_all(&dir, &processed.files).map(|()| processed))
+            let Some(map) = upload.map()? else {
+                return Ok(Err(Reason::Empty));
+            };
+            let checked = sniff::sniff(&map, expected).and_then(|sniffed| {
+                check_bytes(bytes, &sniffed, &limits)?;
+                let hash = upload.hash().clone();
+                Ok((hash, process::process(upload, &map, sniffed, &limits)?))
+            });
+            Ok::<_, std::io::Error>(checked)
         })
         .await?
-        .map_err(refused)?
-        .map_err(MediaError::Failed)?;
-        let id = db::media::insert(db, &hash, &processed, upload_bytes, now)
+        .context("reading an upload back")
+        .map_err(MediaError::Failed)?
+        .map_err(refused)?;
+        let (hash, processed) = processed;
+        Ok(Prepared(Preparation::New {
+            hash,
+            processed,
+            upload_bytes: bytes,
+        }))
+    }
+
+    /// Writes a prepared upload's files and records them.
+    pub async fn commit(
+        &self,
+        db: &SqlitePool,
+        prepared: Prepared,
+        now: DateTime<Utc>,
+    ) -> Result<StoredMedia, MediaError> {
+        let (hash, processed, upload_bytes) = match prepared.0 {
+            Preparation::Stored(stored) => return Ok(stored),
+            Preparation::New {
+                hash,
+                processed,
+                upload_bytes,
+            } => (hash, processed, upload_bytes),
+        };
+        let dir = self.dir.clone();
+        let kept = blocking(move || files::write_all(&dir, processed))
+            .await?
+            .map_err(MediaError::Failed)?;
+        let id = db::media::insert(db, &hash, &kept, upload_bytes, now)
             .await
             .context("recording the upload")
             .map_err(MediaError::Failed)?;
@@ -161,6 +228,20 @@ impl MediaLibrary {
             .context("reading the stored upload")
             .map_err(MediaError::Failed)
     }
+}
+
+/// An upload checked and processed, not yet written ([`MediaLibrary::prepare`]).
+pub struct Prepared(Preparation);
+
+enum Preparation {
+    /// The same bytes were stored before: nothing to write.
+    Stored(StoredMedia),
+    /// Files to write and a row to record.
+    New {
+        hash: ContentHash,
+        processed: process::Processed,
+        upload_bytes: u64,
+    },
 }
 
 /// Refuses an upload larger than its kind's limit.

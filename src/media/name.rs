@@ -19,7 +19,12 @@ pub struct ContentHash(String);
 impl ContentHash {
     /// The hash of `bytes`.
     pub fn of(bytes: &[u8]) -> ContentHash {
-        let digest = Sha256::digest(bytes);
+        ContentHash::from_digest(&Sha256::digest(bytes))
+    }
+
+    /// The hash from a finished SHA-256 digest (of an upload hashed as it
+    /// arrived).
+    pub fn from_digest(digest: &[u8]) -> ContentHash {
         ContentHash(digest.iter().map(|b| format!("{b:02x}")).collect())
     }
 

@@ -7,6 +7,7 @@ use super::error::Reason;
 use super::name::{ContentHash, MediaName};
 use super::photo::{self, Pixels, ToSrgb};
 use super::sniff::Sniffed;
+use super::spool::SpooledUpload;
 use super::{FileFormat, Limits, MediaKind};
 
 /// What an upload becomes: a row's worth of facts and its files' bytes.
@@ -21,36 +22,71 @@ pub struct Processed {
 pub struct NewFile {
     pub name: MediaName,
     pub size: Option<(u32, u32)>,
-    pub bytes: Bytes,
+    pub content: Content,
 }
 
-/// Processes an upload [`super::sniff`] recognised.
+/// What a new file holds.
+pub enum Content {
+    /// Bytes made from a photo's pixels.
+    Encoded(Bytes),
+    /// The upload itself (a video), kept as it came: renamed into place.
+    Upload(SpooledUpload),
+}
+
+impl NewFile {
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        match &self.content {
+            Content::Encoded(bytes) => bytes.len() as u64,
+            Content::Upload(upload) => upload.bytes(),
+        }
+    }
+}
+
+/// An upload once its files are in the media directory: what its rows say.
+pub struct Kept {
+    pub kind: MediaKind,
+    pub size: Option<(u32, u32)>,
+    pub files: Vec<KeptFile>,
+}
+
+/// One file written, as `media_files` records it.
+pub struct KeptFile {
+    pub name: MediaName,
+    pub size: Option<(u32, u32)>,
+    pub bytes: u64,
+}
+
+/// Processes an upload [`super::sniff`] recognised; `bytes` are its
+/// content (mapped from `upload`).
 pub fn process(
-    bytes: Bytes,
-    hash: &ContentHash,
+    upload: SpooledUpload,
+    bytes: &[u8],
     sniffed: Sniffed,
     limits: &Limits,
 ) -> Result<Processed, Reason> {
+    let hash = upload.hash().clone();
     match sniffed {
         Sniffed::Video(video) => Ok(Processed {
             kind: MediaKind::Video,
             size: video.size,
             files: vec![NewFile {
-                name: MediaName::original(hash, video.format),
+                name: MediaName::original(&hash, video.format),
                 size: video.size,
-                bytes,
+                content: Content::Upload(upload),
             }],
         }),
         Sniffed::Photo(format) => {
-            let decoded = photo::decode(&bytes, format, limits)?;
-            drop(bytes);
+            let decoded = photo::decode(bytes, format, limits)?;
+            // The photo's own files are made from pixels: the upload goes.
+            drop(upload);
             let pixels = Pixels::from_image(decoded.image);
             let to_srgb = ToSrgb::from_icc(decoded.icc_profile.as_deref(), pixels.alpha);
             let size = Some((pixels.width, pixels.height));
             Ok(Processed {
                 kind: MediaKind::Image,
                 size,
-                files: variants(&pixels, to_srgb.as_ref(), hash),
+                files: variants(&pixels, to_srgb.as_ref(), &hash),
             })
         }
     }
@@ -77,13 +113,13 @@ fn variants(original: &Pixels, to_srgb: Option<&ToSrgb>, hash: &ContentHash) -> 
             files.push(NewFile {
                 name: MediaName::variant(hash, width, FileFormat::Webp),
                 size,
-                bytes: webp.into(),
+                content: Content::Encoded(webp.into()),
             });
         }
         files.push(NewFile {
             name: MediaName::variant(hash, width, FileFormat::Jpeg),
             size,
-            bytes: jpeg.into(),
+            content: Content::Encoded(jpeg.into()),
         });
         source = Some(resized);
     }

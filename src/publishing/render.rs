@@ -5,14 +5,18 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use anyhow::Context;
 
-use crate::content::{MissingStory, Placement, RenderContext, RenderedMarkdown, render_markdown};
+use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::content::{
+    MissingStory, Placement, RenderContext, RenderedMarkdown, photos, render_markdown, videos,
+};
 use crate::db::{self, Connection};
 use crate::domain::{Slug, StoryDraft, StoryStatus};
 use crate::media::StoredMedia;
 
 /// Renders Markdown for a write: knows the site's URL and the current
 /// headline of the published stories, which `READ MORE:` links resolve to,
-/// and the stored photos that `/media/` images render from.
+/// and the stored photos and videos that `/media/` addresses render from.
 ///
 /// A desk write knows only what its texts refer to ([`renderer_for`]), so
 /// what it costs stays the same however many stories and photos the site
@@ -26,8 +30,8 @@ pub struct Renderer {
     /// Stories this write saves: what `headlines` says of them wins over
     /// what is stored, which must not be loaded for them.
     saving: HashSet<String>,
-    /// Stored photos by SHA-256.
-    photos: HashMap<String, StoredMedia>,
+    /// Stored photos and videos by SHA-256.
+    media: HashMap<String, StoredMedia>,
 }
 
 impl Renderer {
@@ -39,11 +43,11 @@ impl Renderer {
         place: Placement,
     ) -> Result<RenderedMarkdown, MissingStory> {
         let headline_of = |slug: &Slug| self.headlines.get(slug.as_str()).cloned();
-        let photo_of = |sha: &str| self.photos.get(sha).cloned();
+        let media_of = |sha: &str| self.media.get(sha).cloned();
         let context = RenderContext {
             site_url: &self.site_url,
             headline_of: &headline_of,
-            photo_of: &photo_of,
+            media_of: &media_of,
             place,
         };
         render_markdown(markdown, &context)
@@ -56,8 +60,8 @@ impl Renderer {
             .slugs
             .retain(|slug| !self.headlines.contains_key(slug) && !self.saving.contains(slug));
         wanted
-            .photos
-            .retain(|sha256| !self.photos.contains_key(sha256));
+            .media
+            .retain(|sha256| !self.media.contains_key(sha256));
         let mut widened = self.clone();
         widened.load(conn, &wanted).await?;
         Ok(widened)
@@ -68,7 +72,7 @@ impl Renderer {
             site_url: site_url.to_owned(),
             headlines: HashMap::new(),
             saving: HashSet::new(),
-            photos: HashMap::new(),
+            media: HashMap::new(),
         };
         for draft in saving {
             let slug = draft.slug.to_string();
@@ -82,15 +86,15 @@ impl Renderer {
         renderer
     }
 
-    /// Adds stored headlines (except those of stories being saved) and photos.
-    fn add(&mut self, headlines: Vec<(String, String)>, photos: Vec<StoredMedia>) {
+    /// Adds stored headlines (except those of stories being saved) and media.
+    fn add(&mut self, headlines: Vec<(String, String)>, media: Vec<StoredMedia>) {
         for (slug, headline) in headlines {
             if !self.saving.contains(&slug) {
                 self.headlines.insert(slug, headline);
             }
         }
-        for photo in photos {
-            self.photos.insert(photo.sha256.clone(), photo);
+        for stored in media {
+            self.media.insert(stored.sha256.clone(), stored);
         }
     }
 
@@ -99,20 +103,20 @@ impl Renderer {
         let headlines = db::stories::published_headlines_of(conn, &slugs)
             .await
             .context("loading headlines")?;
-        let mut photos = Vec::with_capacity(wanted.photos.len());
-        for sha256 in &wanted.photos {
+        let mut media = Vec::with_capacity(wanted.media.len());
+        for sha256 in &wanted.media {
             let found = db::media::find_by_hash(conn, sha256)
                 .await
-                .context("loading photos")?;
-            photos.extend(found);
+                .context("loading the media library")?;
+            media.extend(found);
         }
-        self.add(headlines, photos);
+        self.add(headlines, media);
         Ok(())
     }
 }
 
 /// A [`Renderer`] for the site at `site_url` that knows every published
-/// headline and every photo, with `saving` (the stories this write saves)
+/// headline and every stored photo and video, with `saving` (the stories this write saves)
 /// overriding what is stored: a published one counts with its new headline,
 /// a draft does not count, even if the stored version is published.
 pub async fn headline_lookup<'a>(
@@ -123,9 +127,11 @@ pub async fn headline_lookup<'a>(
     let headlines = db::stories::published_headlines(conn)
         .await
         .context("loading headlines")?;
-    let photos = db::media::photos(conn).await.context("loading photos")?;
+    let media = db::media::library(conn)
+        .await
+        .context("loading the media library")?;
     let mut renderer = Renderer::new(site_url, saving);
-    renderer.add(headlines, photos);
+    renderer.add(headlines, media);
     Ok(renderer)
 }
 
@@ -140,40 +146,55 @@ pub async fn renderer_for<'a>(
     Renderer::new(site_url, saving).widened(conn, texts).await
 }
 
-/// The stories and photos some Markdown refers to.
+/// The stories and media some Markdown refers to.
 #[derive(Debug, Default, PartialEq)]
 struct References {
     slugs: BTreeSet<String>,
-    photos: BTreeSet<String>,
+    /// SHA-256s of the `/media/` files its images and links point at.
+    media: BTreeSet<String>,
 }
 
 impl References {
-    /// Found by rendering each text once with lookups that note what they
-    /// are asked for and pretend every story exists, so that one missing
-    /// story does not stop the search: the Markdown pipeline stays the only
-    /// place that knows what a read-more link or a photo looks like.
+    /// Read-more targets are found by rendering each text once with a
+    /// lookup that notes what it is asked for and pretends every story
+    /// exists, so that one missing story does not stop the search: the
+    /// Markdown pipeline stays the only place that knows what a read-more
+    /// link looks like. Media are every `/media/` photo or video address an
+    /// image or a link points at (a video's poster is an image in its link).
     fn of(site_url: &str, texts: &[&str]) -> References {
-        let found = RefCell::new(References::default());
+        let slugs = RefCell::new(BTreeSet::new());
         let headline_of = |slug: &Slug| {
-            found.borrow_mut().slugs.insert(slug.to_string());
+            slugs.borrow_mut().insert(slug.to_string());
             Some(String::new())
         };
-        let photo_of = |sha256: &str| {
-            found.borrow_mut().photos.insert(sha256.to_owned());
-            None
-        };
+        let mut media = BTreeSet::new();
         for text in texts {
             let context = RenderContext {
                 site_url,
                 headline_of: &headline_of,
-                photo_of: &photo_of,
+                media_of: &|_| None,
                 place: Placement::StoryBody,
             };
             // Only the lookups matter here; the real render follows.
             let _ = render_markdown(text, &context);
+            media.extend(media_addresses(text));
         }
-        found.into_inner()
+        References {
+            slugs: slugs.into_inner(),
+            media,
+        }
     }
+}
+
+/// The SHA-256s of the stored photos and videos `markdown` points at.
+fn media_addresses(markdown: &str) -> impl Iterator<Item = String> {
+    Parser::new(markdown).filter_map(|event| match event {
+        Event::Start(Tag::Image { dest_url, .. } | Tag::Link { dest_url, .. }) => {
+            let hash = photos::photo_hash(&dest_url).or_else(|| videos::video_hash(&dest_url));
+            hash.map(str::to_owned)
+        }
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -181,12 +202,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn references_are_every_read_more_target_and_photo_even_after_a_missing_one() {
-        let sha = "a".repeat(64);
+    fn references_are_every_read_more_target_photo_video_and_poster() {
+        let (sha, poster, video) = ("a".repeat(64), "b".repeat(64), "c".repeat(64));
         let text = format!(
             "READ MORE: [x](/news/first-story)\n\n\
              READ MORE: [y](https://example.test/news/second-story)\n\n\
              ![Alt](/media/{sha}-1600.jpg)\n\n\
+             [![Title](/media/{poster}-1600.jpg)](/media/{video}.mp4)\n\n\
              A [plain link](/news/not-a-read-more)."
         );
         let found = References::of("https://example.test", &[&text]);
@@ -194,6 +216,6 @@ mod tests {
             found.slugs,
             BTreeSet::from(["first-story".to_owned(), "second-story".to_owned()])
         );
-        assert_eq!(found.photos, BTreeSet::from([sha]));
+        assert_eq!(found.media, BTreeSet::from([sha, poster, video]));
     }
 }

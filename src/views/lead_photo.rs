@@ -53,7 +53,7 @@ pub async fn lead_photos<'a>(
 ) -> sqlx::Result<Vec<Option<LeadPhotoView>>> {
     let stories: Vec<(Option<i64>, &str)> = stories.into_iter().collect();
     let ids: Vec<i64> = stories.iter().filter_map(|(id, _)| *id).collect();
-    let photos = db::media::photos_by_id(conn, &ids).await?;
+    let photos = db::media::by_id(conn, &ids).await?;
     Ok(stories
         .into_iter()
         .map(|(id, alt)| {

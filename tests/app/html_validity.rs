@@ -3,7 +3,49 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::helpers::TestApp;
+use crate::editor_session::EditorSession;
+use crate::helpers::{Page, TestApp};
+use crate::media::{fixtures, publish_with_files};
+
+/// Publishes a gallery of three photos and a video with a poster on the
+/// live story, then posts a gallery whose second photo lacks its alt text:
+/// the desk page that comes back, its slots open with their errors.
+async fn publish_gallery_and_video(desk: &EditorSession<'_>) -> Page {
+    let slug = "junior-doctors-strike-live";
+    let jpegs: Vec<Vec<u8>> = [(640, 480), (480, 640), (500, 500)]
+        .into_iter()
+        .map(|(w, h)| fixtures::jpeg(&fixtures::picture(w, h)))
+        .collect();
+    let mp4 = fixtures::mp4(2_000);
+    let files = [
+        ("photo", "1.jpg", "image/jpeg", jpegs[0].as_slice()),
+        ("photo_2", "2.jpg", "image/jpeg", jpegs[1].as_slice()),
+        ("photo_3", "3.jpg", "image/jpeg", jpegs[2].as_slice()),
+        ("video", "choir.mp4", "video/mp4", mp4.as_slice()),
+        ("video_poster", "1.jpg", "image/jpeg", jpegs[0].as_slice()),
+    ];
+    let mut words = vec![
+        ("body", "Pickets at three gates, and the choir."),
+        ("alt", "Doctors at the main gate"),
+        ("caption", "Main gate"),
+        ("credit", "Jo Bloggs"),
+        ("alt_2", "Nurses joining the line"),
+        ("alt_3", "A placard reading Fair Pay"),
+        ("video_title", "The NHS Choir sings"),
+        ("video_credit", "Jo Bloggs"),
+    ];
+    let published = publish_with_files(desk, slug, &words, &files).await;
+    assert_eq!(
+        published.status,
+        awc::http::StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    words[4] = ("alt_2", "");
+    let refused = publish_with_files(desk, slug, &words, &files[..3]).await;
+    assert_eq!(refused.status, awc::http::StatusCode::UNPROCESSABLE_ENTITY);
+    refused
+}
 
 /// Where the test command installs the checker (`npm ci` in the repository).
 fn vnu_jar() -> PathBuf {
@@ -29,6 +71,7 @@ async fn every_page_passes_the_nu_html_checker() {
         "/news/missing",
     ];
     let desk = app.sign_in("sarah").await;
+    let gallery_form = publish_gallery_and_video(&desk).await;
     let desk_pages = [
         "/admin",
         "/admin/stories/new",
@@ -41,11 +84,14 @@ async fn every_page_passes_the_nu_html_checker() {
     for path in pages {
         bodies.push(app.get_page(path).await.body);
     }
-    // The live story shows a video facade and a quote card, the choir story
-    // a facade in a story body: the checker sees both as readers get them.
+    // The live story shows a video facade, a quote card, a gallery and an
+    // uploaded video, the choir story a facade in a story body: the checker
+    // sees them all as readers get them.
     assert!(
         bodies[1].contains(r#"<figure class="video-embed""#)
             && bodies[1].contains(r#"<blockquote class="social-post""#)
+            && bodies[1].contains(r#"<div class="gallery">"#)
+            && bodies[1].contains(r#"<figure class="video">"#)
     );
     assert!(bodies[2].contains(r#"<figure class="video-embed""#));
     // The front page shows lead photos' thumbnails; the HRI story leads
@@ -61,6 +107,7 @@ async fn every_page_passes_the_nu_html_checker() {
         .post("/admin/stories/new", &[("headline", ""), ("slug", "Bad!")])
         .await;
     bodies.push(failed.body);
+    bodies.push(gallery_form.body);
     bodies.push(app.get_page("/admin/login").await.body);
     for (i, body) in bodies.iter().enumerate() {
         let file = dir.path().join(format!("page-{i}.html"));

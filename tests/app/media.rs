@@ -4,7 +4,9 @@
 
 mod backup;
 mod desk_upload;
-mod fixtures;
+mod desk_video;
+pub mod fixtures;
+mod gallery;
 mod import;
 mod lead_photo;
 mod processing;
@@ -13,7 +15,54 @@ mod serving;
 
 use newsdesk::media::{Expected, MediaError, StoredMedia};
 
-use crate::helpers::TestApp;
+use crate::editor_session::EditorSession;
+use crate::helpers::{Page, TestApp};
+
+/// A file for a form's file control: (control, file name, type, bytes).
+pub type FilePart<'a> = (&'a str, &'a str, &'a str, &'a [u8]);
+
+/// Posts the update form as a browser does: `fields` besides the kind and
+/// the CSRF token, and `files` in their controls.
+pub async fn publish_with_files(
+    session: &EditorSession<'_>,
+    slug: &str,
+    fields: &[(&str, &str)],
+    files: &[FilePart<'_>],
+) -> Page {
+    let mut all = vec![("kind", "update"), ("csrf_token", session.csrf.as_str())];
+    all.extend_from_slice(fields);
+    session
+        .app
+        .post_multipart(
+            &format!("/admin/stories/{slug}/updates"),
+            &session.cookie,
+            &all,
+            files,
+        )
+        .await
+}
+
+/// The form came back (422) with `message` in the error next to `field`.
+pub fn assert_refused_at(page: &Page, field: &str, message: &str) {
+    assert_eq!(
+        page.status,
+        awc::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    let shown = page.texts(&format!("#{field}-error")).join(" ");
+    assert!(shown.contains(message), "{field}: {shown}\n{}", page.body);
+}
+
+/// An app with an editor, "desk", and a story: its slug.
+pub async fn desk() -> (TestApp, String) {
+    let app = TestApp::spawn().await;
+    let slug = {
+        let session = app.sign_in("desk").await;
+        session.create_story("Pickets at the HRI", "Story.").await
+    };
+    (app, slug)
+}
 
 impl TestApp {
     /// Stores `bytes` as the desk does with an upload named `file_name`.
@@ -40,6 +89,13 @@ impl TestApp {
         self.store_media(bytes, "photo.jpg", Expected::Photo)
             .await
             .expect("the photo is stored")
+    }
+
+    /// Asserts that no upload is kept: no media row, no file in the media
+    /// directory (temporary ones included).
+    pub async fn assert_no_media(&self) {
+        assert_eq!(self.media_rows().await, (0, 0));
+        assert_eq!(self.media_dir_entries(), Vec::<String>::new());
     }
 
     /// Every entry in the media directory, temporary files included.

@@ -107,7 +107,7 @@ fn render(markdown: &str, place: Placement) -> Result<RenderedMarkdown, MissingS
     let context = RenderContext {
         site_url: SITE,
         headline_of: &headline_of,
-        photo_of: &|_| None,
+        media_of: &|_| None,
         place,
     };
     render_markdown(markdown, &context)

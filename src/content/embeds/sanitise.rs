@@ -56,7 +56,11 @@ pub fn allow_embeds(builder: &mut ammonia::Builder<'_>) {
 /// Keeps a free-form attribute's value only when it has the shape the
 /// embeds write; leaves every other attribute as the allow-list left it.
 fn checked_value<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
-    if let Some(keep) = crate::content::photos::checked_value(element, attribute, value) {
+    // The uploaded video's checks come first: they own a `<source>` whose
+    // type is a video's, the photos' every other `<source type>`.
+    let owned = crate::content::videos::checked_value(element, attribute, value)
+        .or_else(|| crate::content::photos::checked_value(element, attribute, value));
+    if let Some(keep) = owned {
         return keep.then_some(Cow::Borrowed(value));
     }
     let keep = match (element, attribute) {

@@ -9,7 +9,7 @@ fn render(markdown: &str) -> String {
     let context = RenderContext {
         site_url: "https://news.example",
         headline_of: &|_| None,
-        photo_of: &|_| None,
+        media_of: &|_| None,
         place: Placement::Update(7),
     };
     render_markdown(markdown, &context)
@@ -22,7 +22,7 @@ fn summary(markdown: &str) -> String {
     let context = RenderContext {
         site_url: "https://news.example",
         headline_of: &|_| None,
-        photo_of: &|_| None,
+        media_of: &|_| None,
         place: Placement::Update(7),
     };
     render_markdown(markdown, &context).unwrap().summary

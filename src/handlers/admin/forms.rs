@@ -4,10 +4,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::gallery_form::{MAX_PHOTOS, MorePhotoWords, PhotoSlot, PhotoWords};
 use super::uk_time;
 use crate::db::stories::StoryRow;
 use crate::domain::{
-    LiveState, StoryInput, StoryStatus, UpdateInput, UpdateKind, check_posted_at, split_topics,
+    FieldErrors, LiveState, StoryInput, StoryStatus, UpdateInput, UpdateKind, check_posted_at,
+    split_topics,
 };
 use crate::views::UpdateView;
 
@@ -61,6 +63,20 @@ impl StoryForm {
         }
     }
 
+    /// The words typed beside the photo.
+    pub fn photo_words(&self) -> PhotoWords {
+        PhotoWords {
+            alt: self.alt.clone(),
+            caption: self.caption.clone(),
+            credit: self.credit.clone(),
+        }
+    }
+
+    /// The photo's controls as the form shows them: one slot, no gallery.
+    pub fn photo_slot(&self) -> PhotoSlot {
+        PhotoSlot::new(1, self.photo_words())
+    }
+
     /// Puts a stored photo's Markdown line at the top of the body, where it
     /// is the story's lead photo; its words are in the line now.
     pub fn lead_with(&mut self, photo_line: String) {
@@ -102,11 +118,18 @@ pub struct UpdateForm {
     pub key_event: Option<String>,
     /// UK local time; empty means now.
     pub time: String,
-    /// The photo's alt text, caption and credit (publish form only; the
-    /// photo itself comes as a multipart file, see `upload`).
+    /// The first photo's alt text, caption and credit (publish form only;
+    /// the photos themselves come as multipart files, see `upload`).
     pub alt: String,
     pub caption: String,
     pub credit: String,
+    /// The words of photos 2 to 6 (`alt_2`, …).
+    #[serde(flatten)]
+    pub more_photos: MorePhotoWords,
+    /// The uploaded video's words (publish form only).
+    pub video_title: String,
+    pub video_caption: String,
+    pub video_credit: String,
 }
 
 impl UpdateForm {
@@ -136,6 +159,29 @@ impl UpdateForm {
             time: uk_time::format(update.posted_at),
             ..UpdateForm::default()
         }
+    }
+
+    /// Every photo slot with what was typed in it, slot 1 first.
+    pub fn photo_slots(&self) -> Vec<PhotoSlot> {
+        let first = PhotoWords {
+            alt: self.alt.clone(),
+            caption: self.caption.clone(),
+            credit: self.credit.clone(),
+        };
+        std::iter::once(PhotoSlot::new(1, first))
+            .chain((2..=MAX_PHOTOS).map(|n| PhotoSlot::new(n, self.more_photos.slot(n))))
+            .collect()
+    }
+
+    /// Whether the slots after the first should show: something is typed
+    /// in them, or one has an error.
+    pub fn more_photos_open(&self, errors: &FieldErrors) -> bool {
+        self.more_photos.any_typed()
+            || self.photo_slots()[1..].iter().any(|slot| {
+                [slot.photo, slot.alt, slot.caption, slot.credit]
+                    .iter()
+                    .any(|field| errors.get(field).is_some())
+            })
     }
 
     pub fn to_input(&self, author: &str) -> UpdateInput {

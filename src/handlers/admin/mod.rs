@@ -6,6 +6,7 @@ pub mod dashboard;
 mod desk_photo;
 mod draft_saved;
 mod forms;
+mod gallery_form;
 mod kept_forms;
 mod login_csrf;
 mod not_saved;
@@ -15,8 +16,9 @@ pub mod sign_in;
 pub mod stories;
 pub mod story_desk;
 mod uk_time;
+pub(crate) mod update_media;
 pub mod updates;
-mod upload;
+pub(crate) mod upload;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;

@@ -12,13 +12,13 @@ use askama::Template;
 
 use super::admin_html;
 use super::admit::admit_post;
-use super::desk_photo::{PhotoWords, refuse_photo_with, store_photo};
+use super::desk_photo::{read_with_photo, refuse_photo_with, store_photo};
 use super::draft_saved::saved_see_other;
 use super::forms::StoryForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::not_saved::{FormPage, refused_by_storage};
 use super::session::{self, Editor, parse_form};
-use super::upload::{Upload, read_desk_post};
+use super::upload::Upload;
 use crate::Newsroom;
 use crate::content::{Placement, SafeHtml, embeds};
 use crate::db::{self, stories::StoryRow};
@@ -130,18 +130,17 @@ pub async fn edit_story_page(
 }
 
 /// The story form's post: its editor, its fields and its photo, if one
-/// was chosen. Only a signed-in editor's photo is held in memory; anyone
-/// else's post is read for its text alone (kept across a sign-in).
+/// was chosen. Only a signed-in editor's photo is received; anyone else's
+/// post is read for its text alone (kept across a sign-in).
 async fn read_story_post(
     req: &HttpRequest,
     room: &Newsroom,
     payload: web::Payload,
 ) -> AppResult<(Editor, StoryForm, Option<Upload>)> {
     let signed_in = session::current_editor(req, room).await?.is_some();
-    let photo_bytes = room.media.limits().photo_bytes;
-    let post = read_desk_post(req, payload, photo_bytes, signed_in).await?;
+    let (post, photo) = read_with_photo(req, room, payload, signed_in).await?;
     let editor = admit_post(req, room, &post.fields, req.path()).await?;
-    Ok((editor, parse_form(&post.fields)?, post.photo))
+    Ok((editor, parse_form(&post.fields)?, photo))
 }
 
 /// `POST /admin/stories/new`.
@@ -184,22 +183,13 @@ async fn store_lead_photo(
     form: &mut StoryForm,
     upload: Upload,
 ) -> AppResult<Result<(), FieldErrors>> {
-    let words = PhotoWords::of(&form.alt, &form.caption, &form.credit);
+    let words = form.photo_words();
     let errors = refuse_photo_with(check(form).err().unwrap_or_default(), &words);
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    match store_photo(room, upload, &words, room.clock.now()).await? {
-        Ok(line) => {
-            form.lead_with(line);
-            Ok(Ok(()))
-        }
-        Err(refused) => {
-            let mut errors = FieldErrors::default();
-            errors.add("photo", refused);
-            Ok(Err(errors))
-        }
-    }
+    let line = store_photo(room, upload, &words, room.clock.now()).await?;
+    Ok(line.map(|line| form.lead_with(line)))
 }
 
 /// Validates, previews or saves; any refusal comes back as the form, as typed.

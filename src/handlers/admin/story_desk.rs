@@ -9,13 +9,12 @@ use askama::Template;
 use chrono::Utc;
 
 use super::admit::admit_post;
-use super::desk_photo::{CHOOSE_AGAIN, PhotoWords, refuse_photo_with, store_photo};
 use super::draft_saved::saved_see_other;
 use super::forms::UpdateForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::not_saved::{FormPage, refused_by_storage};
 use super::session::{self, Editor, parse_form};
-use super::upload::read_desk_post;
+use super::update_media::{UpdateFiles, ask_again, read_update_post};
 use super::{admin_html, see_other};
 use crate::Newsroom;
 use crate::content::embeds;
@@ -140,45 +139,48 @@ pub async fn story_desk(
 }
 
 /// `POST /admin/stories/{slug}/updates`: publish, then back to an empty form.
-/// The form is multipart when it carries a photo (urlencoded posts still
-/// work): the photo is checked and stored once the rest of the form is
-/// valid, and its Markdown line (`photos::photo_line`) ends the update's body.
+/// The form is multipart when it carries files (urlencoded posts still
+/// work): photos and a video are checked and stored once the rest of the
+/// form is valid, all or none ([`UpdateFiles`]), and their Markdown lines
+/// end the update's body.
 pub async fn publish(
     req: HttpRequest,
     room: web::Data<Newsroom>,
     slug: Slug,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    // Only a signed-in editor's photo is held in memory; anyone else's post
-    // is read for its text alone (kept across a sign-in), the photo dropped.
+    // Only a signed-in editor's files are received; anyone else's post is
+    // read for its text alone (kept across a sign-in), the files dropped.
     let signed_in = session::current_editor(&req, &room).await?.is_some();
-    let photo_bytes = room.media.limits().photo_bytes;
-    let post = read_desk_post(&req, payload, photo_bytes, signed_in).await?;
+    let media = signed_in.then_some(&*room.media);
+    let post = read_update_post(&req, payload, media, room.media.limits()).await?;
     let (editor, story, desk) = admit_desk_post(&req, &room, slug.as_str(), &post.fields).await?;
     let form: UpdateForm = parse_form(&post.fields)?;
+    let files = UpdateFiles::sort(post.files, &form)?;
     let now = room.clock.now();
-    let (valid, errors) = match validate(&form, editor.public_name(&room.site), now) {
-        Ok(valid) => (Some(valid), FieldErrors::default()),
-        Err(errors) => (None, errors),
-    };
-    let words = PhotoWords::of(&form.alt, &form.caption, &form.credit);
-    let errors = match &post.photo {
-        Some(_) => refuse_photo_with(errors, &words),
-        None => errors,
-    };
-    let Some((mut draft, posted_at)) = valid.filter(|_| errors.is_empty()) else {
-        return render(&room, editor, story, form, errors, None).await;
-    };
-    let had_photo = post.photo.is_some();
-    if let Some(upload) = post.photo {
-        let line = match store_photo(&room, upload, &words, now).await? {
-            Ok(line) => line,
-            Err(refused) => {
-                let mut errors = FieldErrors::default();
-                errors.add("photo", refused);
-                return render(&room, editor, story, form, errors, None).await;
+    let checked = validate(&form, editor.public_name(&room.site), now);
+    let words = files.check_words(&form);
+    let (mut draft, posted_at) = match checked {
+        Ok(valid) if words.is_empty() => valid,
+        checked => {
+            let mut errors = checked.err().unwrap_or_default();
+            for (field, message) in words.iter() {
+                errors.add(field, message);
             }
-        };
+            let errors = ask_again(files.fields(), errors);
+            return render(&room, editor, story, form, errors, None).await;
+        }
+    };
+    let chosen = files.fields().to_vec();
+    let lines = match files.store(&room.media, &room.db, &form, now).await? {
+        Ok(lines) => lines,
+        Err(refused) => {
+            // Every file is dropped with the refused one: ask for all again.
+            let errors = ask_again(&chosen, refused);
+            return render(&room, editor, story, form, errors, None).await;
+        }
+    };
+    for line in lines {
         if !draft.body_md.trim().is_empty() {
             draft.body_md.push_str("\n\n");
         }
@@ -213,10 +215,8 @@ pub async fn publish(
         Err(missing) => {
             let mut errors = FieldErrors::default();
             errors.add("body", missing.to_string());
-            if had_photo {
-                // Stored already, but the form comes back without it.
-                errors.add("photo", CHOOSE_AGAIN.to_owned());
-            }
+            // Stored already, but the form comes back without them.
+            let errors = ask_again(&chosen, errors);
             render(&room, editor, story, form, errors, None).await
         }
     }

@@ -105,8 +105,8 @@ async fn a_photo_chosen_with_the_file_control_shows_on_the_story_page() {
     browser.client.clone().close().await.unwrap();
 }
 
-#[actix_web::test]
-async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
+/// A story's desk page in a browser, signed in.
+async fn desk_in_browser() -> (TestApp, Browser) {
     let app = TestApp::spawn().await;
     let editor = app.create_editor("sarah").await;
     let slug = app.create_story("Pickets at dawn", editor).await;
@@ -119,6 +119,12 @@ async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
     browser.fill("Username", "sarah").await;
     browser.fill("Password", PASSWORD).await;
     browser.press("Sign in").await;
+    (app, browser)
+}
+
+#[actix_web::test]
+async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
+    let (_app, browser) = desk_in_browser().await;
     let chosen = browser
         .client
         .execute(
@@ -138,6 +144,62 @@ async fn a_photo_dropped_on_the_update_form_goes_into_the_photo_control() {
     assert_eq!(
         chosen,
         serde_json::json!([true, false, 1, "gate.jpg", false])
+    );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// Drops `photos` image files and one video on the update form; returns
+/// the name in every file control (photo slots in order, then the video),
+/// whether "Add more photos" opened, and the status line.
+const DROP_MANY: &str = "const [photos] = arguments; \
+     const form = document.querySelector('form.update-form'); \
+     const dropped = new DataTransfer(); \
+     for (let i = 1; i <= photos; i++) dropped.items.add(new File([new Uint8Array([255, 216, 255])], `${i}.jpg`, { type: 'image/jpeg' })); \
+     dropped.items.add(new File([new Uint8Array([0, 0, 0, 24])], 'choir.mp4', { type: 'video/mp4' })); \
+     form.querySelector('textarea').dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true })); \
+     const names = Array.from(form.querySelectorAll('input[type=file]')).map((input) => input.files[0] ? input.files[0].name : ''); \
+     return [names, form.querySelector('details.more-photos').open, form.querySelector('[data-drop-status]').textContent, document.activeElement.id];";
+
+#[actix_web::test]
+async fn several_files_dropped_on_the_update_form_fill_the_photo_slots_and_the_video() {
+    let (_app, browser) = desk_in_browser().await;
+    let three = browser
+        .client
+        .execute(DROP_MANY, vec![serde_json::json!(3)])
+        .await
+        .unwrap();
+    assert_eq!(
+        three,
+        serde_json::json!([
+            ["1.jpg", "2.jpg", "3.jpg", "", "", "", "choir.mp4", ""],
+            true,
+            "",
+            "alt"
+        ])
+    );
+    // Four more: three empty slots take three, the fourth is left out, said.
+    let more = browser
+        .client
+        .execute(DROP_MANY, vec![serde_json::json!(4)])
+        .await
+        .unwrap();
+    assert_eq!(
+        more,
+        serde_json::json!([
+            [
+                "1.jpg",
+                "2.jpg",
+                "3.jpg",
+                "1.jpg",
+                "2.jpg",
+                "3.jpg",
+                "choir.mp4",
+                ""
+            ],
+            true,
+            "1 file was left out: an update carries at most 6 photos and one video.",
+            "alt_4"
+        ])
     );
     browser.client.clone().close().await.unwrap();
 }

@@ -5,9 +5,9 @@
 
 use awc::http::StatusCode;
 
-use super::fixtures;
+use super::{FilePart, desk, fixtures, publish_with_files};
 use crate::editor_session::EditorSession;
-use crate::helpers::{Page, TestApp};
+use crate::helpers::Page;
 
 /// Posts the update form as a browser does, with `photo` as its file.
 async fn publish_with_photo(
@@ -16,31 +16,12 @@ async fn publish_with_photo(
     fields: &[(&str, &str)],
     photo: Option<(&str, &str, &[u8])>,
 ) -> Page {
-    let mut all = vec![("kind", "update"), ("csrf_token", session.csrf.as_str())];
-    all.extend_from_slice(fields);
-    let files: Vec<(&str, &str, &str, &[u8])> = match photo {
+    let files: Vec<FilePart> = match photo {
         Some((name, content_type, bytes)) => vec![("photo", name, content_type, bytes)],
         // A file control left empty: no file name, no bytes.
         None => vec![("photo", "", "application/octet-stream", b"")],
     };
-    session
-        .app
-        .post_multipart(
-            &format!("/admin/stories/{slug}/updates"),
-            &session.cookie,
-            &all,
-            &files,
-        )
-        .await
-}
-
-async fn desk() -> (TestApp, String) {
-    let app = TestApp::spawn().await;
-    let slug = {
-        let session = app.sign_in("desk").await;
-        session.create_story("Pickets at the HRI", "Story.").await
-    };
-    (app, slug)
+    publish_with_files(session, slug, fields, &files).await
 }
 
 #[actix_web::test]
