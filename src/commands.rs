@@ -19,6 +19,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.content.is_dir() {
         let report = import::import_dir(
             &room.db,
+            &room.media,
             &config.content,
             &room.site_url,
             false,
@@ -101,10 +102,12 @@ async fn offer_setup_link(room: &Newsroom) -> anyhow::Result<()> {
 /// `newsdesk import [DIR]`: import and report what changed.
 pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
     let db = db::connect(&config.database).await?;
+    let media = media::MediaLibrary::open(&config.media, media::Limits::default())?;
     let show_progress = std::io::stderr().is_terminal();
     // A server running on the same database tells its readers within a second.
     let report = import::import_dir(
         &db,
+        &media,
         dir,
         &config.site_url(),
         show_progress,

@@ -2,7 +2,11 @@
 //! it is written in one transaction, so a bad file leaves the database as it
 //! was. Stories are upserted by slug and updates by their time, so importing
 //! twice changes nothing. Every story and update written is recorded in the
-//! change log, so a site serving meanwhile tells its open pages.
+//! change log, so a site serving meanwhile tells its open pages. Images a
+//! file points at in the content directory are stored as photos first
+//! (`local_images`).
+
+mod local_images;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -22,6 +26,7 @@ use crate::domain::{
     Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput, check_posted_at,
     with_field,
 };
+use crate::media::MediaLibrary;
 use crate::publishing::{
     self, DeskChange, Renderer, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory,
 };
@@ -103,11 +108,13 @@ struct CheckedStory {
 }
 
 /// Imports every `*.md` file of `dir` into the site at `site_url` (its
-/// public URL, which absolute read-more links may start with). `now` is the
-/// app clock's: update times ahead of it are refused. A serving process
-/// hears of what changed through the change log (`after_commit`).
+/// public URL, which absolute read-more links may start with), storing the
+/// images they point at in `media`. `now` is the app clock's: update times
+/// ahead of it are refused. A serving process hears of what changed through
+/// the change log (`after_commit`).
 pub async fn import_dir(
     db: &SqlitePool,
+    media: &MediaLibrary,
     dir: &Path,
     site_url: &str,
     show_progress: bool,
@@ -134,6 +141,9 @@ pub async fn import_dir(
         }
     }
     progress.finish_and_clear();
+    if errors.is_empty() {
+        errors = local_images::store_local_images(media, db, dir, &mut stories, now).await?;
+    }
     if !errors.is_empty() {
         return Err(ImportError::Content(errors));
     }

@@ -1,5 +1,6 @@
 //! Markdown → sanitised HTML, as a short pipeline of named stages:
 //! parse with chosen extensions → videos and social posts (`embeds`) →
+//! note the photo it opens with (`lead_photo`) →
 //! uploaded photos and galleries (`photos`) → uploaded videos (`videos`) →
 //! resolve `READ MORE:` paragraphs → number
 //! footnote references → class table cells by alignment → write HTML →
@@ -11,6 +12,7 @@ use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, TagEnd, htm
 
 use super::SafeHtml;
 use super::embeds::render_embeds;
+use super::lead_photo::{LeadPhoto, lead_photo};
 use super::read_more::{MissingStory, resolve_read_more};
 use crate::domain::Slug;
 
@@ -24,6 +26,8 @@ pub struct RenderedMarkdown {
     pub read_more: Vec<Slug>,
     /// The first [`SUMMARY_WORDS`] words as plain text, for lists and feed titles.
     pub summary: String,
+    /// The stored photo the Markdown opens with: a story's lead photo.
+    pub lead_photo: Option<LeadPhoto>,
 }
 
 /// Words kept in [`RenderedMarkdown::summary`].
@@ -76,6 +80,7 @@ pub fn render_markdown(
     let id_prefix = context.place.id_prefix();
     let parsed = Parser::new_ext(markdown, parser_options()).into_offset_iter();
     let events = render_embeds(parsed, markdown);
+    let lead_photo = lead_photo(&events, context.media_of);
     let events = super::photos::render_photos(events, context.media_of);
     let events = super::videos::render_videos(events, context.media_of);
     let summary = first_words(&events, SUMMARY_WORDS);
@@ -88,6 +93,7 @@ pub fn render_markdown(
         html: SafeHtml::sanitise(&unsafe_html, &id_prefix),
         read_more,
         summary,
+        lead_photo,
     })
 }
 

@@ -136,9 +136,9 @@ pub(super) fn render_photos<'a>(events: Vec<Event<'a>>, media_of: MediaLookup) -
 }
 
 /// A photo paragraph, read.
-struct PhotoParagraph {
-    photo: StoredMedia,
-    alt: String,
+pub(super) struct PhotoParagraph {
+    pub(super) photo: StoredMedia,
+    pub(super) alt: String,
     caption: String,
     credit: String,
 }
@@ -163,7 +163,10 @@ fn gallery(photos: &[PhotoParagraph]) -> String {
 
 /// The photo of the paragraph starting `events`, and how many events it
 /// took, if that paragraph is only a stored photo.
-fn photo_paragraph(events: &[Event], media_of: MediaLookup) -> Option<(PhotoParagraph, usize)> {
+pub(super) fn photo_paragraph(
+    events: &[Event],
+    media_of: MediaLookup,
+) -> Option<(PhotoParagraph, usize)> {
     let [
         Event::Start(Tag::Paragraph),
         Event::Start(Tag::Image {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Connection;
-use super::stories::{STORY_COLUMNS, StoryRow, StorySummary};
+use super::stories::{STORY_COLUMNS, SUMMARY_COLUMNS, StoryRow, StorySummary};
 use crate::domain::StoryStatus;
 
 /// A live update taken down, as an Atom tombstone names it.
@@ -39,12 +39,11 @@ pub async fn news_sitemap_stories(
     since: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(
-        "SELECT id, slug, headline, standfirst, live_state, published_at, updated_at
-         FROM stories
-         WHERE status = 'published' AND published_at >= ?1
-         ORDER BY published_at DESC, id DESC LIMIT ?2",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLUMNS} FROM stories s
+         WHERE s.status = 'published' AND s.published_at >= ?1
+         ORDER BY s.published_at DESC, s.id DESC LIMIT ?2"
+    )))
     .bind(since)
     .bind(limit)
     .fetch_all(conn)

@@ -73,15 +73,38 @@ pub async fn find_by_hash(
 /// `/media/` images and video links from: two statements, whatever their
 /// number.
 pub async fn library(conn: &mut Connection) -> sqlx::Result<Vec<StoredMedia>> {
+    among(conn, None).await
+}
+
+/// The media among `ids` (the lead photos of a list of stories), by id:
+/// two statements, whatever their number.
+pub async fn by_id(conn: &mut Connection, ids: &[i64]) -> sqlx::Result<HashMap<i64, StoredMedia>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = among(conn, Some(ids)).await?;
+    Ok(found.into_iter().map(|media| (media.id, media)).collect())
+}
+
+/// Stored media with their files: every one, or those among `ids`.
+async fn among(conn: &mut Connection, ids: Option<&[i64]>) -> sqlx::Result<Vec<StoredMedia>> {
+    // The ids go in as one JSON array, read back by `json_each`: one
+    // statement for any number of them.
+    let ids = ids.map(|ids| serde_json::to_string(ids).expect("ids are JSON"));
+    let chosen = "SELECT id FROM media
+         WHERE ?1 IS NULL OR id IN (SELECT value FROM json_each(?1))";
     let rows = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {MEDIA_COLUMNS} FROM media ORDER BY id"
+        "SELECT {MEDIA_COLUMNS} FROM media WHERE id IN ({chosen}) ORDER BY id"
     )))
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
     let files = sqlx::query_as::<_, OwnedFileRow>(sqlx::AssertSqlSafe(format!(
         "SELECT media_id, {FILE_COLUMNS} FROM media_files
+         WHERE media_id IN ({chosen})
          ORDER BY media_id, width, format DESC"
     )))
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
     let mut by_media: HashMap<i64, Vec<FileRow>> = HashMap::new();

@@ -23,6 +23,10 @@ pub struct StoryRow {
     pub pinned_update_id: Option<i64>,
     /// When live coverage was ended at the desk.
     pub live_ended_at: Option<DateTime<Utc>>,
+    /// `media.id` of the photo its body opens with ([`crate::content::LeadPhoto`]).
+    pub lead_photo_id: Option<i64>,
+    /// That photo's alt text; empty without one.
+    pub lead_photo_alt: String,
 }
 
 /// What lists of stories show: front page, topic pages, feeds.
@@ -35,7 +39,14 @@ pub struct StorySummary {
     pub live_state: LiveState,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// As in [`StoryRow`]: the photo its card shows.
+    pub lead_photo_id: Option<i64>,
+    pub lead_photo_alt: String,
 }
+
+/// The columns of a [`StorySummary`], of `stories` named `s`.
+pub const SUMMARY_COLUMNS: &str = "s.id, s.slug, s.headline, s.standfirst, s.live_state,
+    s.published_at, s.updated_at, s.lead_photo_id, s.lead_photo_alt";
 
 /// The columns a save writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,12 +61,15 @@ pub struct StoryWrite<'a> {
     pub live_state: LiveState,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The photo the rendered body opens with: `(media id, alt text)`.
+    pub lead_photo: Option<(i64, &'a str)>,
 }
 
 /// The columns of a [`StoryRow`], for every query that reads one.
 pub const STORY_COLUMNS: &str =
     "id, slug, headline, standfirst, byline, body_md, body_html, status,
-    live_state, published_at, updated_at, version, pinned_update_id, live_ended_at";
+    live_state, published_at, updated_at, version, pinned_update_id, live_ended_at,
+    lead_photo_id, lead_photo_alt";
 
 pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<StoryRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -70,8 +84,8 @@ pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Opt
 pub async fn insert(conn: &mut Connection, story: &StoryWrite<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO stories (slug, headline, standfirst, byline, body_md, body_html, status,
-                              live_state, published_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                              live_state, published_at, updated_at, lead_photo_id, lead_photo_alt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(story.slug)
     .bind(story.headline)
@@ -83,6 +97,8 @@ pub async fn insert(conn: &mut Connection, story: &StoryWrite<'_>) -> sqlx::Resu
     .bind(story.live_state)
     .bind(story.published_at)
     .bind(story.updated_at)
+    .bind(story.lead_photo.map(|(id, _)| id))
+    .bind(story.lead_photo.map_or("", |(_, alt)| alt))
     .fetch_one(conn)
     .await
 }
@@ -92,7 +108,7 @@ pub async fn update(conn: &mut Connection, id: i64, story: &StoryWrite<'_>) -> s
     sqlx::query(
         "UPDATE stories SET slug = ?, headline = ?, standfirst = ?, byline = ?, body_md = ?,
                 body_html = ?, status = ?, live_state = ?, published_at = ?, updated_at = ?,
-                version = version + 1
+                lead_photo_id = ?, lead_photo_alt = ?, version = version + 1
          WHERE id = ?",
     )
     .bind(story.slug)
@@ -105,6 +121,8 @@ pub async fn update(conn: &mut Connection, id: i64, story: &StoryWrite<'_>) -> s
     .bind(story.live_state)
     .bind(story.published_at)
     .bind(story.updated_at)
+    .bind(story.lead_photo.map(|(id, _)| id))
+    .bind(story.lead_photo.map_or("", |(_, alt)| alt))
     .bind(id)
     .execute(conn)
     .await?;
@@ -163,11 +181,10 @@ pub async fn published_headlines_of(
 
 /// Published stories for the front page: live ones first, then newest first.
 pub async fn front_page(conn: &mut Connection, limit: i64) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(
-        "SELECT id, slug, headline, standfirst, live_state, published_at, updated_at
-         FROM stories WHERE status = 'published'
-         ORDER BY live_state = 'live' DESC, published_at DESC, id DESC LIMIT ?",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLUMNS} FROM stories s WHERE s.status = 'published'
+         ORDER BY s.live_state = 'live' DESC, s.published_at DESC, s.id DESC LIMIT ?"
+    )))
     .bind(limit)
     .fetch_all(conn)
     .await
@@ -179,12 +196,12 @@ pub async fn in_topic(
     topic_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(
-        "SELECT s.id, s.slug, s.headline, s.standfirst, s.live_state, s.published_at, s.updated_at
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLUMNS}
          FROM stories s JOIN story_topics st ON st.story_id = s.id
          WHERE st.topic_id = ? AND s.status = 'published'
-         ORDER BY s.published_at DESC, s.id DESC LIMIT ?",
-    )
+         ORDER BY s.published_at DESC, s.id DESC LIMIT ?"
+    )))
     .bind(topic_id)
     .bind(limit)
     .fetch_all(conn)
@@ -197,15 +214,15 @@ pub async fn related(
     story_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(
-        "SELECT s.id, s.slug, s.headline, s.standfirst, s.live_state, s.published_at, s.updated_at
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLUMNS}
          FROM stories s
          JOIN story_topics st ON st.story_id = s.id
          WHERE st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1)
            AND s.id <> ?1 AND s.status = 'published'
          GROUP BY s.id
-         ORDER BY COUNT(*) DESC, s.published_at DESC LIMIT ?2",
-    )
+         ORDER BY COUNT(*) DESC, s.published_at DESC LIMIT ?2"
+    )))
     .bind(story_id)
     .bind(limit)
     .fetch_all(conn)

@@ -2,7 +2,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use super::Renderer;
-use crate::content::{MissingStory, Placement};
+use crate::content::{MissingStory, Placement, RenderedMarkdown};
 use crate::db::{self, Connection, stories::StoryWrite};
 use crate::domain::{Slug, StoryDraft};
 
@@ -48,7 +48,7 @@ pub async fn write_story(
         Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
-    let row = story_row(draft, times, rendered.html.as_str());
+    let row = story_row(draft, times, &rendered);
     let topic_ids = upsert_topics(conn, draft).await?;
     let (id, change) = insert_or_update(conn, &row, &topic_ids, renderer).await?;
     if change == StoryChange::Unchanged {
@@ -108,19 +108,27 @@ async fn insert_or_update(
     Ok((old.id, StoryChange::Updated))
 }
 
-/// The columns to store for a draft rendered to `body_html`.
-fn story_row<'a>(draft: &'a StoryDraft, times: StoryTimes, body_html: &'a str) -> StoryWrite<'a> {
+/// The columns to store for a draft and its rendered body.
+fn story_row<'a>(
+    draft: &'a StoryDraft,
+    times: StoryTimes,
+    rendered: &'a RenderedMarkdown,
+) -> StoryWrite<'a> {
     StoryWrite {
         slug: draft.slug.as_str(),
         headline: &draft.headline,
         standfirst: &draft.standfirst,
         byline: &draft.byline,
         body_md: &draft.body_md,
-        body_html,
+        body_html: rendered.html.as_str(),
         status: draft.status,
         live_state: draft.live,
         published_at: times.published_at,
         updated_at: times.updated_at,
+        lead_photo: rendered
+            .lead_photo
+            .as_ref()
+            .map(|lead| (lead.media_id, lead.alt.as_str())),
     }
 }
 
@@ -149,6 +157,9 @@ fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {
         live_state: row.live_state,
         published_at: row.published_at,
         updated_at: row.updated_at,
+        lead_photo: row
+            .lead_photo_id
+            .map(|id| (id, row.lead_photo_alt.as_str())),
     }
 }
 

@@ -143,6 +143,7 @@ impl TestApp {
     pub async fn import_at_start(&self, dir: &Path) {
         import_dir(
             &self.room.db,
+            &self.room.media,
             dir,
             &self.room.site_url,
             false,
@@ -158,6 +159,7 @@ impl TestApp {
     pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
         let report = import_dir(
             &self.room.db,
+            &self.room.media,
             dir,
             &self.room.site_url,
             false,

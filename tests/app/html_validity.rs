@@ -65,6 +65,7 @@ async fn every_page_passes_the_nu_html_checker() {
         "/news/junior-doctors-strike-live",
         "/news/nhs-choir-sings-at-great-ormond-street",
         "/news/earlier-strike-called-off",
+        "/news/pickets-at-huddersfield-royal-infirmary",
         "/topics/doctors-strike",
         "/search?q=picket",
         "/news/missing",
@@ -93,6 +94,11 @@ async fn every_page_passes_the_nu_html_checker() {
             && bodies[1].contains(r#"<figure class="video">"#)
     );
     assert!(bodies[2].contains(r#"<figure class="video-embed""#));
+    // The front page shows lead photos' thumbnails; the HRI story leads
+    // with its photo and names it in its social cards.
+    assert!(bodies[0].contains(r#"<picture class="story-card-photo">"#));
+    assert!(bodies[4].contains(r#"<figure class="photo"><picture>"#));
+    assert!(bodies[4].contains(r#"<meta property="og:image""#));
     for path in desk_pages {
         bodies.push(desk.get(path).await.body);
     }

@@ -486,6 +486,8 @@ async fn newsdesk_import_in_another_process_reaches_open_pages() {
     let dir = crate::helpers::content_dir(&[(&file, &text)]);
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
         .args(["import", "--database", &app.database_url()])
+        .arg("--media")
+        .arg(app.room.media.dir())
         .arg(dir.path())
         .stdout(std::process::Stdio::null())
         .status()

@@ -7,6 +7,8 @@ mod desk_upload;
 mod desk_video;
 pub mod fixtures;
 mod gallery;
+mod import;
+mod lead_photo;
 mod processing;
 mod refusals;
 mod serving;

@@ -28,6 +28,12 @@ pub struct StoryForm {
     pub version: String,
     /// "save" or "preview".
     pub action: String,
+    /// The words of a photo chosen with the form (the photo itself comes
+    /// as a multipart file, see `upload`); emptied once it is stored and
+    /// its line is in the body.
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
 }
 
 impl StoryForm {
@@ -53,8 +59,35 @@ impl StoryForm {
             status: story.status.as_str().to_owned(),
             live: story.live_state.as_str().to_owned(),
             version: story.version.to_string(),
-            action: String::new(),
+            ..StoryForm::default()
         }
+    }
+
+    /// The words typed beside the photo.
+    pub fn photo_words(&self) -> PhotoWords {
+        PhotoWords {
+            alt: self.alt.clone(),
+            caption: self.caption.clone(),
+            credit: self.credit.clone(),
+        }
+    }
+
+    /// The photo's controls as the form shows them: one slot, no gallery.
+    pub fn photo_slot(&self) -> PhotoSlot {
+        PhotoSlot::new(1, self.photo_words())
+    }
+
+    /// Puts a stored photo's Markdown line at the top of the body, where it
+    /// is the story's lead photo; its words are in the line now.
+    pub fn lead_with(&mut self, photo_line: String) {
+        self.body = if self.body.trim().is_empty() {
+            photo_line
+        } else {
+            format!("{photo_line}\n\n{}", self.body)
+        };
+        self.alt.clear();
+        self.caption.clear();
+        self.credit.clear();
     }
 
     pub fn to_input(&self) -> StoryInput {

@@ -3,6 +3,7 @@
 pub mod account;
 mod admit;
 pub mod dashboard;
+mod desk_photo;
 mod draft_saved;
 mod forms;
 mod gallery_form;

@@ -1,5 +1,8 @@
 //! The story form: new, edit, preview, save, and the side-by-side view when
-//! two editors saved the same story.
+//! two editors saved the same story. The form is multipart when it carries
+//! a photo (urlencoded posts still work): the photo is stored once the rest
+//! of the form is valid, and its Markdown line opens the body, which makes
+//! it the story's lead photo.
 
 use std::sync::Arc;
 
@@ -9,15 +12,17 @@ use askama::Template;
 
 use super::admin_html;
 use super::admit::admit_post;
+use super::desk_photo::{read_with_photo, refuse_photo_with, store_photo};
 use super::draft_saved::saved_see_other;
 use super::forms::StoryForm;
 use super::kept_forms::{RestoreQuery, restored_or};
 use super::not_saved::{FormPage, refused_by_storage};
-use super::session::{Editor, parse_form};
+use super::session::{self, Editor, parse_form};
+use super::upload::Upload;
 use crate::Newsroom;
 use crate::content::{Placement, SafeHtml, embeds};
 use crate::db::{self, stories::StoryRow};
-use crate::domain::{FieldErrors, Slug, with_field};
+use crate::domain::{FieldErrors, Slug, StoryDraft, with_field};
 use crate::error::{AppError, AppResult};
 use crate::publishing::{self, SaveRefused};
 use crate::site::Site;
@@ -124,19 +129,29 @@ pub async fn edit_story_page(
     page.respond(StatusCode::OK)
 }
 
+/// The story form's post: its editor, its fields and its photo, if one
+/// was chosen. Only a signed-in editor's photo is received; anyone else's
+/// post is read for its text alone (kept across a sign-in).
+async fn read_story_post(
+    req: &HttpRequest,
+    room: &Newsroom,
+    payload: web::Payload,
+) -> AppResult<(Editor, StoryForm, Option<Upload>)> {
+    let signed_in = session::current_editor(req, room).await?.is_some();
+    let (post, photo) = read_with_photo(req, room, payload, signed_in).await?;
+    let editor = admit_post(req, room, &post.fields, req.path()).await?;
+    Ok((editor, parse_form(&post.fields)?, photo))
+}
+
 /// `POST /admin/stories/new`.
 pub async fn create_story(
     req: HttpRequest,
     room: web::Data<Newsroom>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let editor = admit_post(&req, &room, &body, req.path()).await?;
-    let form: StoryForm = parse_form(&body)?;
-    save(
-        &room,
-        StoryFormPage::new(&room, editor, form, req.path().to_owned(), true),
-    )
-    .await
+    let (editor, form, photo) = read_story_post(&req, &room, payload).await?;
+    let page = StoryFormPage::new(&room, editor, form, req.path().to_owned(), true);
+    save(&room, page, photo).await
 }
 
 /// `POST /admin/stories/{slug}/edit`.
@@ -144,24 +159,53 @@ pub async fn update_story(
     req: HttpRequest,
     room: web::Data<Newsroom>,
     slug: Slug,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    let editor = admit_post(&req, &room, &body, req.path()).await?;
-    let mut form: StoryForm = parse_form(&body)?;
+    let (editor, mut form, photo) = read_story_post(&req, &room, payload).await?;
     // The slug is the story's address: an edit never changes it.
     form.slug = slug.to_string();
-    save(
-        &room,
-        StoryFormPage::new(&room, editor, form, req.path().to_owned(), false),
-    )
-    .await
+    let page = StoryFormPage::new(&room, editor, form, req.path().to_owned(), false);
+    save(&room, page, photo).await
+}
+
+/// The form checked: the story to save, or every field's error.
+fn check(form: &StoryForm) -> Result<StoryDraft, FieldErrors> {
+    let body = embeds::check_body(&form.body);
+    with_field(form.to_input().validate(), "body", body).map(|(draft, ())| draft)
+}
+
+/// Stores the photo, once the whole form is right, and opens the body with
+/// its line: from then on the form, however it comes back, has it there.
+/// `Ok(Err(errors))` when the form or the photo was refused; nothing is
+/// stored then.
+async fn store_lead_photo(
+    room: &Newsroom,
+    form: &mut StoryForm,
+    upload: Upload,
+) -> AppResult<Result<(), FieldErrors>> {
+    let words = form.photo_words();
+    let errors = refuse_photo_with(check(form).err().unwrap_or_default(), &words);
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let line = store_photo(room, upload, &words, room.clock.now()).await?;
+    Ok(line.map(|line| form.lead_with(line)))
 }
 
 /// Validates, previews or saves; any refusal comes back as the form, as typed.
-async fn save(room: &Newsroom, mut page: StoryFormPage) -> AppResult<HttpResponse> {
-    let body = embeds::check_body(&page.form.body);
-    let draft = match with_field(page.form.to_input().validate(), "body", body) {
-        Ok((draft, ())) => draft,
+async fn save(
+    room: &Newsroom,
+    mut page: StoryFormPage,
+    photo: Option<Upload>,
+) -> AppResult<HttpResponse> {
+    if let Some(upload) = photo
+        && let Err(errors) = store_lead_photo(room, &mut page.form, upload).await?
+    {
+        page.errors = errors;
+        return page.respond(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let draft = match check(&page.form) {
+        Ok(draft) => draft,
         Err(errors) => {
             page.errors = errors;
             return page.respond(StatusCode::UNPROCESSABLE_ENTITY);

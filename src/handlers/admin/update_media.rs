@@ -21,7 +21,7 @@ pub const VIDEO_FIELD: &str = "video";
 pub const POSTER_FIELD: &str = "video_poster";
 
 /// Next to an "Alt text" field when its photo comes without it.
-const ALT_REQUIRED: &str =
+pub(super) const ALT_REQUIRED: &str =
     "Write the alt text: what the photo shows, for readers who cannot see it.";
 /// Next to a file control when the form comes back: browsers never keep a file.
 fn choose_again(field: &str) -> &'static str {
@@ -223,7 +223,7 @@ pub fn ask_again(fields: &[&'static str], mut errors: FieldErrors) -> FieldError
 }
 
 /// Prepares `upload`, or files its refusal under `field`.
-async fn prepare(
+pub(super) async fn prepare(
     media: &MediaLibrary,
     db: &sqlx::SqlitePool,
     upload: Upload,
@@ -244,7 +244,8 @@ async fn prepare(
     }
 }
 
-async fn commit(
+/// Keeps a prepared upload: its files and its row.
+pub(super) async fn commit(
     media: &MediaLibrary,
     db: &sqlx::SqlitePool,
     prepared: Prepared,
@@ -260,7 +261,7 @@ async fn commit(
 }
 
 /// A stored medium that has not the files its line needs: a fault of ours.
-fn not_a_photo(stored: &StoredMedia) -> AppError {
+pub(super) fn not_a_photo(stored: &StoredMedia) -> AppError {
     AppError::Internal(anyhow::anyhow!(
         "stored {} {} has not the files its Markdown line needs",
         stored.kind.as_str(),

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 
+use super::enclosure::{MEDIA_RSS_NAMESPACE, MEDIA_RSS_PREFIX};
 use super::markup::xml_chars_only;
 use super::{ATOM, RSS, absolute};
 use crate::Newsroom;
@@ -108,10 +109,18 @@ fn link(href: &str, rel: &str, media_type: Option<&str>) -> atom::Link {
 
 /// Writes an RSS 2.0 feed; its hub and self links are `atom:link` elements.
 /// Feed readers render the channel's description as HTML, like an item's, so
-/// the head's plain-text description is escaped into HTML here.
+/// the head's plain-text description is escaped into HTML here. The Media
+/// RSS namespace is declared when an item has a photo.
 pub fn write_rss(head: FeedHead, items: Vec<rss::Item>) -> AppResult<Dated> {
+    let mut namespaces = BTreeMap::from([("atom".to_owned(), ATOM_NAMESPACE.to_owned())]);
+    if items
+        .iter()
+        .any(|item| item.extensions.contains_key(MEDIA_RSS_PREFIX))
+    {
+        namespaces.insert(MEDIA_RSS_PREFIX.to_owned(), MEDIA_RSS_NAMESPACE.to_owned());
+    }
     let channel = rss::Channel {
-        namespaces: BTreeMap::from([("atom".to_owned(), ATOM_NAMESPACE.to_owned())]),
+        namespaces,
         extensions: rss_links(head.links(RSS)),
         title: head.title,
         link: head.home,

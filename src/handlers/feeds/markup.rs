@@ -14,7 +14,8 @@ pub fn xml_chars_only(mut xml: String) -> String {
 }
 
 /// Stored HTML made fit for a feed reader, which has no idea what `/news/x`
-/// is relative to: site-relative `href` and `src` values get the site's URL,
+/// is relative to: site-relative `href` and `src` values, and each address
+/// of a photo's `srcset`, get the site's URL,
 /// and video facades keep only their caption and link (it runs no script of
 /// ours, so a play button would do nothing).
 /// A plain search is enough because this HTML came out of our sanitiser, which
@@ -32,6 +33,16 @@ pub fn absolute_html(site_url: &str, html: &str) -> SafeHtml {
             out.push_str(site_url);
         }
         rest = after;
+        if before.ends_with(" srcset=\"") {
+            // `/a 480w, /b 960w`: our sanitiser lets only our own photo files in.
+            let end = rest.find('"').unwrap_or(rest.len());
+            let candidates: Vec<String> = rest[..end]
+                .split(", ")
+                .map(|candidate| format!("{site_url}{candidate}"))
+                .collect();
+            out.push_str(&candidates.join(", "));
+            rest = &rest[end..];
+        }
     }
     out.push_str(rest);
     SafeHtml::from_stored(out)
@@ -47,6 +58,11 @@ mod tests {
         assert_eq!(
             absolute_html("https://news.example", html).as_str(),
             r##"<p><a href="https://news.example/news/x">x</a> <img src="https://news.example/static/a.png"> <a href="https://elsewhere.example/">e</a> <a href="//cdn.example/y">y</a> <a href="#fn-1">1</a></p>"##
+        );
+        let picture = r#"<source type="image/webp" srcset="/media/a-480.webp 480w, /media/a-960.webp 960w" sizes="100vw"><img src="/media/a-960.jpg" srcset="/media/a-480.jpg 480w">"#;
+        assert_eq!(
+            absolute_html("https://news.example", picture).as_str(),
+            r#"<source type="image/webp" srcset="https://news.example/media/a-480.webp 480w, https://news.example/media/a-960.webp 960w" sizes="100vw"><img src="https://news.example/media/a-960.jpg" srcset="https://news.example/media/a-480.jpg 480w">"#
         );
     }
 

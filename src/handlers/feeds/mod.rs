@@ -10,6 +10,7 @@
 use crate::{Newsroom, urls};
 
 mod document;
+mod enclosure;
 mod markup;
 pub mod sitemap;
 pub mod stories;

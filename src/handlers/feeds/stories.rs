@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::document::{
     FeedHead, alternate, atom_feed, creator, html_content, person, write_atom, write_rss,
 };
+use super::enclosure::FeedPhoto;
 use super::markup::absolute_html;
 use super::{ATOM, RSS, absolute};
 use crate::content::SafeHtml;
@@ -16,6 +17,7 @@ use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::respond;
 use crate::surrogate::{SurrogateKey, listing};
+use crate::views::lead_photos;
 use crate::{Newsroom, urls};
 
 /// Stories in each feed: enough that a reader polling now and then misses none.
@@ -29,6 +31,8 @@ struct FeedStory {
     url: String,
     /// Its body with absolute links.
     html: SafeHtml,
+    /// Its lead photo, enclosed in its entry.
+    photo: Option<FeedPhoto>,
 }
 
 /// `GET /feed.xml`: RSS 2.0 of the latest published stories.
@@ -104,12 +108,17 @@ async fn load(
     topic_id: Option<i64>,
 ) -> AppResult<Vec<FeedStory>> {
     let rows = db::feeds::published_stories(conn, topic_id, FEED_STORIES).await?;
+    let leads = rows
+        .iter()
+        .map(|s| (s.lead_photo_id, s.lead_photo_alt.as_str()));
+    let photos = lead_photos(conn, leads).await?;
     let mut stories = Vec::with_capacity(rows.len());
-    for story in rows {
+    for (story, lead_photo) in rows.into_iter().zip(photos) {
         stories.push(FeedStory {
             topics: db::topics::for_story(conn, story.id).await?,
             url: absolute(room, &urls::story(&story.slug)),
             html: absolute_html(&room.site_url, &story.body_html),
+            photo: lead_photo.and_then(|photo| FeedPhoto::of(&photo, &room.site_url)),
             story,
         });
     }
@@ -139,8 +148,9 @@ fn rss_item(listed: FeedStory) -> rss::Item {
         topics,
         url,
         html,
+        photo,
     } = listed;
-    rss::Item {
+    let mut item = rss::Item {
         title: Some(story.headline),
         link: Some(url.clone()),
         // Readers render an RSS description as HTML; the standfirst is plain text.
@@ -160,7 +170,11 @@ fn rss_item(listed: FeedStory) -> rss::Item {
             .collect(),
         dublin_core_ext: Some(creator(&story.byline)),
         ..rss::Item::default()
+    };
+    if let Some(photo) = photo {
+        photo.enclose_in(&mut item);
     }
+    item
 }
 
 fn atom_entry(listed: FeedStory) -> atom::Entry {
@@ -169,10 +183,13 @@ fn atom_entry(listed: FeedStory) -> atom::Entry {
         topics,
         url,
         html,
+        photo,
     } = listed;
+    let mut links = vec![alternate(&url)];
+    links.extend(photo.map(FeedPhoto::atom_link));
     atom::Entry {
         title: atom::Text::plain(story.headline),
-        links: vec![alternate(&url)],
+        links,
         id: url,
         updated: story.updated_at.fixed_offset(),
         published: Some(story.published_at.fixed_offset()),

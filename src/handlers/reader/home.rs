@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::super::respond::{self, HTML, Rendered};
+use super::story_cards::{StoryCard, story_cards};
 use crate::Newsroom;
-use crate::db::{self, stories::StorySummary};
+use crate::db;
 use crate::error::AppResult;
 use crate::filters;
 use crate::site::Site;
@@ -20,8 +21,8 @@ const FRONT_PAGE_STORIES: i64 = 50;
 pub struct FrontPage {
     /// The publication, for the shared layout.
     pub site: Arc<Site>,
-    pub live: Vec<StorySummary>,
-    pub latest: Vec<StorySummary>,
+    pub live: Vec<StoryCard>,
+    pub latest: Vec<StoryCard>,
 }
 
 /// `GET /`: live stories first, then the latest.
@@ -30,7 +31,10 @@ pub async fn front_page(req: HttpRequest, room: web::Data<Newsroom>) -> AppResul
         let mut conn = room.db.acquire().await?;
         let stories = db::stories::front_page(&mut conn, FRONT_PAGE_STORIES).await?;
         let keys = listing(SurrogateKey::Front, stories.iter().map(|s| s.id));
-        let (live, latest) = stories.into_iter().partition(|s| s.live_state.is_live());
+        let cards = story_cards(&mut conn, stories).await?;
+        let (live, latest) = cards
+            .into_iter()
+            .partition(|c| c.story.live_state.is_live());
         let body = FrontPage {
             site: room.site.clone(),
             live,

@@ -23,7 +23,7 @@ use crate::handlers::lookup::{parse_update_id, published_story};
 use crate::site::Site;
 use crate::surrogate::SurrogateKey;
 use crate::urls;
-use crate::views::UpdateView;
+use crate::views::{SocialImage, UpdateView, lead_photos};
 
 /// Live updates per page: a story with thousands of them stays one fast page.
 pub const UPDATES_PER_PAGE: i64 = 50;
@@ -73,6 +73,8 @@ pub struct StoryPage {
     pub latest_change: i64,
     pub related: Vec<StorySummary>,
     pub json_ld: SafeHtml,
+    /// Its lead photo, for social cards: `og:image` and the Twitter card.
+    pub social_image: Option<SocialImage>,
     pub site_url: String,
     pub figures: FiguresPanel,
 }
@@ -212,6 +214,14 @@ pub async fn story_page(
             .await?
             .first()
             .map(|u| u.posted_at.to_rfc3339());
+            let social_image = lead_photos(
+                &mut conn,
+                [(story.lead_photo_id, story.lead_photo_alt.as_str())],
+            )
+            .await?
+            .pop()
+            .flatten()
+            .and_then(|photo| photo.social_image(&room.site_url));
             let page = StoryPage {
                 site: room.site.clone(),
                 topics: db::topics::for_story(&mut conn, story.id).await?,
@@ -223,7 +233,9 @@ pub async fn story_page(
                     &room.site_url,
                     &room.site.name,
                     coverage_start,
+                    social_image.as_ref(),
                 ),
+                social_image,
                 figures: figures_panel(&mut conn, &story).await?,
                 key_events: key_events(&mut conn, &story, &updates).await?,
                 pinned: pinned(&mut conn, &story).await?,

@@ -1,12 +1,12 @@
 //! JSON-LD for search engines: `LiveBlogPosting` for live stories (with their
-//! recent updates), `NewsArticle` for the rest.
+//! recent updates), `NewsArticle` for the rest; `image` is the lead photo.
 
 use serde_json::{Value, json};
 
 use crate::content::SafeHtml;
 use crate::db::stories::StoryRow;
 use crate::urls;
-use crate::views::UpdateView;
+use crate::views::{SocialImage, UpdateView};
 
 /// Updates listed in `liveBlogUpdate`: the recent ones, as search engines expect.
 const LIVE_BLOG_UPDATES: usize = 20;
@@ -18,6 +18,7 @@ pub fn story_json_ld(
     site_url: &str,
     publisher: &str,
     coverage_start: Option<String>,
+    image: Option<&SocialImage>,
 ) -> SafeHtml {
     let url = urls::absolute(site_url, &urls::story(&story.slug));
     let mut data = json!({
@@ -32,6 +33,14 @@ pub fn story_json_ld(
         "author": { "@type": "Person", "name": story.byline },
         "publisher": { "@type": "Organization", "name": publisher },
     });
+    if let Some(image) = image {
+        data["image"] = json!({
+            "@type": "ImageObject",
+            "url": image.url,
+            "width": image.width,
+            "height": image.height,
+        });
+    }
     if story.live_state.is_live_blog() {
         data["@type"] = json!("LiveBlogPosting");
         data["coverageStartTime"] =

@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::super::respond::{self, HTML, Rendered};
+use super::story_cards::{StoryCard, story_cards};
 use crate::Newsroom;
-use crate::db::{self, stories::StorySummary, topics::TopicRow};
+use crate::db::{self, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::filters;
@@ -21,7 +22,7 @@ pub struct TopicPage {
     /// The publication, for the shared layout.
     pub site: Arc<Site>,
     pub topic: TopicRow,
-    pub stories: Vec<StorySummary>,
+    pub stories: Vec<StoryCard>,
 }
 
 /// `GET /topics/{slug}`: the topic's stories, newest first.
@@ -43,7 +44,7 @@ pub async fn topic_page(
         let body = TopicPage {
             site: room.site.clone(),
             topic,
-            stories,
+            stories: story_cards(&mut conn, stories).await?,
         }
         .render()?;
         Ok(Rendered::new(body, keys))

@@ -14,15 +14,11 @@ use crate::helpers::{TestApp, content_dir, demo_content, story_file};
 /// The slugs of the demo stories, from their file names.
 fn demo_slugs() -> Vec<String> {
     let files = std::fs::read_dir(demo_content()).unwrap();
+    // Story files only: `media/` holds their images.
     let mut slugs: Vec<String> = files
-        .map(|f| {
-            f.unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|f| f.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     slugs.sort();
     slugs
