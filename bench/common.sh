@@ -215,7 +215,8 @@ generate_database() {
 # migrations, so a change to either makes a new one.
 large_database() {
     local digest file
-    digest=$(cat bench/generate.rs bench/dataset/*.rs migrations/*.sql 2>/dev/null | sha256sum | cut -c1-12)
+    digest=$({ cat bench/generate.rs bench/dataset/*.rs migrations/*.sql 2>/dev/null || true; } |
+        sha256sum | cut -c1-12)
     file=$BENCH_DATA/stories$1-updates$2-seed$3-$digest.db
     if [ ! -f "$file" ]; then
         mkdir -p "$BENCH_DATA"

@@ -68,6 +68,7 @@ done
 # measure ENCODING CONNECTIONS: interleaved rounds on both servers (the order
 # flips every round, so a drift in the machine's speed falls on both), then
 # one row: median requests/s with its spread, and median p99.
+# shellcheck disable=SC2086 # the figures are space-separated lists
 measure() {
     local encoding=$1 connections=$2 round name report rps p99
     local -A rps_of=() p99_of=()
@@ -81,14 +82,12 @@ measure() {
                 --duration "${WRK_SECONDS}s" -H "Accept-Encoding: $encoding"
             read -r rps _avg _p50 p99 _max _answered <<<"$(wrk_figures "$report")"
             echo "  $encoding, $connections connections, round $round, $name: $rps requests/s, p99 $p99" >&2
-            rps_of[$name]+="$rps " p99_of[$name]+="$(wrk_ms "$p99") "
+            rps_of[$name]+="$(fmt "$rps") " p99_of[$name]+="$(wrk_ms "$p99") "
         done
     done
-    # shellcheck disable=SC2086 # space-separated figures
     local n_rps n_p99 g_rps g_p99
     n_rps=$(median ${rps_of[newsdesk]}) g_rps=$(median ${rps_of[nginx]})
     n_p99=$(median ${p99_of[newsdesk]}) g_p99=$(median ${p99_of[nginx]})
-    # shellcheck disable=SC2086
     row "$(describe "$encoding"), $connections connections: req/s median of $ROUNDS (spread), p99" \
         "$(fmt "$n_rps") ($(spread ${rps_of[newsdesk]})), p99 $n_p99 ms" \
         "nginx $(fmt "$g_rps") ($(spread ${rps_of[nginx]})), p99 $g_p99 ms" \
