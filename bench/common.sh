@@ -184,6 +184,8 @@ spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } E
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "–"; else printf "%.2f", a / b }'; }
 # a number to d places (default 0)
 fmt() { awk -v n="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, n }'; }
+# a whole number with thousands separated: 19000 → 19,000
+thousands() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 
 # row MEASURE NEWSDESK REFERENCE RATIO TARGET: one Markdown table row.
 # TARGET is read by bench/run.sh (judge_rows): an operator (≤ ≥ < > or none

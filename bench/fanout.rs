@@ -114,16 +114,22 @@ async fn main() -> anyhow::Result<()> {
     figures.add("post_ms", millis(delivery.post));
     figures.add("connect_s", connect_time.as_secs_f64());
     row(
-        &format!("one update to {n} stream readers: delivery p99 (ms; p50 {:.1}, max {:.1}, the POST {:.1})",
-            millis(p50), millis(max), millis(delivery.post)),
+        &format!(
+            "one update to {n} stream readers: delivery p99 (ms; p50 {:.1}, max {:.1}, the POST {:.1})",
+            millis(p50),
+            millis(max),
+            millis(delivery.post)
+        ),
         &format!("{:.1} ms", millis(p99)),
         "–",
         "",
         "≤ 100 ms",
     );
     row(
-        &format!("server memory per stream reader, {n} readers (KiB; RSS growth while they connected, {:.1} s)",
-            connect_time.as_secs_f64()),
+        &format!(
+            "server memory per stream reader, {n} readers (KiB; RSS growth while they connected, {:.1} s)",
+            connect_time.as_secs_f64()
+        ),
         &format!("{kib_per_client:.1} KiB"),
         &format!("{:.0} MiB before", rss_before as f64 / 1024.0),
         "",
@@ -159,7 +165,11 @@ async fn main() -> anyhow::Result<()> {
                 millis(percentile(&loaded, 0.5))
             ),
             &format!("{:.1} ms", millis(loaded_p99)),
-            &format!("idle {:.1} ms (p50 {:.1})", millis(idle_p99), millis(percentile(&idle, 0.5))),
+            &format!(
+                "idle {:.1} ms (p50 {:.1})",
+                millis(idle_p99),
+                millis(percentile(&idle, 0.5))
+            ),
             &format!("{:.2}", loaded_p99.as_secs_f64() / idle_p99.as_secs_f64()),
             "≤ 20 ms",
         );
@@ -180,7 +190,9 @@ async fn time_publishes(
 ) -> anyhow::Result<Vec<Duration>> {
     let mut times = Vec::with_capacity(count);
     for i in 0..count {
-        let body = format!("Benchmark publish {i} ({label}): timed from the editor's POST to its response.");
+        let body = format!(
+            "Benchmark publish {i} ({label}): timed from the editor's POST to its response."
+        );
         let t0 = Instant::now();
         editor.publish(slug, &body).await?;
         times.push(t0.elapsed());
@@ -235,7 +247,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -32,7 +32,7 @@ import_seconds() {
 
 first=$(import_seconds)
 again=$(import_seconds)
-files=$(printf "%'d" "$FILES")
-row "import of $files content files into a new database (s; $updates live updates, $megabytes MB)" \
+files=$(thousands "$FILES")
+row "import of $files content files into a new database (s; $(thousands "$updates") live updates, $megabytes MB)" \
     "$first s" "–" "" "≤ 10 s"
 row "import of the same $files files again, nothing changed (s)" "$again s" "–" "" "≤ 10 s"

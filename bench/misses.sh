@@ -134,7 +134,7 @@ done
 
 read -r first_p99 first_rps <<<"$(p99 "$OFF_PORT" "/news/$BLOG")"
 read -r deep_p99 deep_rps <<<"$(p99 "$OFF_PORT" "/news/$BLOG?before=$cursor")"
-row "cache off: page $deep_page of the $blog_updates-update live blog, p99 ($wrk_note)" \
+row "cache off: page $deep_page of the $(thousands "$blog_updates")-update live blog, p99 ($wrk_note)" \
     "$deep_p99 ms ($deep_rps req/s)" "page 1 $first_p99 ms ($first_rps req/s)" \
     "$(ratio "$deep_p99" "$first_p99")" "≤ 1.2×"
 SERVER_PID=$OFF_PID
@@ -160,7 +160,7 @@ for encoding in identity "gzip, br"; do
     curl -fsS --no-progress-meter -m 600 --parallel --parallel-max 4 -H "Accept-Encoding: $encoding" -K "$TMP/fill.curl"
 done
 rss_full=$(awk '/^VmRSS:/ { print $2 }' "/proc/$ON_PID/status")
-row "resident memory, large database, page cache filled by $fill story pages in $((SECONDS - filled_at)) s (MiB; --page-cache-mib $CACHE_MIB)" \
+row "resident memory, large database, page cache filled by $(thousands "$fill") story pages in $((SECONDS - filled_at)) s (MiB; --page-cache-mib $CACHE_MIB)" \
     "$(fmt "$(awk -v k="$rss_full" 'BEGIN { print k / 1024 }')")" \
     "$(fmt "$(awk -v k="$rss_started" 'BEGIN { print k / 1024 }')") after start" \
     "$(ratio "$rss_full" "$rss_started")" "documented, bounded by --page-cache-mib"

@@ -20,7 +20,7 @@ source bench/common.sh
 
 ONLY=${ONLY:-pages misses fanout import churn edge media}
 if [ "${QUICK:-0}" = 1 ]; then
-    mode="quick (QUICK=1)"
+    mode="QUICK=1: small sizes, for trying it"
     RESULTS=${RESULTS:-$BENCH_DATA/RESULTS-quick.md}
     READERS=${READERS:-2000}
     ROUNDS=${ROUNDS:-1}
@@ -29,7 +29,7 @@ if [ "${QUICK:-0}" = 1 ]; then
     EDGE=(ROUNDS=1 READERS="$READERS")
     MEDIA=(RUNS=3)
 else
-    mode=full
+    mode="full"
     RESULTS=${RESULTS:-bench/RESULTS.md}
     READERS=${READERS:-19000}
     ROUNDS=${ROUNDS:-3}
@@ -42,6 +42,10 @@ PUBLISHES=${PUBLISHES:-50}
 started=$SECONDS
 commit=$(git rev-parse --short HEAD)
 git diff --quiet HEAD -- || commit="$commit (with uncommitted changes)"
+# Binaries given from elsewhere are not this commit's: the table says so.
+given=
+[ "$NEWSDESK_BIN" = "$RELEASE/newsdesk" ] || given="server binary $NEWSDESK_BIN (NEWSDESK_BIN)"
+[ -z "$GENERATE_BIN" ] || given="${given:+$given; }generator $GENERATE_BIN (GENERATE_BIN)"
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 memory=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 MACHINE="$(nproc) cores, $cpu, $memory"
@@ -161,16 +165,17 @@ total=$((SECONDS - started))
     echo "Written by \`bench/run.sh\` ($mode); regenerate it rather than editing it."
     echo "Every figure below was measured in this one run, on this machine."
     echo
-    echo "- commit: $commit"
+    echo "- commit: $commit${given:+; not built from it: $given}"
     echo "- machine: $MACHINE; date: $DATE (UTC)"
     echo "- took: $(minutes "$total") in all$( ((generated > 0)) && echo ", of which $(minutes "$generated") generating the database")"
     for name in $ONLY; do
         busy=$(grep -c 'CPU was .* busy' "$LOGS/$name.log" 2>/dev/null || true)
-        echo "  - $name: $(minutes "${took[$name]}"), ${status[$name]}$( ((busy > 0)) && echo "; $busy measurements began on a busy CPU")"
+        echo "  - $name: $(minutes "${took[$name]}"), ${status[$name]}$( ((busy > 0)) && echo "; busy-CPU warnings: $busy")"
     done
-    echo "- sizes: $(printf "%'d" "$STORIES") stories and $(printf "%'d" "$UPDATES") updates (seed $SEED)," \
-        "$(printf "%'d" "$READERS") stream readers, $ROUNDS rounds of ${WRK_SECONDS} s per page measure," \
-        "$(printf "%'d" "$FILES") content files"
+    echo "- sizes: $(thousands "$STORIES") stories and $(thousands "$UPDATES") updates (seed $SEED)," \
+        "$(thousands "$READERS") stream readers, rounds of wrk per page measure: $ROUNDS of ${WRK_SECONDS} s," \
+        "$(thousands "$FILES") content files"
+    echo "- a busy-CPU warning: another process kept the CPU over 10% busy in the second before a measure"
     echo
     echo "| measure | newsdesk | reference | ratio | target | machine | date |"
     echo "| --- | --- | --- | --- | --- | --- | --- |"
