@@ -242,7 +242,7 @@ async fn churn(args: &Args, editor: &Editor, wave: usize, stayers: usize) -> any
         "resident memory after the waves (KiB), against after the first",
         rss_after as f64,
         rss_before as f64,
-        "≤ 1.10",
+        "≤ 1.10×",
     );
     row(
         "resident memory after the waves (KiB), against the cold start",
@@ -254,7 +254,7 @@ async fn churn(args: &Args, editor: &Editor, wave: usize, stayers: usize) -> any
         "open descriptors after the waves",
         fds_after as f64,
         fds_before as f64,
-        "≤ 1.00",
+        "≤ 1.00×",
     );
     row("updates missed by staying clients", missed as f64, 0.0, "0");
     Ok(())

@@ -16,8 +16,7 @@ SECONDS_CHURN=${SECONDS_CHURN:-60}
 SECONDS_MIXED=${SECONDS_MIXED:-300}
 SLUG=junior-doctors-strike-live
 
-echo "building release binaries (a clean build takes several minutes on 2 cores)" >&2
-cargo build --release --bin newsdesk --example churn
+build --bin newsdesk --example churn
 
 # Every client is an open file on both sides.
 ulimit -n "$(ulimit -Hn)"
@@ -31,13 +30,13 @@ echo "| measure | newsdesk | reference | ratio | target |"
 echo "| --- | --- | --- | --- | --- |"
 start_server "$PORT" "$DB"
 warn_if_busy
-timeout $((SECONDS_CHURN + 300)) "$RELEASE"/examples/churn --addr "127.0.0.1:$PORT" \
+timeout $((SECONDS_CHURN + 300)) "$EXAMPLES"/churn --addr "127.0.0.1:$PORT" \
     --slug "$SLUG" --server-pid "$SERVER_PID" --seconds "$SECONDS_CHURN" churn --wave "$WAVE"
 stop_server
 
 [ "$SECONDS_MIXED" -gt 0 ] || exit 0
 start_server "$PORT" "$DB"
 warn_if_busy
-timeout $((SECONDS_MIXED + 300)) "$RELEASE"/examples/churn --addr "127.0.0.1:$PORT" \
+timeout $((SECONDS_MIXED + 300)) "$EXAMPLES"/churn --addr "127.0.0.1:$PORT" \
     --slug "$SLUG" --server-pid "$SERVER_PID" --seconds "$SECONDS_MIXED" mixed
 stop_server

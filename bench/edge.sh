@@ -61,8 +61,7 @@ need_wrk_and_nginx
 command -v varnishd >/dev/null && command -v pushpin >/dev/null ||
     { echo "needs Varnish and Pushpin: make test-tools installs them" >&2; exit 1; }
 
-echo "building release binaries (a clean build takes several minutes on 2 cores)" >&2
-cargo build --release --locked --bin newsdesk --example edge --example fanout
+build --bin newsdesk --example edge --example fanout
 
 # Every reader is an open file in the client and in Pushpin's condure (or in
 # newsdesk, for the direct reference). The hard limit cannot be raised without
@@ -105,7 +104,7 @@ trap cleanup EXIT
 # The binaries as built now: another build into a shared target directory
 # cannot swap them during the run.
 mkdir -p "$BIN"
-cp "$RELEASE/newsdesk" "$RELEASE/examples/edge" "$RELEASE/examples/fanout" "$BIN/"
+cp "$NEWSDESK_BIN" "$EXAMPLES/edge" "$EXAMPLES/fanout" "$BIN/"
 NEWSDESK_BIN=$BIN/newsdesk
 
 DEPLOY=deploy
@@ -216,10 +215,6 @@ kill "$NGINX_PID" 2>/dev/null || true
 wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=
 
-# median and spread (min–max) of numbers
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
-
 # --- 2. live readers held by Pushpin -----------------------------------------
 
 # Pushpin's processes: its runner (run-edge.sh's child) and the runner's
@@ -299,17 +294,16 @@ echo "$READERS readers on newsdesk directly" >&2
 start_server "$DIRECT_PORT" "$DB" --max-streams 0
 warn_if_busy
 timeout 300 "$BIN/fanout" --addr "127.0.0.1:$DIRECT_PORT" --slug "$SLUG" --clients "$READERS" \
-    --server-pid "$SERVER_PID" >"$TMP/fanout.out" 2>"$TMP/fanout.err" ||
+    --server-pid "$SERVER_PID" --figures "$TMP/fanout.figures" >/dev/null 2>"$TMP/fanout.err" ||
     { cat "$TMP/fanout.err" >&2; exit 1; }
 stop_server
-read -r _n d_p50 d_p99 d_max d_kib d_post <"$TMP/fanout.out"
-# "19500 clients subscribed in 12.3s" (or in 850.2ms)
-d_connect=$(awk '/clients subscribed in/ { t = $NF; n = t + 0; if (t ~ /ms$/) n /= 1000; printf "%.1f", n }' "$TMP/fanout.err")
+declare -A D
+while read -r name value; do D[$name]=$value; done <"$TMP/fanout.figures"
+d_p50=${D[p50_ms]} d_p99=${D[p99_ms]} d_max=${D[max_ms]} d_kib=${D[kib_per_client]}
+d_post=${D[post_ms]} d_connect=$(fmt "${D[connect_s]}" 1)
 
 # --- 3. the table ------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "–"; else printf "%.2f", a / b }'; }
-fmt() { awk -v n="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, n }'; }
 n=$READERS
 n_text=$(printf "%'d" "$n")
 v_rps=$(median "${varnish_rps[@]}") g_rps=$(median "${nginx_rps[@]}")
@@ -325,17 +319,17 @@ echo "$n_text readers (open-file limit $LIMIT); Pushpin $(pushpin --version | aw
 echo
 echo "| measure | newsdesk | reference | ratio | target |"
 echo "| --- | --- | --- | --- | --- |"
-echo "| story page req/s through Varnish (median, spread) | $(fmt "$v_rps") ($(spread "${varnish_rps[@]}")) | nginx $(fmt "$g_rps") ($(spread "${nginx_rps[@]}")) | $(ratio "$v_rps" "$g_rps") | ≥ 0.9 |"
-echo "| story page p99 through Varnish (ms, median, spread) | $v_p99 ($(spread "${varnish_p99[@]}")) | nginx $g_p99 ($(spread "${nginx_p99[@]}")) | $(ratio "$v_p99" "$g_p99") | ≤ 1.1 |"
-echo "| Varnish answers that were cache hits in the measured rounds | $hits_total of $requests_total | all | $(ratio "$hits_total" "$requests_total") | 1.00 |"
+echo "| story page req/s through Varnish (median, spread) | $(fmt "$v_rps") ($(spread "${varnish_rps[@]}")) | nginx $(fmt "$g_rps") ($(spread "${nginx_rps[@]}")) | $(ratio "$v_rps" "$g_rps") | ≥ 0.9× |"
+echo "| story page p99 through Varnish (ms, median, spread) | $v_p99 ($(spread "${varnish_p99[@]}")) | nginx $g_p99 ($(spread "${nginx_p99[@]}")) | $(ratio "$v_p99" "$g_p99") | ≤ 1.1× |"
+echo "| Varnish answers that were cache hits in the measured rounds | $hits_total of $requests_total | all | $(ratio "$hits_total" "$requests_total") | 1.00× |"
 echo "| Pushpin readers' connects refused, dropped or not answered in 30 s (each retried after 3 s) | ${E[reconnects]} | 0 | | 0 |"
-echo "| Pushpin readers that received the update | ${E[received]} | $n_text | $(ratio "${E[received]}" "$n") | 1.00 |"
+echo "| Pushpin readers that received the update | ${E[received]} | $n_text | $(ratio "${E[received]}" "$n") | 1.00× |"
 echo "| Pushpin readers whose stream ended before the update | ${E[closed]} | 0 | | 0 |"
 echo "| Pushpin readers still connected with nothing 30 s after the POST | ${E[late]} | 0 | | 0 |"
 of_received=
 [ "${E[received]}" = "$n" ] || of_received=" (of the ${E[received]} that had it)"
 echo "| update to $n_text Pushpin readers p50 (ms)$of_received | ${E[p50_ms]} | direct $d_p50 | $(ratio "${E[p50_ms]}" "$d_p50") | |"
-echo "| update to $n_text Pushpin readers p99 (ms)$of_received | ${E[p99_ms]} | direct $d_p99 | $(ratio "${E[p99_ms]}" "$d_p99") | ≤ 100 |"
+echo "| update to $n_text Pushpin readers p99 (ms)$of_received | ${E[p99_ms]} | direct $d_p99 | $(ratio "${E[p99_ms]}" "$d_p99") | ≤ 100 ms |"
 echo "| update to $n_text Pushpin readers max (ms)$of_received | ${E[max_ms]} | direct $d_max | $(ratio "${E[max_ms]}" "$d_max") | |"
 echo "| publish POST with $n_text readers (ms) | ${E[post_ms]} | direct $d_post | $(ratio "${E[post_ms]}" "$d_post") | |"
 echo "| time to connect $n_text readers (s) | ${E[connect_s]} | direct $d_connect | $(ratio "${E[connect_s]}" "$d_connect") | |"
@@ -346,9 +340,9 @@ echo "| of which Varnish's idle backend connections (kept 60 s after the connect
 echo "| newsdesk RSS before and with readers held by Pushpin (MiB) | $(fmt "$(awk -v k="${E[server_kib_with]}" 'BEGIN { print k / 1024 }')" 1) | $(fmt "$(awk -v k="${E[server_kib_before]}" 'BEGIN { print k / 1024 }')" 1) before | $(ratio "${E[server_kib_with]}" "${E[server_kib_before]}") | ≈ 1 |"
 echo "| Pushpin memory per reader (KiB) | $proxy_kib_per_reader | direct newsdesk $d_kib | $(ratio "$proxy_kib_per_reader" "$d_kib") | |"
 echo "| Pushpin memory with $n_text readers (MiB) | $(fmt "$(awk -v k="${E[proxy_kib_with]}" 'BEGIN { print k / 1024 }')" 1) | $(fmt "$(awk -v k="${E[proxy_kib_before]}" 'BEGIN { print k / 1024 }')" 1) before | | |"
-echo "| readers Pushpin published the update to (its log) | ${receivers:-?} | $n_text | $(ratio "${receivers:-0}" "$n") | 1.00 |"
-echo "| requests newsdesk answered for $n_text Pushpin readers, connect to release | $origin_requests | $n_text | $(ratio "$origin_requests" "$n") | 1.00 |"
-echo "| of which readers' connects (Pushpin proxy log) | $connects | $n_text | $(ratio "$connects" "$n") | 1.00 |"
+echo "| readers Pushpin published the update to (its log) | ${receivers:-?} | $n_text | $(ratio "${receivers:-0}" "$n") | 1.00× |"
+echo "| requests newsdesk answered for $n_text Pushpin readers, connect to release | $origin_requests | $n_text | $(ratio "$origin_requests" "$n") | 1.00× |"
+echo "| of which readers' connects (Pushpin proxy log) | $connects | $n_text | $(ratio "$connects" "$n") | 1.00× |"
 echo "| next-link fetches while the readers connected (${E[connect_s]} s) and Pushpin settled (${E[quiet_wait_s]} s) | $next_connect | 0 | | 0 |"
 echo "| next-link fetches in the 10 s after the publish (gap recovery) | $next_publish | 0 | | 0 |"
 if [ "$idle_seconds" -gt 0 ]; then

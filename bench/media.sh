@@ -12,10 +12,9 @@ source bench/common.sh
 
 RUNS=${RUNS:-5}
 
-echo "building the release benchmark (a clean build takes several minutes on 2 cores)" >&2
-cargo build --release --example media
+build --example media
 
 echo "| measure | newsdesk | reference | ratio | target |"
 echo "| --- | --- | --- | --- | --- |"
 warn_if_busy
-"${CARGO_TARGET_DIR:-target}"/release/examples/media "$RUNS"
+"$EXAMPLES"/media "$RUNS"
