@@ -33,3 +33,6 @@ CREATE INDEX stories_front ON stories (status, live_state = 'live' DESC, publish
 -- read from this index rather than from the stories' rows, bodies and all
 -- (0.9 s for 100,000 stories, every publish and every start).
 CREATE INDEX stories_headlines ON stories (status, slug, headline);
+-- Whether the desk saved a story since its file was imported (every
+-- changed file of every import asks).
+CREATE INDEX story_revisions_by_story ON story_revisions (story_id, saved_at);
