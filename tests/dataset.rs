@@ -19,7 +19,10 @@ async fn the_bulk_writer_writes_what_the_desk_would_have_written() {
         until: UNTIL.parse().expect("time"),
     };
     let mut paths = Vec::new();
-    for (name, writer) in [("bulk", dataset::Writer::Bulk), ("desk", dataset::Writer::Desk)] {
+    for (name, writer) in [
+        ("bulk", dataset::Writer::Bulk),
+        ("desk", dataset::Writer::Desk),
+    ] {
         let path = dir.path().join(format!("{name}.db"));
         let pool = db::connect(&format!("sqlite://{}", path.display()))
             .await

@@ -56,7 +56,10 @@ const SMALL_TABLES: &[(&str, &str)] = &[
     ("single_use_tokens", "one per setup link"),
     ("topics", "a newsroom's topics, tens to hundreds"),
     ("content_version", "one row"),
-    ("content_files", "one per file in content/, each of which an import reads anyway"),
+    (
+        "content_files",
+        "one per file in content/, each of which an import reads anyway",
+    ),
     ("sqlite_sequence", "one row per AUTOINCREMENT table"),
     ("_sqlx_migrations", "one per migration"),
 ];
@@ -130,7 +133,10 @@ async fn every_statement_finds_its_rows_through_an_index() {
             failures.push(format!(
                 "{}\n  plan:\n    {}\n  because: {}",
                 one_line(sql),
-                plan.iter().map(|line| line.detail.as_str()).collect::<Vec<_>>().join("\n    "),
+                plan.iter()
+                    .map(|line| line.detail.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n    "),
                 found.join("; ")
             ));
         }
@@ -140,13 +146,19 @@ async fn every_statement_finds_its_rows_through_an_index() {
          {foreign} of the tests' own on tables the site lacks left out{})",
         logged.len(),
         if logged.is_empty() {
-            format!("; set {} (make test does) to check the whole suite's", statement_log::LOG_VARIABLE)
+            format!(
+                "; set {} (make test does) to check the whole suite's",
+                statement_log::LOG_VARIABLE
+            )
         } else {
             String::new()
         }
     );
     for ((text, why), seen) in KNOWN.iter().zip(known_seen) {
-        assert!(seen, "no statement with {text:?} ran ({why}): remove it from KNOWN");
+        assert!(
+            seen,
+            "no statement with {text:?} ran ({why}): remove it from KNOWN"
+        );
     }
     assert!(
         failures.is_empty(),
@@ -227,10 +239,12 @@ impl Archive {
         .expect("the live blog");
         let one = |sql: &'static str| sqlx::query_scalar(sql).bind(blog_id);
         Archive {
-            deep: one("SELECT id FROM updates WHERE story_id = ? ORDER BY posted_at LIMIT 1 OFFSET 100")
-                .fetch_one(&mut *conn)
-                .await
-                .expect("an old update of the live blog"),
+            deep: one(
+                "SELECT id FROM updates WHERE story_id = ? ORDER BY posted_at LIMIT 1 OFFSET 100",
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .expect("an old update of the live blog"),
             cursor: one("SELECT MAX(seq) - 50 FROM live_changes WHERE story_id = ?")
                 .fetch_one(&mut *conn)
                 .await
@@ -288,7 +302,11 @@ async fn drive(room: &Newsroom, config: &Config, archive: &Archive) {
             .send()
             .await
             .unwrap_or_else(|e| panic!("{page}: {e}"));
-        assert!(response.status().is_success(), "{page}: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "{page}: {}",
+            response.status()
+        );
         response.body().limit(64 << 20).await.expect("a body");
     }
     desk_writes(room, config, archive.blog_id).await;
@@ -317,7 +335,9 @@ async fn desk_writes(room: &Newsroom, config: &Config, story_id: i64) {
         .expect("edited")
         .expect("no missing story");
     let mut conn = room.db.acquire().await.expect("connection");
-    let slug = db::stories::slug_of(&mut conn, story_id).await.expect("slug");
+    let slug = db::stories::slug_of(&mut conn, story_id)
+        .await
+        .expect("slug");
     let story = db::stories::find_by_slug(&mut conn, &slug)
         .await
         .expect("story")
@@ -353,14 +373,21 @@ fn tests_source() -> String {
         }
     }
     let mut source = String::new();
-    read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/app"), &mut source);
+    read(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/app"),
+        &mut source,
+    );
     one_line(&source)
 }
 
 /// Statements whose plan says how they read rows; not transaction control,
 /// pragmas or the migrations' DDL.
 fn is_query(sql: &str) -> bool {
-    let first = sql.split_whitespace().next().unwrap_or_default().to_uppercase();
+    let first = sql
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_uppercase();
     ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE"].contains(&first.as_str())
 }
 
@@ -465,8 +492,24 @@ fn is_match(line: &str) -> bool {
 /// `updates AS u`); a plan line naming anything else is not one of them.
 fn aliases(sql: &str, tables: &BTreeSet<String>) -> HashMap<String, String> {
     const NOT_ALIASES: &[&str] = &[
-        "ON", "WHERE", "JOIN", "LEFT", "INNER", "CROSS", "GROUP", "ORDER", "LIMIT", "SET",
-        "VALUES", "USING", "AS", "UNION", "SELECT", "DEFAULT", "RETURNING", "WINDOW",
+        "ON",
+        "WHERE",
+        "JOIN",
+        "LEFT",
+        "INNER",
+        "CROSS",
+        "GROUP",
+        "ORDER",
+        "LIMIT",
+        "SET",
+        "VALUES",
+        "USING",
+        "AS",
+        "UNION",
+        "SELECT",
+        "DEFAULT",
+        "RETURNING",
+        "WINDOW",
     ];
     let words: Vec<&str> = sql
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))

@@ -66,9 +66,15 @@ pub async fn write(
     let outcomes: Vec<Outcome> = stories.iter().map(|s| replay(ids, s)).collect();
     let rendered = render_all(renderer, stories, &outcomes);
     let story_ids = &ids.story_by_slug;
-    insert(conn, "INSERT INTO topics (id, slug, name) ", 3, &new_topics, |b, (id, slug, name)| {
-        b.push_bind(*id).push_bind(slug).push_bind(name);
-    })
+    insert(
+        conn,
+        "INSERT INTO topics (id, slug, name) ",
+        3,
+        &new_topics,
+        |b, (id, slug, name)| {
+            b.push_bind(*id).push_bind(slug).push_bind(name);
+        },
+    )
     .await?;
     let all: Vec<_> = stories.iter().zip(&outcomes).zip(&rendered).collect();
     insert(
@@ -123,25 +129,46 @@ pub async fn write(
         .iter()
         .zip(&outcomes)
         .flat_map(|(story, outcome)| {
-            story.draft.topics.iter().enumerate().map(|(position, (slug, _))| {
-                (outcome.id, ids.topics[slug.as_str()], position as i64)
-            })
+            story
+                .draft
+                .topics
+                .iter()
+                .enumerate()
+                .map(|(position, (slug, _))| {
+                    (outcome.id, ids.topics[slug.as_str()], position as i64)
+                })
         })
         .collect();
-    insert(conn, "INSERT INTO story_topics (story_id, topic_id, position) ", 3, &filed, |b, row| {
-        b.push_bind(row.0).push_bind(row.1).push_bind(row.2);
-    })
+    insert(
+        conn,
+        "INSERT INTO story_topics (story_id, topic_id, position) ",
+        3,
+        &filed,
+        |b, row| {
+            b.push_bind(row.0).push_bind(row.1).push_bind(row.2);
+        },
+    )
     .await?;
     let links: Vec<(i64, i64)> = outcomes
         .iter()
         .zip(&rendered)
         .flat_map(|(outcome, rendered)| {
-            rendered.body.read_more.iter().map(|slug| (outcome.id, story_ids[slug.as_str()]))
+            rendered
+                .body
+                .read_more
+                .iter()
+                .map(|slug| (outcome.id, story_ids[slug.as_str()]))
         })
         .collect();
-    insert(conn, "INSERT INTO story_links (from_story_id, to_story_id) ", 2, &links, |b, row| {
-        b.push_bind(row.0).push_bind(row.1);
-    })
+    insert(
+        conn,
+        "INSERT INTO story_links (from_story_id, to_story_id) ",
+        2,
+        &links,
+        |b, row| {
+            b.push_bind(row.0).push_bind(row.1);
+        },
+    )
     .await?;
     write_updates(conn, stories, &outcomes, &rendered).await?;
     pin(conn, &outcomes).await?;
@@ -349,17 +376,31 @@ async fn write_updates(
         4,
         &revisions,
         |b, row| {
-            b.push_bind(row.0).push_bind(row.1).push_bind(row.2).push_bind(row.3);
+            b.push_bind(row.0)
+                .push_bind(row.1)
+                .push_bind(row.2)
+                .push_bind(row.3);
         },
     )
     .await?;
     let links: Vec<(i64, &str)> = rows
         .iter()
-        .flat_map(|row| row.rendered.read_more.iter().map(|slug| (row.id, slug.as_str())))
+        .flat_map(|row| {
+            row.rendered
+                .read_more
+                .iter()
+                .map(|slug| (row.id, slug.as_str()))
+        })
         .collect();
-    insert(conn, "INSERT INTO update_links (update_id, to_slug) ", 2, &links, |b, row| {
-        b.push_bind(row.0).push_bind(row.1);
-    })
+    insert(
+        conn,
+        "INSERT INTO update_links (update_id, to_slug) ",
+        2,
+        &links,
+        |b, row| {
+            b.push_bind(row.0).push_bind(row.1);
+        },
+    )
     .await
 }
 
@@ -373,7 +414,10 @@ async fn write_search(
 ) -> anyhow::Result<()> {
     let mut entries: Vec<(i64, i64, Option<i64>, String, String)> = Vec::new();
     for ((story, outcome), _) in stories.iter().zip(outcomes).zip(rendered) {
-        let (title, text) = (story.draft.headline.clone(), publishing::search_text(&story.draft));
+        let (title, text) = (
+            story.draft.headline.clone(),
+            publishing::search_text(&story.draft),
+        );
         entries.push((-outcome.id, outcome.id, None, title, text));
         for i in 0..story.updates.len() {
             if outcome.deleted[i].is_none() {
@@ -399,6 +443,16 @@ async fn write_search(
     .await
 }
 
+/// One desk action's audit and change-log rows.
+struct Logged {
+    story_id: i64,
+    editor: i64,
+    change: Change,
+    action: &'static str,
+    subject: String,
+    at: DateTime<Utc>,
+}
+
 /// The audit trail and the change log, in the order the desk wrote them;
 /// last, so that the content counter's `logged` catches up with it.
 async fn write_log(
@@ -406,19 +460,35 @@ async fn write_log(
     stories: &[StoryText],
     outcomes: &[Outcome],
 ) -> anyhow::Result<()> {
-    let entries: Vec<(i64, i64, Change, &'static str, String, DateTime<Utc>)> = stories
+    let entries: Vec<Logged> = stories
         .iter()
         .zip(outcomes)
         .flat_map(|(story, outcome)| {
             outcome.log.iter().map(move |&(editor, change, at)| {
                 let (action, subject) = audit_entry(change, story.draft.slug.as_str());
-                (outcome.id, editor, change, action, subject, at)
+                Logged {
+                    story_id: outcome.id,
+                    editor,
+                    change,
+                    action,
+                    subject,
+                    at,
+                }
             })
         })
         .collect();
-    insert(conn, "INSERT INTO audit (editor_id, action, subject, at) ", 4, &entries, |b, row| {
-        b.push_bind(row.1).push_bind(row.3).push_bind(&row.4).push_bind(row.5);
-    })
+    insert(
+        conn,
+        "INSERT INTO audit (editor_id, action, subject, at) ",
+        4,
+        &entries,
+        |b, row| {
+            b.push_bind(row.editor)
+                .push_bind(row.action)
+                .push_bind(&row.subject)
+                .push_bind(row.at);
+        },
+    )
     .await?;
     insert(
         conn,
@@ -426,9 +496,9 @@ async fn write_log(
         3,
         &entries,
         |b, row| {
-            b.push_bind(row.0)
-                .push_bind(row.2.update_id())
-                .push_bind(row.2.as_str());
+            b.push_bind(row.story_id)
+                .push_bind(row.change.update_id())
+                .push_bind(row.change.as_str());
         },
     )
     .await

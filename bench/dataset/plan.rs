@@ -53,7 +53,9 @@ pub fn plan(rng: &Rng, stories: u64, updates: u64, until: DateTime<Utc>) -> Vec<
 
 /// Gives `total` updates to about one story in `total / 50`, unevenly.
 fn spread(rng: &mut Rng, stories: &mut [StoryPlan], total: u64) {
-    let live_stories = total.div_ceil(UPDATES_PER_LIVE_STORY).min(stories.len() as u64);
+    let live_stories = total
+        .div_ceil(UPDATES_PER_LIVE_STORY)
+        .min(stories.len() as u64);
     let share = live_stories as f64 / stories.len() as f64;
     let mut chosen: Vec<(usize, u64)> = Vec::new();
     for i in 0..stories.len() {
@@ -79,11 +81,7 @@ fn spread(rng: &mut Rng, stories: &mut [StoryPlan], total: u64) {
 
 /// When a story's updates are posted: spread over hours after it is
 /// published (three days for the live blog), never after `until`.
-pub fn update_times(
-    rng: &mut Rng,
-    story: &StoryPlan,
-    until: DateTime<Utc>,
-) -> Vec<DateTime<Utc>> {
+pub fn update_times(rng: &mut Rng, story: &StoryPlan, until: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     let hours = if story.updates >= LIVE_BLOG_UPDATES {
         72
     } else {

@@ -4,89 +4,220 @@
 use super::rng::Rng;
 
 pub const TOPICS: &[&str] = &[
-    "Huddersfield", "Halifax", "Brighouse", "Hebden Bridge", "Todmorden", "Elland",
-    "Sowerby Bridge", "Holmfirth", "Marsden", "Mirfield", "Dewsbury", "Batley",
-    "Calderdale Council", "Kirklees Council", "Health", "Education", "Transport",
-    "Crime", "Courts", "Business", "Housing", "Weather", "Floods", "Politics",
-    "Elections", "Sport", "Huddersfield Town", "Halifax Panthers", "Arts", "Music",
-    "Environment", "Planning", "Police", "Fire service", "Schools", "Jobs",
-    "Roads", "Railways", "Doctors' strike", "Community",
+    "Huddersfield",
+    "Halifax",
+    "Brighouse",
+    "Hebden Bridge",
+    "Todmorden",
+    "Elland",
+    "Sowerby Bridge",
+    "Holmfirth",
+    "Marsden",
+    "Mirfield",
+    "Dewsbury",
+    "Batley",
+    "Calderdale Council",
+    "Kirklees Council",
+    "Health",
+    "Education",
+    "Transport",
+    "Crime",
+    "Courts",
+    "Business",
+    "Housing",
+    "Weather",
+    "Floods",
+    "Politics",
+    "Elections",
+    "Sport",
+    "Huddersfield Town",
+    "Halifax Panthers",
+    "Arts",
+    "Music",
+    "Environment",
+    "Planning",
+    "Police",
+    "Fire service",
+    "Schools",
+    "Jobs",
+    "Roads",
+    "Railways",
+    "Doctors' strike",
+    "Community",
 ];
 
 pub const REPORTERS: &[&str] = &[
-    "James Whitworth, Chief Reporter", "Priya Sharma, Health Reporter",
-    "Tom Ashworth, Local Democracy Reporter", "Aisha Khan, Crime Reporter",
-    "Helen Greenwood, Education Correspondent", "Mark Sutcliffe, Sports Editor",
-    "Ruth Barraclough, Business Reporter", "Daniel Haigh, Transport Reporter",
-    "Sophie Lumb, Senior Reporter", "Imran Hussain, Courts Reporter",
-    "Claire Holroyd, Features Editor", "Ben Crowther, Trainee Reporter",
+    "James Whitworth, Chief Reporter",
+    "Priya Sharma, Health Reporter",
+    "Tom Ashworth, Local Democracy Reporter",
+    "Aisha Khan, Crime Reporter",
+    "Helen Greenwood, Education Correspondent",
+    "Mark Sutcliffe, Sports Editor",
+    "Ruth Barraclough, Business Reporter",
+    "Daniel Haigh, Transport Reporter",
+    "Sophie Lumb, Senior Reporter",
+    "Imran Hussain, Courts Reporter",
+    "Claire Holroyd, Features Editor",
+    "Ben Crowther, Trainee Reporter",
 ];
 
 pub const EDITORS: &[&str] = &[
-    "James Whitworth", "Priya Sharma", "Tom Ashworth", "Aisha Khan", "Helen Greenwood",
-    "Mark Sutcliffe", "Ruth Barraclough", "Daniel Haigh", "Sophie Lumb", "Imran Hussain",
-    "Claire Holroyd", "Ben Crowther",
+    "James Whitworth",
+    "Priya Sharma",
+    "Tom Ashworth",
+    "Aisha Khan",
+    "Helen Greenwood",
+    "Mark Sutcliffe",
+    "Ruth Barraclough",
+    "Daniel Haigh",
+    "Sophie Lumb",
+    "Imran Hussain",
+    "Claire Holroyd",
+    "Ben Crowther",
 ];
 
 pub const PLACES: &[&str] = &[
-    "Huddersfield Royal Infirmary", "Calderdale Royal Hospital", "Halifax Town Hall",
-    "Huddersfield railway station", "Piece Hall", "Kirklees College", "Square Chapel",
-    "Hebden Bridge marina", "Brighouse bus station", "the A629 at Salterhebble",
+    "Huddersfield Royal Infirmary",
+    "Calderdale Royal Hospital",
+    "Halifax Town Hall",
+    "Huddersfield railway station",
+    "Piece Hall",
+    "Kirklees College",
+    "Square Chapel",
+    "Hebden Bridge marina",
+    "Brighouse bus station",
+    "the A629 at Salterhebble",
 ];
 
 pub const SPEAKERS: &[&str] = &[
-    "A Calderdale Council spokesperson", "West Yorkshire Police", "The British Medical Association",
-    "Kirklees Council leader", "The trust's chief executive", "Network Rail",
-    "West Yorkshire Fire and Rescue Service", "The Environment Agency", "A union representative",
+    "A Calderdale Council spokesperson",
+    "West Yorkshire Police",
+    "The British Medical Association",
+    "Kirklees Council leader",
+    "The trust's chief executive",
+    "Network Rail",
+    "West Yorkshire Fire and Rescue Service",
+    "The Environment Agency",
+    "A union representative",
 ];
 
 const SUBJECTS: &[&str] = &[
-    "the council", "residents", "the trust", "campaigners", "police", "the union",
-    "shop owners", "parents", "the bus operator", "councillors", "volunteers", "the club",
-    "firefighters", "the hospital", "commuters", "the school", "developers", "nurses",
+    "the council",
+    "residents",
+    "the trust",
+    "campaigners",
+    "police",
+    "the union",
+    "shop owners",
+    "parents",
+    "the bus operator",
+    "councillors",
+    "volunteers",
+    "the club",
+    "firefighters",
+    "the hospital",
+    "commuters",
+    "the school",
+    "developers",
+    "nurses",
 ];
 
 const VERBS: &[&str] = &[
-    "said", "warned", "confirmed", "announced", "agreed", "rejected", "welcomed",
-    "criticised", "approved", "reviewed", "questioned", "backed", "delayed", "reopened",
+    "said",
+    "warned",
+    "confirmed",
+    "announced",
+    "agreed",
+    "rejected",
+    "welcomed",
+    "criticised",
+    "approved",
+    "reviewed",
+    "questioned",
+    "backed",
+    "delayed",
+    "reopened",
 ];
 
 const OBJECTS: &[&str] = &[
-    "plans for a new road", "the budget for next year", "the closure of the library",
-    "a bid for government funding", "changes to bin collections", "the flood defences",
-    "the planning application", "a consultation on parking", "the new timetable",
-    "the proposed housing estate", "repairs to the bridge", "extra staff for the ward",
-    "the cost of the scheme", "a review of the service", "the opening hours",
+    "plans for a new road",
+    "the budget for next year",
+    "the closure of the library",
+    "a bid for government funding",
+    "changes to bin collections",
+    "the flood defences",
+    "the planning application",
+    "a consultation on parking",
+    "the new timetable",
+    "the proposed housing estate",
+    "repairs to the bridge",
+    "extra staff for the ward",
+    "the cost of the scheme",
+    "a review of the service",
+    "the opening hours",
 ];
 
 const TAILS: &[&str] = &[
-    "on Tuesday", "after months of delays", "at a packed meeting", "despite objections",
-    "earlier this week", "following a long campaign", "in a statement", "last night",
-    "for the third time this year", "before the end of the month", "after a public vote",
-    "while the inquiry continues", "in the town centre", "across the valley",
+    "on Tuesday",
+    "after months of delays",
+    "at a packed meeting",
+    "despite objections",
+    "earlier this week",
+    "following a long campaign",
+    "in a statement",
+    "last night",
+    "for the third time this year",
+    "before the end of the month",
+    "after a public vote",
+    "while the inquiry continues",
+    "in the town centre",
+    "across the valley",
 ];
 
 const FILLERS: &[&str] = &[
-    "It is expected to cost about £2 million.", "Work is due to start in the spring.",
-    "More than 300 people signed a petition.", "A decision is due next month.",
-    "The scheme has been debated for several years.", "Nobody was injured.",
-    "Traffic was diverted for most of the afternoon.", "The meeting lasted three hours.",
-    "Residents have until Friday to respond.", "The figures will be published in full.",
+    "It is expected to cost about £2 million.",
+    "Work is due to start in the spring.",
+    "More than 300 people signed a petition.",
+    "A decision is due next month.",
+    "The scheme has been debated for several years.",
+    "Nobody was injured.",
+    "Traffic was diverted for most of the afternoon.",
+    "The meeting lasted three hours.",
+    "Residents have until Friday to respond.",
+    "The figures will be published in full.",
 ];
 
 const LINK_TARGETS: &[(&str, &str)] = &[
-    ("the council's report", "https://www.calderdale.gov.uk/reports"),
-    ("the consultation", "https://www.kirklees.gov.uk/consultations"),
-    ("NHS England's figures", "https://www.england.nhs.uk/statistics"),
-    ("the Environment Agency's flood map", "https://check-for-flooding.service.gov.uk"),
-    ("the planning documents", "https://www.calderdale.gov.uk/planning"),
-    ("the police appeal", "https://www.westyorkshire.police.uk/appeals"),
+    (
+        "the council's report",
+        "https://www.calderdale.gov.uk/reports",
+    ),
+    (
+        "the consultation",
+        "https://www.kirklees.gov.uk/consultations",
+    ),
+    (
+        "NHS England's figures",
+        "https://www.england.nhs.uk/statistics",
+    ),
+    (
+        "the Environment Agency's flood map",
+        "https://check-for-flooding.service.gov.uk",
+    ),
+    (
+        "the planning documents",
+        "https://www.calderdale.gov.uk/planning",
+    ),
+    (
+        "the police appeal",
+        "https://www.westyorkshire.police.uk/appeals",
+    ),
 ];
 
 /// A sentence of local news, occasionally with a link when `links`.
 fn sentence(rng: &mut Rng, links: bool, out: &mut String) {
     if rng.chance(0.15) {
-        out.push_str(*rng.pick(FILLERS));
+        out.push_str(rng.pick::<&str>(FILLERS));
         return;
     }
     let subject = rng.pick(SUBJECTS);
@@ -96,16 +227,16 @@ fn sentence(rng: &mut Rng, links: bool, out: &mut String) {
         out.push_str(first.as_str());
     }
     out.push(' ');
-    out.push_str(*rng.pick(VERBS));
+    out.push_str(rng.pick::<&str>(VERBS));
     out.push(' ');
     if links && rng.chance(0.06) {
         let (text, url) = rng.pick(LINK_TARGETS);
         out.push_str(&format!("[{text}]({url})"));
     } else {
-        out.push_str(*rng.pick(OBJECTS));
+        out.push_str(rng.pick::<&str>(OBJECTS));
     }
     out.push(' ');
-    out.push_str(*rng.pick(TAILS));
+    out.push_str(rng.pick::<&str>(TAILS));
     out.push('.');
 }
 

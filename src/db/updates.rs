@@ -96,7 +96,9 @@ pub async fn page(
         PageStart::Skip(n) => (None, n),
     };
     let after_cursor = match cursor {
-        Some(_) => format!("AND (posted_at, id) {past} (SELECT posted_at, id FROM updates WHERE id = ?2)"),
+        Some(_) => {
+            format!("AND (posted_at, id) {past} (SELECT posted_at, id FROM updates WHERE id = ?2)")
+        }
         None => String::new(),
     };
     sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -113,7 +113,11 @@ pub fn search_text(draft: &StoryDraft) -> String {
 }
 
 /// The columns to store for a draft rendered to `body_html`.
-pub fn story_row<'a>(draft: &'a StoryDraft, times: StoryTimes, body_html: &'a str) -> StoryWrite<'a> {
+pub fn story_row<'a>(
+    draft: &'a StoryDraft,
+    times: StoryTimes,
+    body_html: &'a str,
+) -> StoryWrite<'a> {
     StoryWrite {
         slug: draft.slug.as_str(),
         headline: &draft.headline,
