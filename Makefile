@@ -5,8 +5,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: test test-tools
 
+# Every SQL statement the integration suite (tests/app) runs is recorded
+# here; tests/query_plans.rs, which cargo runs after it, explains each one
+# against a generated archive and fails on a full scan of a large table (or
+# when the log is missing or empty).
+STATEMENT_LOG := $(CURDIR)/target/statements.log
+
 test: test-tools
-	cargo test --locked
+	@mkdir -p target && rm -f $(STATEMENT_LOG)
+	NEWSDESK_STATEMENT_LOG=$(STATEMENT_LOG) cargo test --locked
 
 # Chromium and its driver for the browser tests, Java and the Nu HTML Checker
 # for the HTML validity test, Varnish (with vmod_xkey from varnish-modules) and

@@ -1,15 +1,18 @@
 //! Which version of each content file was last imported.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use super::Connection;
 
-/// The hash of the file last imported for `slug`, if any.
-pub async fn hash_of(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT sha256 FROM content_files WHERE slug = ?")
-        .bind(slug)
-        .fetch_optional(conn)
-        .await
+/// The hash of every file last imported, by slug: one statement, however
+/// many files there are.
+pub async fn hashes(conn: &mut Connection) -> sqlx::Result<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT slug, sha256 FROM content_files")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Whether the desk has changed story `slug` since its file was last

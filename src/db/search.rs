@@ -1,6 +1,16 @@
 //! The FTS5 index over stories and live updates.
+//!
+//! Each entry's rowid says what it indexes: a live update's own id, or a
+//! story's id negated (ids are positive, so the two never meet). FTS5 finds
+//! a row by rowid at once; `story_id` and `update_id` are `UNINDEXED`
+//! columns, which a `WHERE` can only read by scanning the whole index.
 
 use super::Connection;
+
+/// The rowid of a story's own entry.
+fn story_rowid(story_id: i64) -> i64 {
+    -story_id
+}
 
 /// (Re)indexes a story's headline, standfirst and body.
 pub async fn index_story(
@@ -9,13 +19,14 @@ pub async fn index_story(
     title: &str,
     body: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM search_index WHERE story_id = ? AND update_id IS NULL")
-        .bind(story_id)
+    sqlx::query("DELETE FROM search_index WHERE rowid = ?")
+        .bind(story_rowid(story_id))
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO search_index (story_id, update_id, title, body) VALUES (?, NULL, ?, ?)",
+        "INSERT INTO search_index (rowid, story_id, update_id, title, body) VALUES (?, ?, NULL, ?, ?)",
     )
+    .bind(story_rowid(story_id))
     .bind(story_id)
     .bind(title)
     .bind(body)
@@ -32,8 +43,11 @@ pub async fn index_update(
     body: &str,
 ) -> sqlx::Result<()> {
     remove_update(&mut *conn, update_id).await?;
-    sqlx::query("INSERT INTO search_index (story_id, update_id, title, body) VALUES (?, ?, '', ?)")
-        .bind(story_id)
+    sqlx::query(
+        "INSERT INTO search_index (rowid, story_id, update_id, title, body) VALUES (?, ?, ?, '', ?)",
+    )
+    .bind(update_id)
+    .bind(story_id)
         .bind(update_id)
         .bind(body)
         .execute(conn)
@@ -42,7 +56,7 @@ pub async fn index_update(
 }
 
 pub async fn remove_update(conn: &mut Connection, update_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM search_index WHERE update_id = ?")
+    sqlx::query("DELETE FROM search_index WHERE rowid = ?")
         .bind(update_id)
         .execute(conn)
         .await?;

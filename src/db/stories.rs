@@ -208,23 +208,37 @@ pub async fn in_topic(
     .await
 }
 
-/// Published stories sharing a topic with `story_id`, most shared topics first.
+/// How many of the newest stories sharing a topic [`related`] ranks: a
+/// topic holds thousands over the years, and a page view must not sort them.
+const RELATED_CANDIDATES: i64 = 200;
+
+/// Published stories sharing a topic with `story_id`, most shared topics
+/// first, then newest: chosen among the newest stories sharing one.
 pub async fn related(
     conn: &mut Connection,
     story_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
+    // The candidates are the newest sharing a topic, ranked by how many they
+    // share: an index walk that stops, not a sort of every story in a topic.
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {SUMMARY_COLUMNS}
-         FROM stories s
-         JOIN story_topics st ON st.story_id = s.id
-         WHERE st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1)
-           AND s.id <> ?1 AND s.status = 'published'
-         GROUP BY s.id
-         ORDER BY COUNT(*) DESC, s.published_at DESC LIMIT ?2"
+        "SELECT id, slug, headline, standfirst, live_state, published_at, updated_at,
+                lead_photo_id, lead_photo_alt FROM (
+           SELECT {SUMMARY_COLUMNS},
+                  (SELECT COUNT(*) FROM story_topics st
+                   WHERE st.story_id = s.id
+                     AND st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1)) AS shared
+           FROM stories s
+           WHERE s.status = 'published' AND s.id <> ?1
+             AND EXISTS (SELECT 1 FROM story_topics st
+                         WHERE st.story_id = s.id
+                           AND st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1))
+           ORDER BY s.published_at DESC, s.id DESC LIMIT ?3)
+         ORDER BY shared DESC, published_at DESC, id DESC LIMIT ?2"
     )))
     .bind(story_id)
     .bind(limit)
+    .bind(RELATED_CANDIDATES)
     .fetch_all(conn)
     .await
 }

@@ -82,7 +82,10 @@ pub async fn page(
     start: PageStart,
     limit: i64,
 ) -> sqlx::Result<Vec<UpdateRow>> {
-    // The only dynamic SQL: comparison and direction come from the enum, never from input.
+    // The only dynamic SQL: comparison, direction and cursor condition come
+    // from the enums, never from input. A cursor is its own statement (not
+    // `?2 IS NULL OR …`), so that SQLite seeks to it in the index rather
+    // than walking every newer update: deep pages cost what the first does.
     let (past, direction) = match order {
         UpdateOrder::NewestFirst => ("<", "DESC"),
         UpdateOrder::OldestFirst => (">", "ASC"),
@@ -92,10 +95,15 @@ pub async fn page(
         PageStart::Past(id) => (Some(id), 0),
         PageStart::Skip(n) => (None, n),
     };
+    let after_cursor = match cursor {
+        Some(_) => {
+            format!("AND (posted_at, id) {past} (SELECT posted_at, id FROM updates WHERE id = ?2)")
+        }
+        None => String::new(),
+    };
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM updates
-         WHERE story_id = ?1 AND deleted_at IS NULL
-           AND (?2 IS NULL OR (posted_at, id) {past} (SELECT posted_at, id FROM updates WHERE id = ?2))
+         WHERE story_id = ?1 AND deleted_at IS NULL {after_cursor}
          ORDER BY posted_at {direction}, id {direction} LIMIT ?3 OFFSET ?4"
     )))
     .bind(story_id)

@@ -15,7 +15,9 @@ pub use desk::{
     SaveRefused, delete_update, edit_update, end_live_coverage, pin_update, save_story,
 };
 pub use render::{Renderer, headline_lookup, renderer_for};
-pub use stories::{StoryChange, StoryTimes, WrittenStory, write_links, write_story};
+pub use stories::{
+    StoryChange, StoryTimes, WrittenStory, search_text, story_row, write_links, write_story,
+};
 pub use updates::{
-    DeskChange, UpdateChange, UpdateTimes, publish_update, rewrite_update, write_update,
+    DeskChange, UpdateChange, UpdateTimes, publish_update, rewrite_update, update_row, write_update,
 };

@@ -62,8 +62,7 @@ pub async fn write_story(
     db::topics::set_for_story(conn, id, &topic_ids)
         .await
         .context("filing story under topics")?;
-    let text = format!("{}\n{}\n{}", draft.standfirst, draft.byline, draft.body_md);
-    db::search::index_story(conn, id, &draft.headline, &text)
+    db::search::index_story(conn, id, &draft.headline, &search_text(draft))
         .await
         .context("indexing story")?;
     write_links(conn, id, &rendered.read_more).await?;
@@ -108,8 +107,13 @@ async fn insert_or_update(
     Ok((old.id, StoryChange::Updated))
 }
 
+/// What the search index holds of a story besides its headline.
+pub fn search_text(draft: &StoryDraft) -> String {
+    format!("{}\n{}\n{}", draft.standfirst, draft.byline, draft.body_md)
+}
+
 /// The columns to store for a draft and its rendered body.
-fn story_row<'a>(
+pub fn story_row<'a>(
     draft: &'a StoryDraft,
     times: StoryTimes,
     rendered: &'a RenderedMarkdown,

@@ -70,8 +70,9 @@ fn differing_fields(old: &UpdateWrite<'_>, new: &UpdateWrite<'_>) -> Vec<&'stati
         .collect()
 }
 
-/// The row to store for a rendered update.
-fn update_row<'a>(
+/// The row to store for a rendered update (the dataset generator's bulk
+/// writer stores the same rows).
+pub fn update_row<'a>(
     draft: &'a UpdateDraft,
     posted_at: DateTime<Utc>,
     rendered: &'a RenderedMarkdown,

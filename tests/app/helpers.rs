@@ -99,6 +99,7 @@ impl TestApp {
             sitemap_page_urls: newsdesk::config::SITEMAP_PAGE_URLS,
         };
         configure(&mut config);
+        crate::statement_log::install(std::env::var_os(crate::statement_log::LOG_VARIABLE));
         let room = Newsroom::open(&config).await.expect("database opens");
         let server = newsdesk::http_server(room.clone(), listener).expect("server starts");
         actix_web::rt::spawn(server);

@@ -22,6 +22,8 @@ mod properties;
 mod reader;
 mod request_bodies;
 mod site;
+#[path = "../common/statement_log.rs"]
+mod statement_log;
 mod storage_full;
 mod websub;
 mod xss;
