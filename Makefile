@@ -16,7 +16,8 @@ test: test-tools
 	NEWSDESK_STATEMENT_LOG=$(STATEMENT_LOG) cargo test --locked
 
 # Chromium and its driver for the browser tests, Java and the Nu HTML Checker
-# for the HTML validity test, Varnish (with vmod_xkey from varnish-modules) and
+# for the HTML validity test, axe-core for the accessibility test (both from
+# npm, package-lock.json), Varnish (with vmod_xkey from varnish-modules) and
 # Pushpin (with zurl, and condure rather than mongrel2: deploy/pushpin.conf
 # names it) for the edge tests: installed only when missing. The edge tests
 # start their own Varnish and Pushpin (deploy/run-edge.sh), so the services a
@@ -27,7 +28,7 @@ test-tools:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver default-jre-headless; \
 	fi
-	@[ -f node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --no-audit --no-fund
+	@[ -f node_modules/vnu-jar/build/dist/vnu.jar ] && [ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
 	@if ! command -v varnishd >/dev/null || ! command -v pushpin >/dev/null || ! command -v condure >/dev/null || \
 		! ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -qq && \

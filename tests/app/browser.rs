@@ -11,6 +11,7 @@ use tempfile::TempDir;
 
 use crate::helpers::TestApp;
 
+mod accessibility;
 mod drafts;
 mod photos;
 mod recording_proxy;
@@ -417,6 +418,31 @@ impl Browser {
             "!window.stillTheOldPage && document.readyState === 'complete'",
         )
         .await;
+    }
+
+    /// Collects the page's Content-Security-Policy violations from now on,
+    /// for [`Browser::blocked`].
+    async fn listen_for_blocks(&self) {
+        let listen = "window.cspBlocked = []; document.addEventListener('securitypolicyviolation', \
+                      e => cspBlocked.push(`${e.violatedDirective} ${e.blockedURI}`));";
+        self.client.execute(listen, vec![]).await.unwrap();
+    }
+
+    /// What the page's policy blocked since [`Browser::listen_for_blocks`],
+    /// as "directive address" strings.
+    async fn blocked(&self) -> serde_json::Value {
+        self.client
+            .execute("return window.cspBlocked", vec![])
+            .await
+            .unwrap()
+    }
+
+    /// Opens `path`, which asks an editor to sign in, and signs in as `username`.
+    async fn sign_in_at(&self, app: &TestApp, path: &str, username: &str) {
+        self.client.goto(&app.url(path)).await.unwrap();
+        self.fill("Username", username).await;
+        self.fill("Password", crate::editor_session::PASSWORD).await;
+        self.press("Sign in").await;
     }
 
     async fn follow(&self, link: &str) {

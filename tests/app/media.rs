@@ -8,7 +8,7 @@ mod desk_video;
 pub mod fixtures;
 mod gallery;
 mod import;
-mod lead_photo;
+pub mod lead_photo;
 mod processing;
 mod refusals;
 mod serving;
@@ -40,6 +40,52 @@ pub async fn publish_with_files(
             files,
         )
         .await
+}
+
+/// Posts an update with a gallery of three photos (landscape, portrait,
+/// square) and, when `with_video`, a video with a poster; `alt_2` is the
+/// second photo's alt text (empty to be refused).
+pub async fn publish_gallery(
+    session: &EditorSession<'_>,
+    slug: &str,
+    alt_2: &str,
+    with_video: bool,
+) -> Page {
+    let jpegs: Vec<Vec<u8>> = [(640, 480), (480, 640), (500, 500)]
+        .into_iter()
+        .map(|(w, h)| fixtures::jpeg(&fixtures::picture(w, h)))
+        .collect();
+    let mp4 = fixtures::mp4(2_000);
+    let mut files = vec![
+        ("photo", "1.jpg", "image/jpeg", jpegs[0].as_slice()),
+        ("photo_2", "2.jpg", "image/jpeg", jpegs[1].as_slice()),
+        ("photo_3", "3.jpg", "image/jpeg", jpegs[2].as_slice()),
+    ];
+    if with_video {
+        files.push(("video", "choir.mp4", "video/mp4", mp4.as_slice()));
+        files.push(("video_poster", "1.jpg", "image/jpeg", jpegs[0].as_slice()));
+    }
+    let words = [
+        ("body", "Pickets at three gates, and the choir."),
+        ("alt", "Doctors at the main gate"),
+        ("caption", "Main gate"),
+        ("credit", "Jo Bloggs"),
+        ("alt_2", alt_2),
+        ("alt_3", "A placard reading Fair Pay"),
+        ("video_title", "The NHS Choir sings"),
+        ("video_credit", "Jo Bloggs"),
+    ];
+    publish_with_files(session, slug, &words, &files).await
+}
+
+/// The form was accepted: the desk redirects (303).
+pub fn assert_published(page: &Page) {
+    assert_eq!(
+        page.status,
+        awc::http::StatusCode::SEE_OTHER,
+        "{}",
+        page.body
+    );
 }
 
 /// The form came back (422) with `message` in the error next to `field`.

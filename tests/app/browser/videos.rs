@@ -50,20 +50,17 @@ async fn wait_until_asked(proxy: &RecordingProxy, authority: &str) -> Instant {
     }
 }
 
-/// Collects the page's Content-Security-Policy violations from now on.
-/// (Chromium asks the proxy for a frame's host even when the policy then
-/// blocks the frame, so the request alone does not prove the player loads.)
-const LISTEN_FOR_BLOCKS: &str = "window.blocked = []; document.addEventListener('securitypolicyviolation', e => blocked.push(e.violatedDirective + ' ' + e.blockedURI));";
-
-/// Asserts that the policy blocked nothing since [`LISTEN_FOR_BLOCKS`].
+/// Asserts that the policy blocked nothing since
+/// [`Browser::listen_for_blocks`]. (Chromium asks the proxy for a frame's
+/// host even when the policy then blocks the frame, so the request alone
+/// does not prove the player loads.)
 async fn assert_nothing_blocked(browser: &Browser) {
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let blocked = browser
-        .client
-        .execute("return window.blocked", vec![])
-        .await
-        .unwrap();
-    assert_eq!(blocked, json!([]), "the page's policy blocked the player");
+    assert_eq!(
+        browser.blocked().await,
+        json!([]),
+        "the page's policy blocked the player"
+    );
 }
 
 /// WebDriver's Get Computed Label: the accessible name the browser gives
@@ -136,11 +133,7 @@ async fn no_host_but_the_sites_is_asked_for_anything_until_play_is_pressed() {
     browser.client.execute(show, vec![]).await.unwrap();
     browser.screenshot("video-facade").await;
 
-    browser
-        .client
-        .execute(LISTEN_FOR_BLOCKS, vec![])
-        .await
-        .unwrap();
+    browser.listen_for_blocks().await;
     let pressed = Instant::now();
     button.click().await.unwrap();
     let asked_at = wait_until_asked(&proxy, "www.youtube-nocookie.com:443").await;
@@ -192,11 +185,7 @@ async fn a_video_published_live_plays_on_the_open_page() {
         "{:?}",
         proxy.others_than(site)
     );
-    browser
-        .client
-        .execute(LISTEN_FOR_BLOCKS, vec![])
-        .await
-        .unwrap();
+    browser.listen_for_blocks().await;
     browser
         .client
         .find(Locator::Css(&button))

@@ -11,7 +11,7 @@ use crate::feeds::{ATOM, RSS, SITE, xml_elements};
 use crate::helpers::{Page, TestApp};
 
 /// The alt text of the photo the tests upload.
-const ALT: &str = "Doctors holding placards at the hospital gate";
+pub const ALT: &str = "Doctors holding placards at the hospital gate";
 
 /// Posts the new-story form as a browser does, with `photo` as its file;
 /// `fields` add to (or replace) a published story's usual fields.
@@ -42,7 +42,7 @@ async fn save_story(
 }
 
 /// A story saved with a 2000×1500 photo; its slug.
-async fn story_with_photo(session: &EditorSession<'_>, headline: &str) -> String {
+pub async fn story_with_photo(session: &EditorSession<'_>, headline: &str) -> String {
     let jpeg = fixtures::jpeg(&fixtures::picture(2000, 1500));
     let page = save_story(
         session,
