@@ -90,9 +90,13 @@ pub async fn by_id(conn: &mut Connection, ids: &[i64]) -> sqlx::Result<HashMap<i
 async fn among(conn: &mut Connection, ids: Option<&[i64]>) -> sqlx::Result<Vec<StoredMedia>> {
     // The ids go in as one JSON array, read back by `json_each`: one
     // statement for any number of them.
+    // Two statements, not one with `?1 IS NULL OR …`: that would read the
+    // whole table even for a page's few lead photos.
     let ids = ids.map(|ids| serde_json::to_string(ids).expect("ids are JSON"));
-    let chosen = "SELECT id FROM media
-         WHERE ?1 IS NULL OR id IN (SELECT value FROM json_each(?1))";
+    let chosen = match ids {
+        Some(_) => "SELECT value FROM json_each(?1)",
+        None => "SELECT id FROM media",
+    };
     let rows = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {MEDIA_COLUMNS} FROM media WHERE id IN ({chosen}) ORDER BY id"
     )))
@@ -214,11 +218,4 @@ pub async fn insert(
     }
     tx.commit().await?;
     Ok(id)
-}
-
-/// Every file name recorded, for checks and a future clean-up.
-pub async fn file_names(conn: &mut Connection) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT name FROM media_files ORDER BY name")
-        .fetch_all(conn)
-        .await
 }
