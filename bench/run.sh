@@ -11,14 +11,14 @@
 #                                   # target/bench-data/RESULTS-quick.md
 #   ONLY="pages import" bench/run.sh
 #
-# Benchmarks: pages, misses, fanout, import, churn, edge, media. The
+# Benchmarks: pages, misses, fanout, import, churn, edge, media, photos. The
 # generated database is kept under target/bench-data (see bench/common.sh).
 # Logs of the last run: target/bench-data/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-ONLY=${ONLY:-pages misses fanout import churn edge media}
+ONLY=${ONLY:-pages misses fanout import churn edge media photos}
 if [ "${QUICK:-0}" = 1 ]; then
     mode="QUICK=1: small sizes, for trying it"
     RESULTS=${RESULTS:-$BENCH_DATA/RESULTS-quick.md}
@@ -113,6 +113,7 @@ for name in $ONLY; do
         fi
         ;;
     media) bench media "${MEDIA[@]}" ;;
+    photos) bench photos ROUNDS="$ROUNDS" WRK_SECONDS="$WRK_SECONDS" ;;
     *) echo "no benchmark $name" >&2; exit 1 ;;
     esac
 done
