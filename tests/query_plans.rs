@@ -32,6 +32,8 @@
 //! table counts as large, so a new table is checked until it is named.
 //! [`KNOWN`] lists what still reads a whole large table, and why.
 
+#[path = "common/config.rs"]
+mod config;
 #[allow(dead_code, reason = "the desk writer is tests/dataset.rs's reference")]
 #[path = "../bench/dataset/mod.rs"]
 mod dataset;
@@ -47,6 +49,8 @@ use newsdesk::db::{self, Connection};
 use newsdesk::domain::{UpdateDraft, UpdateInput};
 use newsdesk::{Newsroom, publishing};
 use sqlx::Row;
+
+use crate::config::test_config;
 
 /// Tables that stay small whatever the archive's size.
 const SMALL_TABLES: &[(&str, &str)] = &[
@@ -86,7 +90,9 @@ async fn every_statement_finds_its_rows_through_an_index() {
     statement_log::install(None);
     let logged = logged_statements();
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = config(&dir);
+    let mut config = test_config(dir.path(), "archive.db");
+    // Every page is made, not answered from the cache, so its statements run.
+    config.page_cache_mib = 0;
     {
         let pool = db::connect(&config.database).await.expect("database");
         let mut conn = pool.acquire().await.expect("connection");
@@ -190,28 +196,6 @@ fn logged_statements() -> BTreeSet<String> {
         path.to_string_lossy()
     );
     statements
-}
-
-fn config(dir: &tempfile::TempDir) -> Config {
-    Config {
-        bind: "127.0.0.1:0".into(),
-        database: format!("sqlite://{}", dir.path().join("archive.db").display()),
-        content: dir.path().join("no-content"),
-        media: dir.path().join("media"),
-        site_url: Some("https://news.example".into()),
-        site_name: newsdesk::config::DEFAULT_SITE_NAME.into(),
-        site_description: newsdesk::config::DEFAULT_SITE_DESCRIPTION.into(),
-        websub_hub: None,
-        trusted_proxy: Vec::new(),
-        max_streams_per_address: 0,
-        max_streams: Some(0),
-        page_cache_mib: 0,
-        session_seconds: 3600,
-        purge_url: Vec::new(),
-        shared_max_age: None,
-        grip_url: None,
-        sitemap_page_urls: newsdesk::config::SITEMAP_PAGE_URLS,
-    }
 }
 
 /// Rows of the archive the requests name.

@@ -11,6 +11,8 @@ use newsdesk::import::{ImportError, ImportReport, import_dir};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
+use crate::config::test_config;
+
 pub struct TestApp {
     pub address: String,
     pub room: Newsroom,
@@ -79,25 +81,8 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let mut config = Config {
-            bind: listener.local_addr().unwrap().to_string(),
-            database: format!("sqlite://{}", dir.path().join("test.db").display()),
-            content: dir.path().join("no-content"),
-            media: dir.path().join("media"),
-            site_url: Some("https://news.example".into()),
-            site_name: newsdesk::config::DEFAULT_SITE_NAME.into(),
-            site_description: newsdesk::config::DEFAULT_SITE_DESCRIPTION.into(),
-            websub_hub: None,
-            trusted_proxy: Vec::new(),
-            max_streams_per_address: 0,
-            max_streams: Some(0),
-            page_cache_mib: 16,
-            session_seconds: 12 * 3600,
-            purge_url: Vec::new(),
-            shared_max_age: None,
-            grip_url: None,
-            sitemap_page_urls: newsdesk::config::SITEMAP_PAGE_URLS,
-        };
+        let mut config = test_config(dir.path(), "test.db");
+        config.bind = listener.local_addr().unwrap().to_string();
         configure(&mut config);
         crate::statement_log::install(std::env::var_os(crate::statement_log::LOG_VARIABLE));
         let room = Newsroom::open(&config).await.expect("database opens");

@@ -4,6 +4,8 @@
 mod admin;
 mod browser;
 mod compression;
+#[path = "../common/config.rs"]
+mod config;
 mod durability;
 mod edge;
 mod editor_session;
