@@ -297,9 +297,10 @@ pub async fn end_live(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sqlx
     Ok(())
 }
 
-/// Every story for the editors' dashboard, with its update count and last update time.
+/// A story as the editors' dashboard lists it, with its update count and last update time.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeskRow {
+    pub id: i64,
     pub slug: String,
     pub headline: String,
     pub status: StoryStatus,
@@ -309,15 +310,46 @@ pub struct DeskRow {
     pub last_update_at: Option<DateTime<Utc>>,
 }
 
-pub async fn desk(conn: &mut Connection) -> sqlx::Result<Vec<DeskRow>> {
-    sqlx::query_as(
-        "SELECT s.slug, s.headline, s.status, s.live_state, s.updated_at,
-                COUNT(u.id) AS update_count, MAX(u.posted_at) AS last_update_at
-         FROM stories s LEFT JOIN updates u ON u.story_id = s.id AND u.deleted_at IS NULL
-         GROUP BY s.id ORDER BY s.live_state = 'live' DESC, s.updated_at DESC",
-    )
+/// The dashboard's columns of story `s`; the two per-story figures are read
+/// from `updates_in_story_order` for the listed rows only.
+const DESK_COLUMNS: &str = "SELECT s.id, s.slug, s.headline, s.status, s.live_state, s.updated_at,
+        (SELECT COUNT(*) FROM updates u WHERE u.story_id = s.id AND u.deleted_at IS NULL)
+            AS update_count,
+        (SELECT MAX(u.posted_at) FROM updates u WHERE u.story_id = s.id AND u.deleted_at IS NULL)
+            AS last_update_at
+     FROM stories s";
+
+/// Every story that is live now, most recently changed first: the desk's top table.
+pub async fn desk_live(conn: &mut Connection) -> sqlx::Result<Vec<DeskRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{DESK_COLUMNS} WHERE s.live_state = 'live' ORDER BY s.updated_at DESC, s.id DESC"
+    )))
     .fetch_all(conn)
     .await
+}
+
+/// Up to `limit` stories that are not live, most recently changed first,
+/// starting after story `before` when given (the desk's "Older stories").
+pub async fn desk_page(
+    conn: &mut Connection,
+    before: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<DeskRow>> {
+    let rows = match before {
+        None => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{DESK_COLUMNS} WHERE s.live_state <> 'live'
+             ORDER BY s.updated_at DESC, s.id DESC LIMIT ?"
+        )))
+        .bind(limit),
+        Some(before) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{DESK_COLUMNS} WHERE s.live_state <> 'live'
+                 AND (s.updated_at, s.id) < (SELECT updated_at, id FROM stories WHERE id = ?)
+             ORDER BY s.updated_at DESC, s.id DESC LIMIT ?"
+        )))
+        .bind(before)
+        .bind(limit),
+    };
+    rows.fetch_all(conn).await
 }
 
 pub async fn slug_of(conn: &mut Connection, id: i64) -> sqlx::Result<String> {
