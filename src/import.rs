@@ -8,6 +8,7 @@
 
 mod local_images;
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -21,14 +22,14 @@ use sqlx::SqlitePool;
 use crate::content::embeds;
 use crate::content::front_matter::line_of_key;
 use crate::content::{ContentError, MissingStory, ParsedStory, ParsedUpdate, parse_story_file};
-use crate::db;
+use crate::db::{self, stories::StoryRow};
 use crate::domain::{
     Change, FieldErrors, StoryDraft, StoryInput, UpdateDraft, UpdateInput, check_posted_at,
     with_field,
 };
 use crate::media::MediaLibrary;
 use crate::publishing::{
-    self, DeskChange, Renderer, StoryChange, StoryTimes, UpdateChange, UpdateTimes, WrittenStory,
+    self, DeskChange, FreshUpdate, Renderer, StoryChange, StoryTimes, UpdateChange, WrittenStory,
 };
 
 /// What an import did.
@@ -291,6 +292,10 @@ fn hex_sha256(text: &str) -> String {
 /// Writes every changed file's story in one transaction; any refused link
 /// rolls it all back. Files unchanged since their last import are skipped, so
 /// what editors changed at the desk stays.
+///
+/// What can be is written for the whole batch at once (the stories already
+/// stored, links, the change log, file hashes): an import pays per
+/// statement, in round trips to SQLite's thread.
 async fn write_all(
     db: &SqlitePool,
     stories: &[CheckedStory],
@@ -321,10 +326,11 @@ async fn write_all(
     // The batch's own stories count as the files have them: a draft does not.
     let saving = changed.iter().map(|s| &s.draft);
     let renderer = publishing::headline_lookup(&mut tx, site_url, saving).await?;
+    let mut batch = Batch::read(&mut tx, &changed).await?;
     let mut errors = Vec::new();
     let mut written = Vec::with_capacity(changed.len());
     for story in changed {
-        match write_one(&mut tx, story, &renderer, &mut report).await? {
+        match write_one(&mut tx, story, &renderer, &mut batch, &mut report).await? {
             Ok(stored) => written.push((stored, story)),
             Err(mut found) => errors.append(&mut found),
         }
@@ -332,17 +338,68 @@ async fn write_all(
     if !errors.is_empty() {
         return Err(ImportError::Content(errors));
     }
+    let filing: Vec<(&WrittenStory, &StoryDraft)> = written
+        .iter()
+        .map(|(stored, story)| (stored, &story.draft))
+        .collect();
+    publishing::file_under_topics(&mut tx, &filing).await?;
     // Now that every story of the batch exists, links between them can be recorded.
-    for (stored, story) in &written {
-        if stored.change != StoryChange::KeptByDesk {
-            publishing::write_links(&mut tx, stored.id, &stored.read_more).await?;
-        }
-        db::content_files::record(&mut tx, story.draft.slug.as_str(), &story.sha256, now)
-            .await
-            .context("recording imported file hashes")?;
-    }
+    let linking: Vec<&WrittenStory> = written
+        .iter()
+        .map(|(stored, _)| stored)
+        .filter(|stored| stored.change != StoryChange::KeptByDesk)
+        .collect();
+    publishing::write_links(&mut tx, &linking).await?;
+    db::live_changes::record_all(&mut tx, &batch.changes)
+        .await
+        .context("recording the changes for open pages")?;
+    let files: Vec<(&str, &str)> = written
+        .iter()
+        .map(|(_, story)| (story.draft.slug.as_str(), story.sha256.as_str()))
+        .collect();
+    db::content_files::record_all(&mut tx, &files, now)
+        .await
+        .context("recording imported file hashes")?;
     tx.commit().await.context("committing import")?;
     Ok(report)
+}
+
+/// What an import reads (and the topics it saves) once for all its changed
+/// files, and what it records once for all of them.
+struct Batch {
+    /// The stories already stored under the files' slugs.
+    stored: HashMap<String, StoryRow>,
+    /// Those the desk changed since their file was last imported.
+    desk_changed: HashSet<String>,
+    /// The id the next new update gets (`db::updates::next_id`).
+    next_update_id: i64,
+    /// (story id, change) for the change log, in the order made.
+    changes: Vec<(i64, Change)>,
+}
+
+impl Batch {
+    async fn read(tx: &mut db::Connection, changed: &[&CheckedStory]) -> anyhow::Result<Batch> {
+        let slugs: Vec<&str> = changed.iter().map(|s| s.draft.slug.as_str()).collect();
+        let stored = db::stories::find_by_slugs(tx, &slugs)
+            .await
+            .context("loading stored stories")?;
+        let batch = Batch {
+            stored: stored.into_iter().map(|s| (s.slug.clone(), s)).collect(),
+            desk_changed: db::content_files::desk_changed_since_import(tx, &slugs).await?,
+            next_update_id: db::updates::next_id(tx).await?,
+            changes: Vec::new(),
+        };
+        let saving = changed
+            .iter()
+            .filter(|s| !batch.kept_by_desk(s.draft.slug.as_str()));
+        publishing::upsert_topics(tx, saving.map(|s| &s.draft)).await?;
+        Ok(batch)
+    }
+
+    /// Whether the desk changed story `slug` since its file was last imported.
+    fn kept_by_desk(&self, slug: &str) -> bool {
+        self.stored.contains_key(slug) && self.desk_changed.contains(slug)
+    }
 }
 
 /// Writes one file's story and its updates, counting what changed.
@@ -350,6 +407,7 @@ async fn write_one(
     tx: &mut db::Connection,
     story: &CheckedStory,
     renderer: &Renderer,
+    batch: &mut Batch,
     report: &mut ImportReport,
 ) -> anyhow::Result<Result<WrittenStory, Vec<ContentError>>> {
     let times = StoryTimes {
@@ -357,27 +415,26 @@ async fn write_one(
         updated_at: story.parsed.updated.unwrap_or(story.parsed.published),
     };
     let slug = story.draft.slug.as_str();
-    let stored = if db::content_files::desk_changed_since_import(tx, slug).await? {
-        let current = db::stories::find_by_slug(tx, slug)
-            .await?
-            .context("a story the desk changed")?;
-        report.conflicts.push(ImportConflict {
-            file: story.parsed.file.clone(),
-            line: 1,
-            message: format!(
-                "story “{slug}” was changed at the desk after it was imported; the file's version was not imported"
-            ),
-        });
-        WrittenStory {
-            id: current.id,
-            change: StoryChange::KeptByDesk,
-            read_more: Vec::new(),
+    let existing = batch.stored.get(slug);
+    let stored = match existing {
+        Some(current) if batch.kept_by_desk(slug) => {
+            report.conflicts.push(ImportConflict {
+                file: story.parsed.file.clone(),
+                line: 1,
+                message: format!(
+                    "story “{slug}” was changed at the desk after it was imported; the file's version was not imported"
+                ),
+            });
+            WrittenStory {
+                id: current.id,
+                change: StoryChange::KeptByDesk,
+                read_more: Vec::new(),
+            }
         }
-    } else {
-        match publishing::write_story(tx, &story.draft, times, renderer).await? {
+        _ => match publishing::store_story(tx, &story.draft, existing, times, renderer).await? {
             Ok(stored) => stored,
             Err(missing) => return Ok(Err(vec![missing_story_error(&story.parsed, &missing)])),
-        }
+        },
     };
     match stored.change {
         StoryChange::Created => report.stories_created += 1,
@@ -385,35 +442,71 @@ async fn write_one(
         StoryChange::Unchanged | StoryChange::KeptByDesk => report.stories_unchanged += 1,
     }
     if matches!(stored.change, StoryChange::Created | StoryChange::Updated) {
-        publishing::record_change(tx, stored.id, Change::StorySaved).await?;
+        batch.changes.push((stored.id, Change::StorySaved));
     }
+    // A story just created has no updates yet.
+    let imported = match stored.change {
+        StoryChange::Created => HashMap::new(),
+        _ => db::updates::imported(tx, stored.id).await?,
+    };
     let mut errors = Vec::new();
-    for (parsed, draft) in &story.updates {
-        let times = UpdateTimes {
-            posted_at: parsed.time,
-            edited_at: None,
-        };
-        let key = parsed.time.to_rfc3339();
-        match publishing::write_update(tx, stored.id, draft, times, Some(&key), renderer).await? {
-            Ok(change) => {
-                let logged = match &change {
-                    UpdateChange::Created(id) => Some(Change::Published(*id)),
-                    UpdateChange::Updated(id) => Some(Change::Edited(*id)),
-                    UpdateChange::Unchanged(_) | UpdateChange::KeptByDesk { .. } => None,
-                };
-                if let Some(logged) = logged {
-                    publishing::record_change(tx, stored.id, logged).await?;
-                }
-                let kept = matches!(change, UpdateChange::KeptByDesk { .. });
-                report.count_update(&story.parsed.file, parsed.line, &change);
-                if parsed.front.pinned && !kept && stored.change != StoryChange::KeptByDesk {
-                    db::stories::set_pinned_update(tx, stored.id, Some(change.id()))
-                        .await
-                        .context("pinning")?;
+    let mut fresh = Vec::new();
+    let mut pinned = None;
+    let keys: Vec<String> = story
+        .updates
+        .iter()
+        .map(|(parsed, _)| parsed.time.to_rfc3339())
+        .collect();
+    for ((parsed, draft), key) in story.updates.iter().zip(&keys) {
+        let change = match imported.get(key) {
+            Some(old) => {
+                match publishing::reimport_update(tx, old, draft, parsed.time, renderer).await? {
+                    Ok(change) => change,
+                    Err(missing) => {
+                        errors.push(missing_story_error(&story.parsed, &missing));
+                        continue;
+                    }
                 }
             }
-            Err(missing) => errors.push(missing_story_error(&story.parsed, &missing)),
+            None => {
+                let id = batch.next_update_id;
+                batch.next_update_id += 1;
+                fresh.push(FreshUpdate {
+                    id,
+                    story_id: stored.id,
+                    draft,
+                    posted_at: parsed.time,
+                    import_key: Some(key),
+                });
+                UpdateChange::Created(id)
+            }
+        };
+        let logged = match &change {
+            UpdateChange::Created(id) => Some(Change::Published(*id)),
+            UpdateChange::Updated(id) => Some(Change::Edited(*id)),
+            UpdateChange::Unchanged(_) | UpdateChange::KeptByDesk { .. } => None,
+        };
+        if let Some(logged) = logged {
+            batch.changes.push((stored.id, logged));
         }
+        let kept = matches!(change, UpdateChange::KeptByDesk { .. });
+        report.count_update(&story.parsed.file, parsed.line, &change);
+        if parsed.front.pinned && !kept && stored.change != StoryChange::KeptByDesk {
+            pinned = Some(change.id());
+        }
+    }
+    if let Err(missing) = publishing::insert_updates(tx, &fresh, renderer).await? {
+        errors.extend(
+            missing
+                .iter()
+                .map(|m| missing_story_error(&story.parsed, m)),
+        );
+    }
+    // Once the update exists; the last pinned one in the file wins.
+    if let Some(update_id) = pinned.filter(|_| errors.is_empty()) {
+        db::stories::set_pinned_update(tx, stored.id, Some(update_id))
+            .await
+            .context("pinning")?;
     }
     Ok(if errors.is_empty() {
         Ok(stored)

@@ -313,9 +313,10 @@ async fn desk_writes(room: &Newsroom, config: &Config, story_id: i64) {
         .expect("edited")
         .expect("no missing story");
     let mut conn = room.db.acquire().await.expect("connection");
-    let slug = db::stories::slug_of(&mut conn, story_id)
+    let (slug, _) = db::updates::with_story_slug(&mut conn, id)
         .await
-        .expect("slug");
+        .expect("update")
+        .expect("exists");
     let story = db::stories::find_by_slug(&mut conn, &slug)
         .await
         .expect("story")

@@ -1,8 +1,9 @@
 //! Writes a batch of stories in a few multi-row `INSERT`s per table: the
 //! rows the desk path writes (`desk.rs`, checked equal by tests/dataset.rs),
 //! rendered by newsdesk's own renderer and row builders
-//! (`publishing::story_row`, `update_row`, `search_text`), without a
-//! round trip per row. Ids are given, not taken: the database is new and
+//! (`publishing::story_row`, `update_row`), without a round trip per row;
+//! the schema's triggers fill the search index from the rows, as they do
+//! for the desk. Ids are given, not taken: the database is new and
 //! written in order, so story and update ids are known before rendering,
 //! and footnote ids (`u{id}-fn-1`) come out as the desk's would.
 
@@ -172,7 +173,6 @@ pub async fn write(
     .await?;
     write_updates(conn, stories, &outcomes, &rendered).await?;
     pin(conn, &outcomes).await?;
-    write_search(conn, stories, &outcomes, &rendered).await?;
     write_log(conn, stories, &outcomes).await
 }
 
@@ -399,45 +399,6 @@ async fn write_updates(
         &links,
         |b, row| {
             b.push_bind(row.0).push_bind(row.1);
-        },
-    )
-    .await
-}
-
-/// The search index: each story, and each update not deleted, keyed as
-/// `db::search` keys them (an update's id; a story's id negated).
-async fn write_search(
-    conn: &mut Connection,
-    stories: &[StoryText],
-    outcomes: &[Outcome],
-    rendered: &[Rendered],
-) -> anyhow::Result<()> {
-    let mut entries: Vec<(i64, i64, Option<i64>, String, String)> = Vec::new();
-    for ((story, outcome), _) in stories.iter().zip(outcomes).zip(rendered) {
-        let (title, text) = (
-            story.draft.headline.clone(),
-            publishing::search_text(&story.draft),
-        );
-        entries.push((-outcome.id, outcome.id, None, title, text));
-        for i in 0..story.updates.len() {
-            if outcome.deleted[i].is_none() {
-                let id = outcome.update_ids[i];
-                let body = final_draft(story, outcome, i).body_md;
-                entries.push((id, outcome.id, Some(id), String::new(), body));
-            }
-        }
-    }
-    insert(
-        conn,
-        "INSERT INTO search_index (rowid, story_id, update_id, title, body) ",
-        5,
-        &entries,
-        |b, row| {
-            b.push_bind(row.0)
-                .push_bind(row.1)
-                .push_bind(row.2)
-                .push_bind(&row.3)
-                .push_bind(&row.4);
         },
     )
     .await

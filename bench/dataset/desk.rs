@@ -1,14 +1,14 @@
 //! Writes a story's script through the product's own write paths
-//! (`publishing::write_story`, `write_update`, `rewrite_update` and the `db`
+//! (`publishing::write_story`, `insert_updates`, `rewrite_update` and the `db`
 //! functions the desk calls), row for row what the desk commits, revision,
 //! audit and change-log rows included; only the transaction differs (the
 //! caller's batch). One statement at a time, so slow at scale: the bulk
 //! writer is checked against it (tests/dataset.rs).
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use newsdesk::db::{self, Connection};
 use newsdesk::domain::Change;
-use newsdesk::publishing::{self, Renderer, StoryTimes, UpdateTimes};
+use newsdesk::publishing::{self, FreshUpdate, Renderer, StoryTimes, UpdateTimes};
 
 use super::story::{Action, StoryText};
 
@@ -27,26 +27,27 @@ pub async fn story(
                     published_at: step.at,
                     updated_at: step.at,
                 };
-                publishing::write_story(conn, &story.draft, times, renderer)
+                let written = publishing::write_story(conn, &story.draft, None, times, renderer)
                     .await?
                     .map_err(|missing| anyhow!("{slug}: {missing}"))?;
-                let saved = db::stories::find_by_slug(conn, slug)
-                    .await?
-                    .context("the story just saved")?;
-                db::stories::insert_revision(conn, &saved, step.editor, step.at).await?;
-                story_id = saved.id;
+                publishing::write_links(conn, &[&written]).await?;
+                db::stories::insert_revision(conn, written.id, step.editor, step.at).await?;
+                story_id = written.id;
                 Change::StorySaved
             }
             Action::Publish(i) => {
-                let times = UpdateTimes {
-                    posted_at: step.at,
-                    edited_at: None,
-                };
                 let draft = &story.updates[i].draft;
-                let id = publishing::write_update(conn, story_id, draft, times, None, renderer)
+                let fresh = FreshUpdate {
+                    id: db::updates::next_id(conn).await?,
+                    story_id,
+                    draft,
+                    posted_at: step.at,
+                    import_key: None,
+                };
+                publishing::insert_updates(conn, &[fresh], renderer)
                     .await?
-                    .map_err(|missing| anyhow!("{slug}: {missing}"))?
-                    .id();
+                    .map_err(|missing| anyhow!("{slug}: {missing:?}"))?;
+                let id = fresh.id;
                 db::stories::mark_live(conn, story_id, step.at).await?;
                 ids.push(id);
                 Change::Published(id)
@@ -64,7 +65,7 @@ pub async fn story(
                     edited_at: Some(step.at),
                 };
                 let corrected = update.corrected();
-                publishing::rewrite_update(conn, story_id, ids[i], &corrected, times, renderer)
+                publishing::rewrite_update(conn, ids[i], &corrected, times, renderer)
                     .await?
                     .map_err(|missing| anyhow!("{slug}: {missing}"))?;
                 Change::Edited(ids[i])

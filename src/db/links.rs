@@ -1,21 +1,32 @@
 //! `READ MORE:` links between stories.
 
-use super::Connection;
-use crate::domain::Slug;
+use super::{Connection, json_list};
 
-/// Replaces the stories `from_id` links to (call inside the story's write transaction).
-pub async fn replace_from(conn: &mut Connection, from_id: i64, to_ids: &[i64]) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM story_links WHERE from_story_id = ?")
-        .bind(from_id)
-        .execute(&mut *conn)
-        .await?;
-    for to_id in to_ids {
-        sqlx::query("INSERT OR IGNORE INTO story_links (from_story_id, to_story_id) VALUES (?, ?)")
-            .bind(from_id)
-            .bind(to_id)
-            .execute(&mut *conn)
-            .await?;
+/// Forgets which stories these stories link to (before recording anew).
+pub async fn unlink_stories(conn: &mut Connection, from_ids: &[i64]) -> sqlx::Result<()> {
+    if from_ids.is_empty() {
+        return Ok(());
     }
+    sqlx::query("DELETE FROM story_links WHERE from_story_id IN (SELECT value FROM json_each(?))")
+        .bind(json_list(from_ids))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records (from story id, to slug) links, each to the story with that slug
+/// if there is one: one statement however many.
+pub async fn link_stories(conn: &mut Connection, links: &[(i64, &str)]) -> sqlx::Result<()> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT OR IGNORE INTO story_links (from_story_id, to_story_id)
+         SELECT j.value ->> 0, s.id FROM json_each(?) j JOIN stories s ON s.slug = j.value ->> 1",
+    )
+    .bind(json_list(links))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -49,23 +60,28 @@ pub async fn stories_linking_to(
     .await
 }
 
-/// Replaces the stories update `update_id` links to with `READ MORE:`.
-pub async fn replace_from_update(
-    conn: &mut Connection,
-    update_id: i64,
-    to: &[Slug],
-) -> sqlx::Result<()> {
+/// Forgets which stories update `update_id` links to (before recording anew).
+pub async fn unlink_update(conn: &mut Connection, update_id: i64) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM update_links WHERE update_id = ?")
         .bind(update_id)
-        .execute(&mut *conn)
+        .execute(conn)
         .await?;
-    for slug in to {
-        sqlx::query("INSERT OR IGNORE INTO update_links (update_id, to_slug) VALUES (?, ?)")
-            .bind(update_id)
-            .bind(slug.as_str())
-            .execute(&mut *conn)
-            .await?;
+    Ok(())
+}
+
+/// Records (update id, to slug) `READ MORE:` links of updates: one
+/// statement however many.
+pub async fn link_updates(conn: &mut Connection, links: &[(i64, &str)]) -> sqlx::Result<()> {
+    if links.is_empty() {
+        return Ok(());
     }
+    sqlx::query(
+        "INSERT OR IGNORE INTO update_links (update_id, to_slug)
+         SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+    )
+    .bind(json_list(links))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -27,6 +27,26 @@ pub async fn record(conn: &mut Connection, story_id: i64, change: Change) -> sql
     .await
 }
 
+/// Records (story id, change) changes in this order, inside the write's
+/// transaction: one statement however many (an import's).
+pub async fn record_all(conn: &mut Connection, changes: &[(i64, Change)]) -> sqlx::Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(i64, Option<i64>, &str)> = changes
+        .iter()
+        .map(|(story_id, change)| (*story_id, change.update_id(), change.as_str()))
+        .collect();
+    sqlx::query(
+        "INSERT INTO live_changes (story_id, update_id, event)
+         SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key",
+    )
+    .bind(super::json_list(&rows))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The story as a change to it leaves it: what a `story` event tells pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoryState {

@@ -29,6 +29,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use sqlx::SqliteConnection as Connection;
 
+/// A list as one JSON parameter, which a statement reads with `json_each`:
+/// one statement for many rows, not one per row. Tuples become arrays.
+fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).expect("plain values serialise")
+}
+
 /// Commits to what readers see so far, and that count when the change log
 /// last recorded a change (both kept by triggers): the first ahead of the
 /// second means content changed that no logged change names.

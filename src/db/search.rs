@@ -4,64 +4,11 @@
 //! story's id negated (ids are positive, so the two never meet). FTS5 finds
 //! a row by rowid at once; `story_id` and `update_id` are `UNINDEXED`
 //! columns, which a `WHERE` can only read by scanning the whole index.
+//!
+//! Triggers keep the entries in step with the rows (migration
+//! `search_index_triggers`): no write path indexes anything itself.
 
 use super::Connection;
-
-/// The rowid of a story's own entry.
-fn story_rowid(story_id: i64) -> i64 {
-    -story_id
-}
-
-/// (Re)indexes a story's headline, standfirst and body.
-pub async fn index_story(
-    conn: &mut Connection,
-    story_id: i64,
-    title: &str,
-    body: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM search_index WHERE rowid = ?")
-        .bind(story_rowid(story_id))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO search_index (rowid, story_id, update_id, title, body) VALUES (?, ?, NULL, ?, ?)",
-    )
-    .bind(story_rowid(story_id))
-    .bind(story_id)
-    .bind(title)
-    .bind(body)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// (Re)indexes one live update under its story.
-pub async fn index_update(
-    conn: &mut Connection,
-    story_id: i64,
-    update_id: i64,
-    body: &str,
-) -> sqlx::Result<()> {
-    remove_update(&mut *conn, update_id).await?;
-    sqlx::query(
-        "INSERT INTO search_index (rowid, story_id, update_id, title, body) VALUES (?, ?, ?, '', ?)",
-    )
-    .bind(update_id)
-    .bind(story_id)
-        .bind(update_id)
-        .bind(body)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn remove_update(conn: &mut Connection, update_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM search_index WHERE rowid = ?")
-        .bind(update_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
 
 /// One search hit: a published story, and the update that matched if it was one.
 #[derive(Debug, Clone, sqlx::FromRow)]

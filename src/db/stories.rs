@@ -80,6 +80,19 @@ pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Opt
     .await
 }
 
+/// The stories with these slugs (in no order): one statement however many.
+pub async fn find_by_slugs(conn: &mut Connection, slugs: &[&str]) -> sqlx::Result<Vec<StoryRow>> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {STORY_COLUMNS} FROM stories WHERE slug IN (SELECT value FROM json_each(?))"
+    )))
+    .bind(super::json_list(slugs))
+    .fetch_all(conn)
+    .await
+}
+
 /// Inserts a story at version 1 and returns its id.
 pub async fn insert(conn: &mut Connection, story: &StoryWrite<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar(
@@ -169,12 +182,11 @@ pub async fn published_headlines_of(
     if slugs.is_empty() {
         return Ok(Vec::new());
     }
-    let slugs = serde_json::to_string(slugs).expect("strings serialise");
     sqlx::query_as(
         "SELECT slug, headline FROM stories
          WHERE status = 'published' AND slug IN (SELECT value FROM json_each(?))",
     )
-    .bind(slugs)
+    .bind(super::json_list(slugs))
     .fetch_all(conn)
     .await
 }
@@ -245,39 +257,34 @@ pub async fn related(
 
 /// The first update makes a story live; every update makes `now` its updated
 /// time. Going live is a new version, so a story form loaded before it
-/// cannot silently set the story back to "not live".
-pub async fn mark_live(conn: &mut Connection, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query(
+/// cannot silently set the story back to "not live". Returns its slug.
+pub async fn mark_live(conn: &mut Connection, id: i64, now: DateTime<Utc>) -> sqlx::Result<String> {
+    sqlx::query_scalar(
         "UPDATE stories SET version = version + (live_state = 'none'),
                 live_state = CASE live_state WHEN 'none' THEN 'live' ELSE live_state END,
                 updated_at = MAX(updated_at, ?)
-         WHERE id = ?",
+         WHERE id = ? RETURNING slug",
     )
     .bind(now)
     .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await
 }
 
-/// Keeps a story's text as saved at `version`.
+/// Keeps story `id`'s text as saved now, at its current version.
 pub async fn insert_revision(
     conn: &mut Connection,
-    story: &StoryRow,
+    id: i64,
     editor_id: i64,
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO story_revisions (story_id, version, headline, standfirst, body_md, editor_id, saved_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         SELECT id, version, headline, standfirst, body_md, ?, ? FROM stories WHERE id = ?",
     )
-    .bind(story.id)
-    .bind(story.version)
-    .bind(&story.headline)
-    .bind(&story.standfirst)
-    .bind(&story.body_md)
     .bind(editor_id)
     .bind(at)
+    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
@@ -350,11 +357,4 @@ pub async fn desk_page(
         .bind(limit),
     };
     rows.fetch_all(conn).await
-}
-
-pub async fn slug_of(conn: &mut Connection, id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT slug FROM stories WHERE id = ?")
-        .bind(id)
-        .fetch_one(conn)
-        .await
 }

@@ -1,6 +1,9 @@
 //! Live updates and their revisions.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::Connection;
 use crate::domain::UpdateKind;
@@ -149,49 +152,89 @@ pub async fn published_after(
     .await
 }
 
-/// The update imported from `content/` under `import_key`, if any.
-pub async fn find_imported(
-    conn: &mut Connection,
-    story_id: i64,
-    import_key: &str,
-) -> sqlx::Result<Option<UpdateRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM updates WHERE story_id = ? AND import_key = ?"
-    )))
-    .bind(story_id)
-    .bind(import_key)
-    .fetch_optional(conn)
-    .await
+/// An update imported from `content/`, as the desk may have left it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ImportedUpdate {
+    /// The update's time in its file.
+    pub import_key: String,
+    pub deleted: bool,
+    #[sqlx(flatten)]
+    pub row: UpdateRow,
 }
 
-/// Inserts an update and returns its id.
-pub async fn insert(
+/// Every update of story `story_id` imported from `content/`, deleted ones
+/// too, by import key: one statement however many.
+pub async fn imported(
     conn: &mut Connection,
     story_id: i64,
-    update: &UpdateWrite<'_>,
-    import_key: Option<&str>,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO updates (story_id, posted_at, kind, body_md, body_html, summary, author, key_event,
-                              place, who, figure_number, figure_what, figure_source, import_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
+) -> sqlx::Result<HashMap<String, ImportedUpdate>> {
+    let rows: Vec<ImportedUpdate> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT import_key, deleted_at IS NOT NULL AS deleted, {COLUMNS} FROM updates
+         WHERE story_id = ? AND import_key IS NOT NULL"
+    )))
     .bind(story_id)
-    .bind(update.posted_at)
-    .bind(update.kind)
-    .bind(update.body_md)
-    .bind(update.body_html)
-    .bind(update.summary)
-    .bind(update.author)
-    .bind(update.key_event)
-    .bind(update.place)
-    .bind(update.who)
-    .bind(update.figure_number)
-    .bind(update.figure_what)
-    .bind(update.figure_source)
-    .bind(import_key)
-    .fetch_one(conn)
-    .await
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|imported| (imported.import_key.clone(), imported))
+        .collect())
+}
+
+/// The id SQLite would give the next update inserted without one: one more
+/// than the largest (the table has no AUTOINCREMENT). An update's HTML
+/// carries its id (`u123-fn-1`), so it is rendered before its insert. Read
+/// inside the write transaction, which holds SQLite's write lock: no other
+/// writer inserts meanwhile.
+pub async fn next_id(conn: &mut Connection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM updates")
+        .fetch_one(conn)
+        .await
+}
+
+/// A new update to insert, under the id [`next_id`] gave it.
+#[derive(Debug, Clone)]
+pub struct NewUpdate<'a> {
+    pub id: i64,
+    pub story_id: i64,
+    pub update: UpdateWrite<'a>,
+    /// Set for an update from `content/`.
+    pub import_key: Option<&'a str>,
+}
+
+/// SQLite's limit on bound values in one statement (3.32 and later).
+const MAX_VALUES: usize = 32_766;
+const INSERTED_COLUMNS: usize = 15;
+
+/// Inserts updates: one statement for as many as a statement can bind.
+pub async fn insert(conn: &mut Connection, updates: &[NewUpdate<'_>]) -> sqlx::Result<()> {
+    for chunk in updates.chunks(MAX_VALUES / INSERTED_COLUMNS) {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO updates (id, story_id, posted_at, kind, body_md, body_html, summary, author,
+                                  key_event, place, who, figure_number, figure_what, figure_source,
+                                  import_key) ",
+        );
+        query.push_values(chunk, |mut row, new| {
+            let update = &new.update;
+            row.push_bind(new.id)
+                .push_bind(new.story_id)
+                .push_bind(update.posted_at)
+                .push_bind(update.kind)
+                .push_bind(update.body_md)
+                .push_bind(update.body_html)
+                .push_bind(update.summary)
+                .push_bind(update.author)
+                .push_bind(update.key_event)
+                .push_bind(update.place)
+                .push_bind(update.who)
+                .push_bind(update.figure_number)
+                .push_bind(update.figure_what)
+                .push_bind(update.figure_source)
+                .push_bind(new.import_key);
+        });
+        query.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Overwrites an update's content; `edited_at` marks it as corrected when given.
@@ -251,29 +294,31 @@ pub async fn with_story_slug(
     conn: &mut Connection,
     id: i64,
 ) -> sqlx::Result<Option<(String, UpdateRow)>> {
-    let row: Option<UpdateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM updates WHERE id = ?"
+    #[derive(sqlx::FromRow)]
+    struct WithSlug {
+        slug: String,
+        #[sqlx(flatten)]
+        row: UpdateRow,
+    }
+    let found: Option<WithSlug> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT s.slug, {} FROM updates u JOIN stories s ON s.id = u.story_id WHERE u.id = ?",
+        columns_of("u")
     )))
     .bind(id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let slug: String = sqlx::query_scalar("SELECT slug FROM stories WHERE id = ?")
-        .bind(row.story_id)
-        .fetch_one(conn)
-        .await?;
-    Ok(Some((slug, row)))
+    Ok(found.map(|found| (found.slug, found.row)))
 }
 
 /// Soft-deletes an update: it leaves pages, feeds and search, but its row
-/// stays as the record of what was published. False if already deleted.
+/// stays as the record of what was published (a trigger takes it out of the
+/// search index). False if already deleted.
 pub async fn mark_deleted(conn: &mut Connection, id: i64, at: DateTime<Utc>) -> sqlx::Result<bool> {
     let done = sqlx::query("UPDATE updates SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")
         .bind(at)
         .bind(id)
-        .execute(&mut *conn)
+        .execute(conn)
         .await?;
-    super::search::remove_update(conn, id).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -293,14 +338,6 @@ pub async fn insert_revision(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Whether the desk has deleted, and whether it has edited, update `id`.
-pub async fn desk_state(conn: &mut Connection, id: i64) -> sqlx::Result<(bool, bool)> {
-    sqlx::query_as("SELECT deleted_at IS NOT NULL, edited_at IS NOT NULL FROM updates WHERE id = ?")
-        .bind(id)
-        .fetch_one(conn)
-        .await
 }
 
 pub async fn is_deleted(conn: &mut Connection, id: i64) -> sqlx::Result<bool> {

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 
 use sqlx::SqlitePool;
 
-use super::{StoryTimes, UpdateTimes, record_change, renderer_for, write_story};
+use super::{
+    StoryChange, StoryTimes, UpdateTimes, record_change, renderer_for, write_links, write_story,
+};
 use crate::after_commit::Committed;
 use crate::content::MissingStory;
 use crate::db::{self, stories::StoryRow};
@@ -58,13 +60,14 @@ pub async fn save_story(
         published_at,
         updated_at: now,
     };
-    if let Err(missing) = write_story(&mut tx, draft, times, &renderer).await? {
-        return Ok(Err(SaveRefused::MissingReadMore(missing)));
+    let written = match write_story(&mut tx, draft, existing.as_ref(), times, &renderer).await? {
+        Ok(written) => written,
+        Err(missing) => return Ok(Err(SaveRefused::MissingReadMore(missing))),
+    };
+    if written.change != StoryChange::Unchanged {
+        write_links(&mut tx, &[&written]).await?;
     }
-    let saved = db::stories::find_by_slug(&mut tx, draft.slug.as_str())
-        .await?
-        .context("story just saved")?;
-    db::stories::insert_revision(&mut tx, &saved, editor_id, now)
+    db::stories::insert_revision(&mut tx, written.id, editor_id, now)
         .await
         .context("saving revision")?;
     let action = if existing.is_some() {
@@ -73,7 +76,7 @@ pub async fn save_story(
         "created story"
     };
     db::audit::record(&mut tx, Some(editor_id), action, draft.slug.as_str(), now).await?;
-    let committed = record_change(&mut tx, saved.id, Change::StorySaved).await?;
+    let committed = record_change(&mut tx, written.id, Change::StorySaved).await?;
     tx.commit().await.context("committing story")?;
     Ok(Ok(committed))
 }
@@ -149,8 +152,7 @@ pub async fn edit_update(
         posted_at,
         edited_at: Some(now),
     };
-    if let Err(missing) =
-        super::rewrite_update(&mut tx, story_id, update_id, draft, times, &renderer).await?
+    if let Err(missing) = super::rewrite_update(&mut tx, update_id, draft, times, &renderer).await?
     {
         return Ok(Err(missing));
     }

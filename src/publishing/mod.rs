@@ -16,8 +16,10 @@ pub use desk::{
 };
 pub use render::{Renderer, headline_lookup, renderer_for};
 pub use stories::{
-    StoryChange, StoryTimes, WrittenStory, search_text, story_row, write_links, write_story,
+    StoryChange, StoryTimes, WrittenStory, file_under_topics, store_story, story_row,
+    upsert_topics, write_links, write_story,
 };
 pub use updates::{
-    DeskChange, UpdateChange, UpdateTimes, publish_update, rewrite_update, update_row, write_update,
+    DeskChange, FreshUpdate, UpdateChange, UpdateTimes, insert_updates, publish_update,
+    reimport_update, rewrite_update, update_row,
 };

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::Renderer;
 use crate::content::{MissingStory, Placement, RenderedMarkdown};
-use crate::db::{self, Connection, stories::StoryWrite};
+use crate::db::{self, Connection, stories::StoryRow, stories::StoryWrite};
 use crate::domain::{Slug, StoryDraft};
 
 /// A story as stored by [`write_story`].
@@ -33,14 +33,51 @@ pub struct StoryTimes {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Writes a story with its topics and search entry, unless nothing changed.
+/// Writes a story with its topics, unless nothing changed; `existing` is the
+/// story stored under its slug, if any. (Triggers keep its search entry.)
 ///
 /// The body is rendered here, by `renderer`, so a `READ MORE:` to a
-/// missing or unpublished story refuses the save. Links are written by [`write_links`] once
-/// every story of the batch exists.
+/// missing or unpublished story refuses the save. Links are written by
+/// [`write_links`], once every story of the batch exists. An import takes
+/// the same three steps, each at once for all its stories but the middle
+/// one: [`upsert_topics`], [`store_story`], [`file_under_topics`].
 pub async fn write_story(
     conn: &mut Connection,
     draft: &StoryDraft,
+    existing: Option<&StoryRow>,
+    times: StoryTimes,
+    renderer: &Renderer,
+) -> anyhow::Result<Result<WrittenStory, MissingStory>> {
+    upsert_topics(conn, [draft]).await?;
+    let written = match store_story(conn, draft, existing, times, renderer).await? {
+        Ok(written) => written,
+        Err(missing) => return Ok(Err(missing)),
+    };
+    file_under_topics(conn, &[(&written, draft)]).await?;
+    Ok(Ok(written))
+}
+
+/// Creates the drafts' topics, or renames them, in order: one statement.
+pub async fn upsert_topics<'a>(
+    conn: &mut Connection,
+    drafts: impl IntoIterator<Item = &'a StoryDraft>,
+) -> anyhow::Result<()> {
+    let topics: Vec<(&str, &str)> = drafts
+        .into_iter()
+        .flat_map(|draft| &draft.topics)
+        .map(|(slug, name)| (slug.as_str(), name.as_str()))
+        .collect();
+    db::topics::upsert_all(conn, &topics)
+        .await
+        .context("saving topics")
+}
+
+/// Renders and stores a story whose topics exist, unless nothing changed;
+/// files it under none ([`file_under_topics`] does).
+pub async fn store_story(
+    conn: &mut Connection,
+    draft: &StoryDraft,
+    existing: Option<&StoryRow>,
     times: StoryTimes,
     renderer: &Renderer,
 ) -> anyhow::Result<Result<WrittenStory, MissingStory>> {
@@ -49,23 +86,7 @@ pub async fn write_story(
         Err(missing) => return Ok(Err(missing)),
     };
     let row = story_row(draft, times, &rendered);
-    let topic_ids = upsert_topics(conn, draft).await?;
-    let (id, change) = insert_or_update(conn, &row, &topic_ids, renderer).await?;
-    if change == StoryChange::Unchanged {
-        let read_more = rendered.read_more;
-        return Ok(Ok(WrittenStory {
-            id,
-            change,
-            read_more,
-        }));
-    }
-    db::topics::set_for_story(conn, id, &topic_ids)
-        .await
-        .context("filing story under topics")?;
-    db::search::index_story(conn, id, &draft.headline, &search_text(draft))
-        .await
-        .context("indexing story")?;
-    write_links(conn, id, &rendered.read_more).await?;
+    let (id, change) = insert_or_update(conn, existing, &row, draft, renderer).await?;
     Ok(Ok(WrittenStory {
         id,
         change,
@@ -73,29 +94,59 @@ pub async fn write_story(
     }))
 }
 
-/// Inserts the story, or updates it when it differs from what is stored
-/// (following a headline change to every page that links to it).
+/// Files each created or updated story under its draft's topics, in the
+/// editor's order: two statements however many stories.
+pub async fn file_under_topics(
+    conn: &mut Connection,
+    stories: &[(&WrittenStory, &StoryDraft)],
+) -> anyhow::Result<()> {
+    let refiled: Vec<i64> = stories
+        .iter()
+        .filter(|(written, _)| written.change == StoryChange::Updated)
+        .map(|(written, _)| written.id)
+        .collect();
+    let filings: Vec<(i64, i64, &str)> = stories
+        .iter()
+        .filter(|(written, _)| {
+            matches!(written.change, StoryChange::Created | StoryChange::Updated)
+        })
+        .flat_map(|(written, draft)| {
+            draft
+                .topics
+                .iter()
+                .enumerate()
+                .map(|(position, (slug, _))| (written.id, position as i64, slug.as_str()))
+        })
+        .collect();
+    db::topics::unfile(conn, &refiled)
+        .await
+        .context("filing stories under topics")?;
+    db::topics::file_stories(conn, &filings)
+        .await
+        .context("filing stories under topics")
+}
+
+/// Inserts the story, or updates `existing` when it differs from what is
+/// stored (following a headline change to every page that links to it).
 async fn insert_or_update(
     conn: &mut Connection,
+    existing: Option<&StoryRow>,
     row: &StoryWrite<'_>,
-    topic_ids: &[i64],
+    draft: &StoryDraft,
     renderer: &Renderer,
 ) -> anyhow::Result<(i64, StoryChange)> {
-    let Some(old) = db::stories::find_by_slug(conn, row.slug)
-        .await
-        .context("loading story")?
-    else {
+    let Some(old) = existing else {
         let id = db::stories::insert(conn, row)
             .await
             .context("inserting story")?;
         return Ok((id, StoryChange::Created));
     };
-    let old_topics: Vec<i64> = db::topics::for_story(conn, old.id)
-        .await?
+    let old_topics = db::topics::for_story(conn, old.id).await?;
+    let same_topics = old_topics
         .iter()
-        .map(|t| t.id)
-        .collect();
-    if old_topics == topic_ids && stored_as(&old) == *row {
+        .map(|topic| topic.slug.as_str())
+        .eq(draft.topics.iter().map(|(slug, _)| slug.as_str()));
+    if same_topics && stored_as(old) == *row {
         return Ok((old.id, StoryChange::Unchanged));
     }
     db::stories::update(conn, old.id, row)
@@ -105,11 +156,6 @@ async fn insert_or_update(
         follow_headline_change(conn, old.id, &old.slug, renderer).await?;
     }
     Ok((old.id, StoryChange::Updated))
-}
-
-/// What the search index holds of a story besides its headline.
-pub fn search_text(draft: &StoryDraft) -> String {
-    format!("{}\n{}\n{}", draft.standfirst, draft.byline, draft.body_md)
 }
 
 /// The columns to store for a draft and its rendered body.
@@ -136,19 +182,6 @@ pub fn story_row<'a>(
     }
 }
 
-/// Creates (or renames) the draft's topics; their ids in the editor's order.
-async fn upsert_topics(conn: &mut Connection, draft: &StoryDraft) -> anyhow::Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(draft.topics.len());
-    for (slug, name) in &draft.topics {
-        ids.push(
-            db::topics::upsert(conn, slug.as_str(), name)
-                .await
-                .context("saving topic")?,
-        );
-    }
-    Ok(ids)
-}
-
 fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {
     StoryWrite {
         slug: &row.slug,
@@ -167,20 +200,24 @@ fn stored_as(row: &db::stories::StoryRow) -> StoryWrite<'_> {
     }
 }
 
-/// Records which stories `story_id` links to. Targets that do not exist yet
-/// (later in the same import) are linked when they are written.
-pub async fn write_links(
-    conn: &mut Connection,
-    story_id: i64,
-    targets: &[Slug],
-) -> anyhow::Result<()> {
-    let mut ids = Vec::with_capacity(targets.len());
-    for slug in targets {
-        if let Some(target) = db::stories::find_by_slug(conn, slug.as_str()).await? {
-            ids.push(target.id);
-        }
-    }
-    db::links::replace_from(conn, story_id, &ids)
+/// Records which stories each written story links to with `READ MORE:`,
+/// replacing what an earlier version linked to: two statements however
+/// many stories. A target missing now (later in the same import) is linked
+/// by the call for the whole batch.
+pub async fn write_links(conn: &mut Connection, written: &[&WrittenStory]) -> anyhow::Result<()> {
+    let replaced: Vec<i64> = written
+        .iter()
+        .filter(|story| story.change != StoryChange::Created)
+        .map(|story| story.id)
+        .collect();
+    let links: Vec<(i64, &str)> = written
+        .iter()
+        .flat_map(|story| story.read_more.iter().map(|to| (story.id, to.as_str())))
+        .collect();
+    db::links::unlink_stories(conn, &replaced)
+        .await
+        .context("saving READ MORE links")?;
+    db::links::link_stories(conn, &links)
         .await
         .context("saving READ MORE links")
 }

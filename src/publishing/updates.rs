@@ -6,7 +6,8 @@ use sqlx::SqlitePool;
 use super::Renderer;
 use crate::after_commit::Committed;
 use crate::content::{MissingStory, Placement, RenderedMarkdown};
-use crate::db::{self, Connection, updates::UpdateWrite};
+use crate::db::updates::{ImportedUpdate, NewUpdate, UpdateWrite};
+use crate::db::{self, Connection};
 use crate::domain::{Change, KindDetails, UpdateDraft};
 
 /// When an update was posted, and, for an edit, when it was corrected.
@@ -16,7 +17,7 @@ pub struct UpdateTimes {
     pub edited_at: Option<DateTime<Utc>>,
 }
 
-/// What [`write_update`] did.
+/// What [`reimport_update`] did (or, `Created`, an import's [`insert_updates`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpdateChange {
     Created(i64),
@@ -110,82 +111,104 @@ pub fn update_row<'a>(
     }
 }
 
-/// Stores one update: inserts it, or rewrites the one imported under the same
-/// key; keeps the search index in step.
-///
-/// An update's footnote ids carry its id (`u123-fn-1`), which SQLite gives
-/// only on insert: a new update is inserted, then rendered and rewritten in
-/// the same transaction. A refused `READ MORE:` leaves the insert in a
-/// transaction the caller rolls back.
-pub async fn write_update(
+/// A live update to insert.
+#[derive(Debug, Clone, Copy)]
+pub struct FreshUpdate<'a> {
+    /// From [`db::updates::next_id`], counted on by the caller for each
+    /// update it inserts: the HTML carries the id, so it renders first.
+    pub id: i64,
+    pub story_id: i64,
+    pub draft: &'a UpdateDraft,
+    pub posted_at: DateTime<Utc>,
+    /// Set for an update from `content/`.
+    pub import_key: Option<&'a str>,
+}
+
+/// Inserts new updates, each rendered for its id, with their READ MORE
+/// links: two statements however many. A refused `READ MORE:` inserts
+/// none of them; every refusal comes back.
+pub async fn insert_updates(
     conn: &mut Connection,
-    story_id: i64,
+    fresh: &[FreshUpdate<'_>],
+    renderer: &Renderer,
+) -> anyhow::Result<Result<(), Vec<MissingStory>>> {
+    let mut rendered = Vec::with_capacity(fresh.len());
+    let mut missing = Vec::new();
+    for update in fresh {
+        match renderer.render(&update.draft.body_md, Placement::Update(update.id)) {
+            Ok(html) => rendered.push(html),
+            Err(refused) => missing.push(refused),
+        }
+    }
+    if !missing.is_empty() {
+        return Ok(Err(missing));
+    }
+    let rows: Vec<NewUpdate> = fresh
+        .iter()
+        .zip(&rendered)
+        .map(|(update, rendered)| NewUpdate {
+            id: update.id,
+            story_id: update.story_id,
+            update: update_row(update.draft, update.posted_at, rendered),
+            import_key: update.import_key,
+        })
+        .collect();
+    db::updates::insert(conn, &rows)
+        .await
+        .context("inserting updates")?;
+    let links: Vec<(i64, &str)> = fresh
+        .iter()
+        .zip(&rendered)
+        .flat_map(|(update, rendered)| rendered.read_more.iter().map(|to| (update.id, to.as_str())))
+        .collect();
+    db::links::link_updates(conn, &links)
+        .await
+        .context("saving READ MORE links")?;
+    Ok(Ok(()))
+}
+
+/// Imports update `old` again, as the file now has it: unchanged, rewritten,
+/// or left as the desk edited or deleted it.
+pub async fn reimport_update(
+    conn: &mut Connection,
+    old: &ImportedUpdate,
     draft: &UpdateDraft,
-    times: UpdateTimes,
-    import_key: Option<&str>,
+    posted_at: DateTime<Utc>,
     renderer: &Renderer,
 ) -> anyhow::Result<Result<UpdateChange, MissingStory>> {
-    let existing = match import_key {
-        Some(key) => db::updates::find_imported(conn, story_id, key).await?,
-        None => None,
-    };
-    let Some(old) = existing else {
-        let unrendered = RenderedMarkdown::default();
-        let id = db::updates::insert(
-            conn,
-            story_id,
-            &update_row(draft, times.posted_at, &unrendered),
-            import_key,
-        )
-        .await
-        .context("inserting update")?;
-        let written = rewrite_update(conn, story_id, id, draft, times, renderer).await?;
-        return Ok(written.map(|()| UpdateChange::Created(id)));
-    };
-    let rendered = match renderer.render(&draft.body_md, Placement::Update(old.id)) {
+    let id = old.row.id;
+    let rendered = match renderer.render(&draft.body_md, Placement::Update(id)) {
         Ok(rendered) => rendered,
         Err(missing) => return Ok(Err(missing)),
     };
-    let new = update_row(draft, times.posted_at, &rendered);
-    if old.as_write() == new {
-        return Ok(Ok(UpdateChange::Unchanged(old.id)));
+    let new = update_row(draft, posted_at, &rendered);
+    if old.row.as_write() == new {
+        return Ok(Ok(UpdateChange::Unchanged(id)));
     }
-    let desk = match db::updates::desk_state(conn, old.id).await? {
+    let desk = match (old.deleted, old.row.edited_at.is_some()) {
         (true, _) => Some(DeskChange::Deleted),
         (false, true) => Some(DeskChange::Edited),
         (false, false) => None,
     };
     if let Some(desk) = desk {
         return Ok(Ok(UpdateChange::KeptByDesk {
-            id: old.id,
+            id,
             desk,
-            differs: differing_fields(&old.as_write(), &new),
+            differs: differing_fields(&old.row.as_write(), &new),
         }));
     }
-    let written = rewrite_update(conn, story_id, old.id, draft, times, renderer).await?;
-    Ok(written.map(|()| UpdateChange::Updated(old.id)))
+    let times = UpdateTimes {
+        posted_at,
+        edited_at: None,
+    };
+    let written = rewrite_update(conn, id, draft, times, renderer).await?;
+    Ok(written.map(|()| UpdateChange::Updated(id)))
 }
 
-/// Keeps the search index and the update's READ MORE links in step with it.
-async fn index_and_link(
-    conn: &mut Connection,
-    story_id: i64,
-    update_id: i64,
-    draft: &UpdateDraft,
-    rendered: &RenderedMarkdown,
-) -> anyhow::Result<()> {
-    db::search::index_update(conn, story_id, update_id, &draft.body_md)
-        .await
-        .context("indexing update")?;
-    db::links::replace_from_update(conn, update_id, &rendered.read_more)
-        .await
-        .context("saving READ MORE links")
-}
-
-/// Rewrites update `update_id` with an editor's correction.
+/// Rewrites update `update_id` with an editor's correction (or a changed
+/// file's text), with its READ MORE links.
 pub async fn rewrite_update(
     conn: &mut Connection,
-    story_id: i64,
     update_id: i64,
     draft: &UpdateDraft,
     times: UpdateTimes,
@@ -199,7 +222,17 @@ pub async fn rewrite_update(
     db::updates::rewrite(conn, update_id, &row, times.edited_at)
         .await
         .context("rewriting update")?;
-    index_and_link(conn, story_id, update_id, draft, &rendered).await?;
+    db::links::unlink_update(conn, update_id)
+        .await
+        .context("saving READ MORE links")?;
+    let links: Vec<(i64, &str)> = rendered
+        .read_more
+        .iter()
+        .map(|to| (update_id, to.as_str()))
+        .collect();
+    db::links::link_updates(conn, &links)
+        .await
+        .context("saving READ MORE links")?;
     Ok(Ok(()))
 }
 
@@ -217,18 +250,20 @@ pub async fn publish_update(
 ) -> anyhow::Result<Result<(i64, Committed), MissingStory>> {
     let mut tx = db::write_tx(db).await.context("starting transaction")?;
     let renderer = super::renderer_for(&mut tx, site_url, [], &[&draft.body_md]).await?;
-    let times = UpdateTimes {
+    let fresh = FreshUpdate {
+        id: db::updates::next_id(&mut tx).await?,
+        story_id,
+        draft,
         posted_at,
-        edited_at: None,
+        import_key: None,
     };
-    let id = match write_update(&mut tx, story_id, draft, times, None, &renderer).await? {
-        Ok(change) => change.id(),
-        Err(missing) => return Ok(Err(missing)),
-    };
-    db::stories::mark_live(&mut tx, story_id, posted_at.max(Utc::now()))
+    if let Err(mut missing) = insert_updates(&mut tx, &[fresh], &renderer).await? {
+        return Ok(Err(missing.remove(0)));
+    }
+    let id = fresh.id;
+    let slug = db::stories::mark_live(&mut tx, story_id, posted_at.max(Utc::now()))
         .await
         .context("marking story live")?;
-    let slug = db::stories::slug_of(&mut tx, story_id).await?;
     let subject = format!("{slug}#update-{id}");
     db::audit::record(&mut tx, editor_id, "published update", &subject, Utc::now()).await?;
     let committed = record_change(&mut tx, story_id, Change::Published(id)).await?;

@@ -139,8 +139,7 @@ async fn an_edited_update_keeps_its_guid() {
         posted_at: posted,
         edited_at: Some(at("2016-01-12T18:05:00Z")),
     };
-    let story_id = app.story(LIVE).await.id;
-    rewrite_update(&mut tx, story_id, id, &draft, times, &renderer)
+    rewrite_update(&mut tx, id, &draft, times, &renderer)
         .await
         .unwrap()
         .unwrap();
