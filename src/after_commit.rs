@@ -40,6 +40,12 @@ pub struct Committed {
 /// Changes read from the log at a time; a bigger backlog takes several rounds.
 const BATCH: i64 = 500;
 
+/// What one batch handled: up to which change, and whether the log may hold more.
+struct Handled {
+    last: i64,
+    more: bool,
+}
+
 /// How often the follower looks for commits by other processes.
 const FOLLOW_EVERY: Duration = Duration::from_secs(1);
 
@@ -116,7 +122,16 @@ impl AfterCommit {
         let before = *handled;
         loop {
             match self.handle_batch(*handled).await {
-                Ok(Some(last)) => *handled = last,
+                Ok(Some(Handled { last, more })) => {
+                    *handled = last;
+                    // A short batch was the last one. Asking again anyway
+                    // would yield to the stream tasks the batch just woke,
+                    // thousands of them on a big day, and the editor's
+                    // response would wait behind every delivery.
+                    if !more {
+                        break;
+                    }
+                }
                 Ok(None) => break,
                 Err(error) => {
                     tracing::warn!("after commit: could not read the change log: {error:#}");
@@ -127,14 +142,15 @@ impl AfterCommit {
         *handled != before
     }
 
-    /// One batch of changes after `cursor`: the cursor of the last one, or
-    /// `None` when there were none.
-    async fn handle_batch(&self, cursor: i64) -> anyhow::Result<Option<i64>> {
+    /// One batch of changes after `cursor`: what it handled, or `None` when
+    /// there were none.
+    async fn handle_batch(&self, cursor: i64) -> anyhow::Result<Option<Handled>> {
         let mut conn = self.db.acquire().await?;
         let rows = db::live_changes::after(&mut conn, None, cursor, BATCH).await?;
         let Some(last) = rows.last().map(|row| row.seq) else {
             return Ok(None);
         };
+        let more = rows.len() as i64 == BATCH;
         // Each changed story's feeds, topics and linking stories, as the
         // changes left them.
         let mut stories: BTreeMap<i64, (Option<StoryFeedNames>, Surroundings)> = BTreeMap::new();
@@ -188,7 +204,7 @@ impl AfterCommit {
         for (names, _) in stories.values() {
             self.outside.websub.story_changed(names.as_ref());
         }
-        Ok(Some(last))
+        Ok(Some(Handled { last, more }))
     }
 
     /// Follows commits made by other processes (`newsdesk import` while the

@@ -7,7 +7,7 @@ use awc::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use futures_util::StreamExt;
 
-use crate::helpers::{TestApp, plain_update};
+use crate::helpers::{TestApp, content_dir, plain_update, story_file};
 
 mod stream_limits;
 
@@ -520,4 +520,39 @@ async fn a_pinned_update_with_footnotes_leaves_every_id_on_the_page_unique() {
     let ids = page.attrs("[id]", "id");
     let unique: std::collections::BTreeSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
+}
+
+#[actix_web::test]
+async fn a_backlog_longer_than_one_batch_reaches_open_pages_up_to_its_last_change() {
+    use tokio::sync::broadcast::error::TryRecvError;
+
+    let app = TestApp::spawn().await;
+    let update = |n: usize| {
+        format!(
+            "\n+++ update\ntime = 2016-01-12T{:02}:{:02}:00Z\nkind = \"update\"\nauthor = \"Desk\"\n+++\nUpdate {n}.\n",
+            8 + n / 60,
+            n % 60
+        )
+    };
+    let file =
+        |updates: usize| story_file("Long day", &(0..updates).map(update).collect::<String>());
+    let dir = content_dir(&[("long-day.md", &file(1))]);
+    app.import(dir.path()).await.unwrap();
+    let story = app.story("long-day").await;
+    let mut page = app.room.live.subscribe(story.id);
+    // 700 new updates in one import: more changes than the after-commit
+    // module reads in one batch.
+    std::fs::write(dir.path().join("long-day.md"), file(701)).unwrap();
+    app.import(dir.path()).await.unwrap();
+    // The hub keeps the newest messages for a page that fell behind: the
+    // last one it has is the import's last change.
+    let mut last = None;
+    loop {
+        match page.try_recv() {
+            Ok(message) => last = Some(message.seq),
+            Err(TryRecvError::Lagged(_)) => continue,
+            Err(_) => break,
+        }
+    }
+    assert_eq!(last, Some(app.cursor("long-day").await));
 }
