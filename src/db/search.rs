@@ -5,6 +5,8 @@
 //! a row by rowid at once; `story_id` and `update_id` are `UNINDEXED`
 //! columns, which a `WHERE` can only read by scanning the whole index.
 
+use chrono::{DateTime, Utc};
+
 use super::Connection;
 
 /// The rowid of a story's own entry.
@@ -63,37 +65,95 @@ pub async fn remove_update(conn: &mut Connection, update_id: i64) -> sqlx::Resul
     Ok(())
 }
 
-/// One search hit: a published story, and the update that matched if it was one.
+/// One search hit: a published story, or a live update of one.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SearchHit {
     pub slug: String,
     pub headline: String,
+    /// The live update that matched; `None` when the story itself did.
     pub update_id: Option<i64>,
+    /// When the story was published, or the update posted.
+    pub at: DateTime<Utc>,
     /// A plain-text excerpt with the matched words between `[` and `]`.
     pub excerpt: String,
 }
 
-/// Best matches first. `terms` is turned into a phrase-per-word FTS5 query, so
-/// a reader's quotes or operators cannot make it a syntax error, and control
+/// The newest matches of a search, stories and live updates apart, each
+/// newest first, with whether more of each match than were kept.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub stories: Vec<SearchHit>,
+    pub more_stories: bool,
+    pub updates: Vec<SearchHit>,
+    pub more_updates: bool,
+}
+
+/// The newest `stories` stories and `updates` live updates that match
+/// every word of `terms`. Each word becomes a quoted FTS5 phrase, so a
+/// reader's quotes or operators cannot make it a syntax error, and control
 /// characters (a NUL would end the query string) separate words.
-pub async fn query(conn: &mut Connection, terms: &str, limit: i64) -> sqlx::Result<Vec<SearchHit>> {
+///
+/// Newest, not most relevant: ranking (bm25) first counts every entry that
+/// holds each word, about 10 ms per common word over a million updates,
+/// whatever the `LIMIT`; and an excerpt costs 20–60 µs (its text is read and
+/// tokenised again), so only the rows shown get one. The index walks its
+/// entries by rowid, newest first, and stops at the limit: a story's rowid
+/// is its id negated, so stories walk upwards from the most negative, and
+/// updates downwards from the largest id. "Newest" is thus the most recently
+/// added; the page then orders those by their time.
+pub async fn query(
+    conn: &mut Connection,
+    terms: &str,
+    stories: i64,
+    updates: i64,
+) -> sqlx::Result<SearchResults> {
     let fts_query: Vec<String> = terms
         .split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|word| !word.is_empty())
         .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
         .collect();
     if fts_query.is_empty() {
-        return Ok(Vec::new());
+        return Ok(SearchResults::default());
     }
-    sqlx::query_as(
-        "SELECT s.slug, s.headline, i.update_id,
-                snippet(search_index, 3, '[', ']', '…', 24) AS excerpt
-         FROM search_index i JOIN stories s ON s.id = i.story_id
-         WHERE search_index MATCH ? AND s.status = 'published'
-         ORDER BY rank LIMIT ?",
+    // One more of each than is shown says whether there are more.
+    let hits: Vec<SearchHit> = sqlx::query_as(
+        "SELECT * FROM (
+           SELECT s.slug, s.headline, NULL AS update_id, s.published_at AS at,
+                  snippet(search_index, 3, '[', ']', '…', 24) AS excerpt
+           FROM search_index i JOIN stories s ON s.id = i.story_id
+           WHERE search_index MATCH ?1 AND i.rowid < 0 AND s.status = 'published'
+           ORDER BY i.rowid LIMIT ?2 + 1)
+         UNION ALL
+         SELECT * FROM (
+           SELECT s.slug, s.headline, u.id, u.posted_at,
+                  snippet(search_index, 3, '[', ']', '…', 24)
+           FROM search_index i JOIN updates u ON u.id = i.rowid JOIN stories s ON s.id = u.story_id
+           WHERE search_index MATCH ?1 AND i.rowid > 0 AND s.status = 'published'
+           ORDER BY i.rowid DESC LIMIT ?3 + 1)",
     )
     .bind(fts_query.join(" "))
-    .bind(limit)
+    .bind(stories)
+    .bind(updates)
     .fetch_all(conn)
-    .await
+    .await?;
+    let (stories_found, updates_found): (Vec<SearchHit>, Vec<SearchHit>) =
+        hits.into_iter().partition(|hit| hit.update_id.is_none());
+    let (stories, more_stories) = newest(stories_found, stories);
+    let (updates, more_updates) = newest(updates_found, updates);
+    Ok(SearchResults {
+        stories,
+        more_stories,
+        updates,
+        more_updates,
+    })
+}
+
+/// The `limit` newest of `hits` (one more than `limit` were fetched, in the
+/// order they were added), newest first, and whether any was left out.
+fn newest(mut hits: Vec<SearchHit>, limit: i64) -> (Vec<SearchHit>, bool) {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = hits.len() > limit;
+    hits.truncate(limit);
+    hits.sort_by(|a, b| b.at.cmp(&a.at));
+    (hits, more)
 }

@@ -1,5 +1,7 @@
 //! Topics and the stories filed under them.
 
+use std::collections::HashMap;
+
 use super::Connection;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -38,6 +40,32 @@ pub async fn for_story(conn: &mut Connection, story_id: i64) -> sqlx::Result<Vec
     .bind(story_id)
     .fetch_all(conn)
     .await
+}
+
+/// The topics of each of `story_ids`, each story's in the order the editor
+/// gave them: one statement for a whole feed rather than one per story.
+pub async fn for_stories(
+    conn: &mut Connection,
+    story_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<TopicRow>>> {
+    let ids = serde_json::to_string(story_ids).expect("ids are JSON");
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT st.story_id, t.id, t.slug, t.name FROM story_topics st
+         JOIN topics t ON t.id = st.topic_id
+         WHERE st.story_id IN (SELECT value FROM json_each(?))
+         ORDER BY st.story_id, st.position",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await?;
+    let mut topics: HashMap<i64, Vec<TopicRow>> = HashMap::new();
+    for (story_id, id, slug, name) in rows {
+        topics
+            .entry(story_id)
+            .or_default()
+            .push(TopicRow { id, slug, name });
+    }
+    Ok(topics)
 }
 
 /// Replaces a story's topics (call inside the story's write transaction).
