@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::Connection;
-use super::stories::{STORY_COLUMNS, SUMMARY_COLUMNS, StoryRow, StorySummary};
+use super::json_rows;
+use super::stories::{STORY_COLUMNS, STORY_FIELDS, SUMMARY_COLUMNS, StoryRow, StorySummary};
 use crate::domain::StoryStatus;
 
 /// A live update taken down, as an Atom tombstone names it.
@@ -20,15 +21,19 @@ pub async fn published_stories(
     topic_id: Option<i64>,
     limit: i64,
 ) -> sqlx::Result<Vec<StoryRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let select = format!(
         "SELECT {STORY_COLUMNS} FROM stories
          WHERE status = 'published'
            AND (?1 IS NULL OR id IN (SELECT story_id FROM story_topics WHERE topic_id = ?1))
          ORDER BY published_at DESC, id DESC LIMIT ?2"
-    )))
-    .bind(topic_id)
-    .bind(limit)
-    .fetch_all(conn)
+    );
+    let statement = json_rows::as_json_array(&select, STORY_FIELDS, "published_at DESC, id DESC");
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+            .bind(topic_id)
+            .bind(limit),
+    )
     .await
 }
 

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Connection;
+use super::{Connection, json_rows};
 
 /// The rowid of a story's own entry.
 fn story_rowid(story_id: i64) -> i64 {
@@ -66,7 +66,7 @@ pub async fn remove_update(conn: &mut Connection, update_id: i64) -> sqlx::Resul
 }
 
 /// One search hit: a published story, or a live update of one.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SearchHit {
     pub slug: String,
     pub headline: String,
@@ -119,25 +119,33 @@ pub async fn query(
     // JOIN keeps the index the outer loop, walked in rowid order: SQLite
     // would otherwise start from the published stories and look each of
     // their updates up in the index (seconds).
-    let hits: Vec<SearchHit> = sqlx::query_as(
-        "SELECT * FROM (
-           SELECT s.slug, s.headline, NULL AS update_id, s.published_at AS at,
+    let select = "SELECT * FROM (
+           SELECT i.rowid AS entry, s.slug, s.headline, NULL AS update_id, s.published_at AS at,
                   snippet(search_index, 3, '[', ']', '…', 24) AS excerpt
            FROM search_index i CROSS JOIN stories s ON s.id = i.story_id
            WHERE search_index MATCH ?1 AND i.rowid < 0 AND s.status = 'published'
            ORDER BY i.rowid LIMIT ?2 + 1)
          UNION ALL
          SELECT * FROM (
-           SELECT s.slug, s.headline, u.id, u.posted_at,
+           SELECT i.rowid, s.slug, s.headline, u.id, u.posted_at,
                   snippet(search_index, 3, '[', ']', '…', 24)
            FROM search_index i CROSS JOIN updates u ON u.id = i.rowid CROSS JOIN stories s ON s.id = u.story_id
            WHERE search_index MATCH ?1 AND i.rowid > 0 AND s.status = 'published'
-           ORDER BY i.rowid DESC LIMIT ?3 + 1)",
+           ORDER BY i.rowid DESC LIMIT ?3 + 1)";
+    // Each kind newest first: stories' entries upwards from the most
+    // negative, updates' downwards from the largest.
+    let statement = json_rows::as_json_array(
+        select,
+        &["slug", "headline", "update_id", "at", "excerpt"],
+        "-abs(entry)",
+    );
+    let hits: Vec<SearchHit> = json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+            .bind(fts_query.join(" "))
+            .bind(stories)
+            .bind(updates),
     )
-    .bind(fts_query.join(" "))
-    .bind(stories)
-    .bind(updates)
-    .fetch_all(conn)
     .await?;
     let (stories_found, updates_found): (Vec<SearchHit>, Vec<SearchHit>) =
         hits.into_iter().partition(|hit| hit.update_id.is_none());

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Connection;
+use super::{Connection, json_rows};
 use crate::domain::{LiveState, StoryStatus};
 
 /// A whole story row, for the story page and the editor.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct StoryRow {
     pub id: i64,
     pub slug: String,
@@ -30,7 +30,7 @@ pub struct StoryRow {
 }
 
 /// What lists of stories show: front page, topic pages, feeds.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct StorySummary {
     pub id: i64,
     pub slug: String,
@@ -47,6 +47,18 @@ pub struct StorySummary {
 /// The columns of a [`StorySummary`], of `stories` named `s`.
 pub const SUMMARY_COLUMNS: &str = "s.id, s.slug, s.headline, s.standfirst, s.live_state,
     s.published_at, s.updated_at, s.lead_photo_id, s.lead_photo_alt";
+/// Their names, as [`json_rows`] reads them.
+const SUMMARY_FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "headline",
+    "standfirst",
+    "live_state",
+    "published_at",
+    "updated_at",
+    "lead_photo_id",
+    "lead_photo_alt",
+];
 
 /// The columns a save writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +82,25 @@ pub const STORY_COLUMNS: &str =
     "id, slug, headline, standfirst, byline, body_md, body_html, status,
     live_state, published_at, updated_at, version, pinned_update_id, live_ended_at,
     lead_photo_id, lead_photo_alt";
+/// Their names, as [`json_rows`] reads them.
+pub const STORY_FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "headline",
+    "standfirst",
+    "byline",
+    "body_md",
+    "body_html",
+    "status",
+    "live_state",
+    "published_at",
+    "updated_at",
+    "version",
+    "pinned_update_id",
+    "live_ended_at",
+    "lead_photo_id",
+    "lead_photo_alt",
+];
 
 pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<StoryRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -208,12 +239,19 @@ pub async fn published_headlines_of(
 
 /// Published stories for the front page: live ones first, then newest first.
 pub async fn front_page(conn: &mut Connection, limit: i64) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let select = format!(
         "SELECT {SUMMARY_COLUMNS} FROM stories s WHERE s.status = 'published'
          ORDER BY s.live_state = 'live' DESC, s.published_at DESC, s.id DESC LIMIT ?"
-    )))
-    .bind(limit)
-    .fetch_all(conn)
+    );
+    let statement = json_rows::as_json_array(
+        &select,
+        SUMMARY_FIELDS,
+        "live_state = 'live' DESC, published_at DESC, id DESC",
+    );
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement)).bind(limit),
+    )
     .await
 }
 
@@ -224,15 +262,19 @@ pub async fn in_topic(
     topic_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let select = format!(
         "SELECT {SUMMARY_COLUMNS}
          FROM story_topics st JOIN stories s ON s.id = st.story_id
          WHERE st.topic_id = ? AND st.status = 'published'
          ORDER BY st.published_at DESC, st.story_id DESC LIMIT ?"
-    )))
-    .bind(topic_id)
-    .bind(limit)
-    .fetch_all(conn)
+    );
+    let statement = json_rows::as_json_array(&select, SUMMARY_FIELDS, "published_at DESC, id DESC");
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+            .bind(topic_id)
+            .bind(limit),
+    )
     .await
 }
 

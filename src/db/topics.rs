@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::Connection;
+use super::{Connection, json_rows};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TopicRow {
@@ -48,18 +48,35 @@ pub async fn for_stories(
     conn: &mut Connection,
     story_ids: &[i64],
 ) -> sqlx::Result<HashMap<i64, Vec<TopicRow>>> {
+    /// A topic of one of the stories.
+    #[derive(serde::Deserialize)]
+    struct Filed {
+        story_id: i64,
+        id: i64,
+        slug: String,
+        name: String,
+    }
     let ids = serde_json::to_string(story_ids).expect("ids are JSON");
-    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT st.story_id, t.id, t.slug, t.name FROM story_topics st
+    let statement = json_rows::as_json_array(
+        "SELECT st.story_id, st.position, t.id, t.slug, t.name FROM story_topics st
          JOIN topics t ON t.id = st.topic_id
-         WHERE st.story_id IN (SELECT value FROM json_each(?))
-         ORDER BY st.story_id, st.position",
+         WHERE st.story_id IN (SELECT value FROM json_each(?))",
+        &["story_id", "id", "slug", "name"],
+        "story_id, position",
+    );
+    let rows: Vec<Filed> = json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement)).bind(ids),
     )
-    .bind(ids)
-    .fetch_all(conn)
     .await?;
     let mut topics: HashMap<i64, Vec<TopicRow>> = HashMap::new();
-    for (story_id, id, slug, name) in rows {
+    for Filed {
+        story_id,
+        id,
+        slug,
+        name,
+    } in rows
+    {
         topics
             .entry(story_id)
             .or_default()

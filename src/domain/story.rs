@@ -1,8 +1,10 @@
 use super::fields::{STORY_FIELDS, rule_for};
 use super::{FieldErrors, Slug};
 
-/// Whether readers can see a story at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether readers can see a story at all. Deserialised from its stored
+/// name (`db::json_rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StoryStatus {
     Draft,
     Published,
@@ -48,8 +50,10 @@ impl StoryStatus {
     }
 }
 
-/// A story's live-blog state: not a live story, live now, or live coverage ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A story's live-blog state: not a live story, live now, or live coverage
+/// ended. Deserialised from its stored name (`db::json_rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LiveState {
     None,
     Live,

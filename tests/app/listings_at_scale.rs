@@ -43,7 +43,7 @@ async fn search_shows_the_newest_matches_stories_and_updates_apart_and_says_when
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.texts("main h2"), ["Stories", "Live updates"]);
     assert_eq!(
-        list_of(&page, 0),
+        found(&page, "stories"),
         ["/news/zebra-crossing-plans"],
         "the one story that matches"
     );
@@ -51,10 +51,10 @@ async fn search_shows_the_newest_matches_stories_and_updates_apart_and_says_when
         .iter()
         .rev()
         .take(UPDATE_RESULTS as usize)
-        .map(|id| format!("/news/zebra-crossing-plans?update={id}"))
+        .map(|id| newsdesk::urls::update("zebra-crossing-plans", *id))
         .collect();
     assert_eq!(
-        list_of(&page, 1),
+        found(&page, "updates"),
         newest_first,
         "the newest updates, newest first"
     );
@@ -69,8 +69,8 @@ async fn search_shows_the_newest_matches_stories_and_updates_apart_and_says_when
     // Two words narrow it to the oldest update, which is found.
     let page = app.get_page("/search?q=report+0").await;
     assert_eq!(
-        list_of(&page, 1),
-        [format!("/news/zebra-crossing-plans?update={}", ids[0])]
+        found(&page, "updates"),
+        [newsdesk::urls::update("zebra-crossing-plans", ids[0])]
     );
     assert!(
         page.texts("main p")
@@ -79,20 +79,9 @@ async fn search_shows_the_newest_matches_stories_and_updates_apart_and_says_when
     );
 }
 
-/// The links of the `n`th list of results on a search page.
-fn list_of(page: &crate::helpers::Page, n: usize) -> Vec<String> {
-    let html = page.html();
-    let ol = scraper::Selector::parse("ol.search-results").unwrap();
-    let a = scraper::Selector::parse("a").unwrap();
-    html.select(&ol)
-        .nth(n)
-        .map(|ol| {
-            ol.select(&a)
-                .filter_map(|a| a.attr("href"))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The links of a search page's list of found `kind` ("stories", "updates").
+fn found(page: &crate::helpers::Page, kind: &str) -> Vec<String> {
+    page.attrs(&format!("ol.found-{kind} a"), "href")
 }
 
 #[actix_web::test]
