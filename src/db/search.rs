@@ -165,6 +165,6 @@ fn newest(mut hits: Vec<SearchHit>, limit: i64) -> (Vec<SearchHit>, bool) {
     let limit = usize::try_from(limit).unwrap_or(0);
     let more = hits.len() > limit;
     hits.truncate(limit);
-    hits.sort_by(|a, b| b.at.cmp(&a.at));
+    hits.sort_by_key(|hit| std::cmp::Reverse(hit.at));
     (hits, more)
 }
