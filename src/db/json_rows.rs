@@ -20,6 +20,12 @@ pub fn as_json_array(select: &str, columns: &[&str], order: &str) -> String {
     )
 }
 
+/// Reads a boolean column, which SQLite stores (and JSON carries) as 0 or 1.
+pub fn bool_from_integer<'de, D: serde::Deserializer<'de>>(column: D) -> Result<bool, D::Error> {
+    let stored: i64 = serde::Deserialize::deserialize(column)?;
+    Ok(stored != 0)
+}
+
 /// Runs a statement made by [`as_json_array`], with its parameters bound,
 /// and reads its rows.
 pub async fn fetch<'q, T: DeserializeOwned>(
