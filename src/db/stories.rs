@@ -6,7 +6,7 @@ use super::{Connection, json_rows};
 use crate::domain::{LiveState, StoryStatus};
 
 /// A whole story row, for the story page and the editor.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoryRow {
     pub id: i64,
     pub slug: String,
@@ -82,25 +82,6 @@ pub const STORY_COLUMNS: &str =
     "id, slug, headline, standfirst, byline, body_md, body_html, status,
     live_state, published_at, updated_at, version, pinned_update_id, live_ended_at,
     lead_photo_id, lead_photo_alt";
-/// Their names, as [`json_rows`] reads them.
-pub const STORY_FIELDS: &[&str] = &[
-    "id",
-    "slug",
-    "headline",
-    "standfirst",
-    "byline",
-    "body_md",
-    "body_html",
-    "status",
-    "live_state",
-    "published_at",
-    "updated_at",
-    "version",
-    "pinned_update_id",
-    "live_ended_at",
-    "lead_photo_id",
-    "lead_photo_alt",
-];
 
 pub async fn find_by_slug(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<StoryRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -300,8 +281,11 @@ pub async fn related(
     // The newest candidates sharing any of the story's topics are among the
     // newest of each topic: each topic's window is a walk of its
     // `story_topics_newest` entries down to its candidate-th newest, and
-    // only the chosen few are read from `stories`. The windows are
-    // materialised so that what is sorted is their bounded rows.
+    // only the chosen few are read from `stories`. A candidate is in the
+    // window of every topic it shares (no topic holds more stories newer
+    // than it than all of them together), so the windows it is in count the
+    // topics it shares. The windows are materialised so that what is sorted
+    // is their bounded rows.
     let mut rows: Vec<RelatedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "WITH windows AS MATERIALIZED (
            SELECT c.story_id, c.published_at
@@ -313,14 +297,11 @@ pub async fn related(
                    ORDER BY x.published_at DESC, x.story_id DESC LIMIT 1 OFFSET ?3 - 1), '')
            WHERE mine.story_id = ?1 AND c.story_id <> ?1),
          candidates AS (
-           SELECT story_id, published_at FROM windows GROUP BY story_id
+           SELECT story_id, published_at, COUNT(*) AS shared FROM windows GROUP BY story_id
            ORDER BY published_at DESC, story_id DESC LIMIT ?3),
          ranked AS (
-           SELECT story_id, published_at,
-                  (SELECT COUNT(*) FROM story_topics st
-                   WHERE st.story_id = candidates.story_id
-                     AND st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1)) AS shared
-           FROM candidates ORDER BY shared DESC, published_at DESC, story_id DESC LIMIT ?2)
+           SELECT story_id, shared FROM candidates
+           ORDER BY shared DESC, published_at DESC, story_id DESC LIMIT ?2)
          SELECT {SUMMARY_COLUMNS}, ranked.shared
          FROM ranked JOIN stories s ON s.id = ranked.story_id"
     )))

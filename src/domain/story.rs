@@ -1,10 +1,8 @@
 use super::fields::{STORY_FIELDS, rule_for};
 use super::{FieldErrors, Slug};
 
-/// Whether readers can see a story at all. Deserialised from its stored
-/// name (`db::json_rows`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// Whether readers can see a story at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoryStatus {
     Draft,
     Published,

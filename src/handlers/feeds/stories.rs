@@ -12,7 +12,7 @@ use super::enclosure::FeedPhoto;
 use super::markup::absolute_html;
 use super::{ATOM, RSS, absolute};
 use crate::content::SafeHtml;
-use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
+use crate::db::{self, Connection, feeds::FeedStoryRow, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::respond;
@@ -25,7 +25,7 @@ const FEED_STORIES: i64 = 50;
 
 /// A published story as a feed lists it.
 struct FeedStory {
-    story: StoryRow,
+    story: FeedStoryRow,
     topics: Vec<TopicRow>,
     /// Its page, which is also its id.
     url: String,
