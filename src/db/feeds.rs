@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::Connection;
-use super::stories::{STORY_COLUMNS, SUMMARY_COLUMNS, StoryRow, StorySummary};
+use super::json_rows;
+use super::stories::{SUMMARY_COLUMNS, StorySummary};
 use crate::domain::StoryStatus;
 
 /// A live update taken down, as an Atom tombstone names it.
@@ -14,21 +15,56 @@ pub struct DeletedUpdate {
     pub deleted_at: DateTime<Utc>,
 }
 
-/// Published stories in full, newest first; only those filed under `topic_id` when given.
+/// A published story as a feed lists it: everything but its Markdown.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct FeedStoryRow {
+    pub id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub byline: String,
+    pub body_html: String,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub lead_photo_id: Option<i64>,
+    pub lead_photo_alt: String,
+}
+
+/// [`FeedStoryRow`]'s columns.
+const FEED_STORY_FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "headline",
+    "standfirst",
+    "byline",
+    "body_html",
+    "published_at",
+    "updated_at",
+    "lead_photo_id",
+    "lead_photo_alt",
+];
+
+/// Published stories newest first; only those filed under `topic_id` when given.
 pub async fn published_stories(
     conn: &mut Connection,
     topic_id: Option<i64>,
     limit: i64,
-) -> sqlx::Result<Vec<StoryRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {STORY_COLUMNS} FROM stories
+) -> sqlx::Result<Vec<FeedStoryRow>> {
+    let columns = FEED_STORY_FIELDS.join(", ");
+    let select = format!(
+        "SELECT {columns} FROM stories
          WHERE status = 'published'
            AND (?1 IS NULL OR id IN (SELECT story_id FROM story_topics WHERE topic_id = ?1))
          ORDER BY published_at DESC, id DESC LIMIT ?2"
-    )))
-    .bind(topic_id)
-    .bind(limit)
-    .fetch_all(conn)
+    );
+    let statement =
+        json_rows::as_json_array(&select, FEED_STORY_FIELDS, "published_at DESC, id DESC");
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+            .bind(topic_id)
+            .bind(limit),
+    )
     .await
 }
 

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Connection;
+use super::{Connection, json_rows};
 
 /// One figure, as a `figures` update reported it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct FigureRow {
     /// The update that reported it, for its permalink.
     pub id: i64,
@@ -22,15 +22,18 @@ pub struct FigureRow {
 pub async fn for_story(conn: &mut Connection, story_id: i64) -> sqlx::Result<Vec<FigureRow>> {
     // Validation gives every figures update a number, a what and a source;
     // the COALESCEs only keep a hand-edited row from failing the whole story.
-    sqlx::query_as(
+    let statement = json_rows::as_json_array(
         "SELECT id, posted_at, figure_number AS number, COALESCE(figure_what, '') AS what,
                 place, COALESCE(figure_source, '') AS source
          FROM updates
          WHERE story_id = ? AND kind = 'figures' AND figure_number IS NOT NULL
-           AND deleted_at IS NULL
-         ORDER BY what, place, posted_at, id",
+           AND deleted_at IS NULL",
+        &["id", "posted_at", "number", "what", "place", "source"],
+        "what, place, posted_at, id",
+    );
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement)).bind(story_id),
     )
-    .bind(story_id)
-    .fetch_all(conn)
     .await
 }

@@ -9,6 +9,7 @@ pub mod content_files;
 pub mod editors;
 pub mod feeds;
 pub mod figures;
+pub mod json_rows;
 pub mod links;
 pub mod live_changes;
 pub mod media;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Connection;
+use super::{Connection, json_rows};
 use crate::domain::{LiveState, StoryStatus};
 
 /// A whole story row, for the story page and the editor.
@@ -30,7 +30,7 @@ pub struct StoryRow {
 }
 
 /// What lists of stories show: front page, topic pages, feeds.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct StorySummary {
     pub id: i64,
     pub slug: String,
@@ -47,6 +47,18 @@ pub struct StorySummary {
 /// The columns of a [`StorySummary`], of `stories` named `s`.
 pub const SUMMARY_COLUMNS: &str = "s.id, s.slug, s.headline, s.standfirst, s.live_state,
     s.published_at, s.updated_at, s.lead_photo_id, s.lead_photo_alt";
+/// Their names, as [`json_rows`] reads them.
+const SUMMARY_FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "headline",
+    "standfirst",
+    "live_state",
+    "published_at",
+    "updated_at",
+    "lead_photo_id",
+    "lead_photo_alt",
+];
 
 /// The columns a save writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +102,33 @@ pub async fn find_by_slugs(conn: &mut Connection, slugs: &[&str]) -> sqlx::Resul
     )))
     .bind(super::json_list(slugs))
     .fetch_all(conn)
+    .await
+}
+
+/// A story as its page opens: the row, the cursor of its latest change
+/// (`db::live_changes`, 0 if none) and when its first live update was posted.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoryPageHead {
+    #[sqlx(flatten)]
+    pub story: StoryRow,
+    pub latest_change: i64,
+    pub coverage_start: Option<DateTime<Utc>>,
+}
+
+/// The story with this slug and what its page reads beside it, in one
+/// statement: each statement costs a round trip to SQLite's thread.
+pub async fn page_head(conn: &mut Connection, slug: &str) -> sqlx::Result<Option<StoryPageHead>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {STORY_COLUMNS},
+                (SELECT COALESCE(MAX(seq), 0) FROM live_changes WHERE story_id = stories.id)
+                  AS latest_change,
+                (SELECT posted_at FROM updates
+                 WHERE story_id = stories.id AND deleted_at IS NULL
+                 ORDER BY posted_at, id LIMIT 1) AS coverage_start
+         FROM stories WHERE slug = ?"
+    )))
+    .bind(slug)
+    .fetch_optional(conn)
     .await
 }
 
@@ -193,36 +232,56 @@ pub async fn published_headlines_of(
 
 /// Published stories for the front page: live ones first, then newest first.
 pub async fn front_page(conn: &mut Connection, limit: i64) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let select = format!(
         "SELECT {SUMMARY_COLUMNS} FROM stories s WHERE s.status = 'published'
          ORDER BY s.live_state = 'live' DESC, s.published_at DESC, s.id DESC LIMIT ?"
-    )))
-    .bind(limit)
-    .fetch_all(conn)
+    );
+    let statement = json_rows::as_json_array(
+        &select,
+        SUMMARY_FIELDS,
+        "live_state = 'live' DESC, published_at DESC, id DESC",
+    );
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement)).bind(limit),
+    )
     .await
 }
 
-/// Published stories filed under a topic, newest first.
+/// Published stories filed under a topic, newest first: a walk of the
+/// topic's `story_topics_newest` entries that stops at `limit`.
 pub async fn in_topic(
     conn: &mut Connection,
     topic_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let select = format!(
         "SELECT {SUMMARY_COLUMNS}
-         FROM stories s JOIN story_topics st ON st.story_id = s.id
-         WHERE st.topic_id = ? AND s.status = 'published'
-         ORDER BY s.published_at DESC, s.id DESC LIMIT ?"
-    )))
-    .bind(topic_id)
-    .bind(limit)
-    .fetch_all(conn)
+         FROM story_topics st JOIN stories s ON s.id = st.story_id
+         WHERE st.topic_id = ? AND st.status = 'published'
+         ORDER BY st.published_at DESC, st.story_id DESC LIMIT ?"
+    );
+    let statement = json_rows::as_json_array(&select, SUMMARY_FIELDS, "published_at DESC, id DESC");
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+            .bind(topic_id)
+            .bind(limit),
+    )
     .await
 }
 
 /// How many of the newest stories sharing a topic [`related`] ranks: a
 /// topic holds thousands over the years, and a page view must not sort them.
 const RELATED_CANDIDATES: i64 = 200;
+
+/// A related story and how many topics it shares.
+#[derive(sqlx::FromRow)]
+struct RelatedRow {
+    #[sqlx(flatten)]
+    story: StorySummary,
+    shared: i64,
+}
 
 /// Published stories sharing a topic with `story_id`, most shared topics
 /// first, then newest: chosen among the newest stories sharing one.
@@ -231,28 +290,47 @@ pub async fn related(
     story_id: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<StorySummary>> {
-    // The candidates are the newest sharing a topic, ranked by how many they
-    // share: an index walk that stops, not a sort of every story in a topic.
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT id, slug, headline, standfirst, live_state, published_at, updated_at,
-                lead_photo_id, lead_photo_alt FROM (
-           SELECT {SUMMARY_COLUMNS},
-                  (SELECT COUNT(*) FROM story_topics st
-                   WHERE st.story_id = s.id
-                     AND st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1)) AS shared
-           FROM stories s
-           WHERE s.status = 'published' AND s.id <> ?1
-             AND EXISTS (SELECT 1 FROM story_topics st
-                         WHERE st.story_id = s.id
-                           AND st.topic_id IN (SELECT topic_id FROM story_topics WHERE story_id = ?1))
-           ORDER BY s.published_at DESC, s.id DESC LIMIT ?3)
-         ORDER BY shared DESC, published_at DESC, id DESC LIMIT ?2"
+    // The newest candidates sharing any of the story's topics are among the
+    // newest of each topic: each topic's window is a walk of its
+    // `story_topics_newest` entries down to its candidate-th newest, and
+    // only the chosen few are read from `stories`. A candidate is in the
+    // window of every topic it shares (no topic holds more stories newer
+    // than it than all of them together), so the windows it is in count the
+    // topics it shares. The windows are materialised so that what is sorted
+    // is their bounded rows.
+    let mut rows: Vec<RelatedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "WITH windows AS MATERIALIZED (
+           SELECT c.story_id, c.published_at
+           FROM story_topics mine JOIN story_topics c
+             ON c.topic_id = mine.topic_id AND c.status = 'published'
+            AND c.published_at >= COALESCE(
+                  (SELECT x.published_at FROM story_topics x
+                   WHERE x.topic_id = mine.topic_id AND x.status = 'published'
+                   ORDER BY x.published_at DESC, x.story_id DESC LIMIT 1 OFFSET ?3 - 1), '')
+           WHERE mine.story_id = ?1 AND c.story_id <> ?1),
+         candidates AS (
+           SELECT story_id, published_at, COUNT(*) AS shared FROM windows GROUP BY story_id
+           ORDER BY published_at DESC, story_id DESC LIMIT ?3),
+         ranked AS (
+           SELECT story_id, shared FROM candidates
+           ORDER BY shared DESC, published_at DESC, story_id DESC LIMIT ?2)
+         SELECT {SUMMARY_COLUMNS}, ranked.shared
+         FROM ranked JOIN stories s ON s.id = ranked.story_id"
     )))
     .bind(story_id)
     .bind(limit)
     .bind(RELATED_CANDIDATES)
     .fetch_all(conn)
-    .await
+    .await?;
+    // The few rows read from `stories` come in any order: ranked here.
+    rows.sort_by(|a, b| {
+        (b.shared, b.story.published_at, b.story.id).cmp(&(
+            a.shared,
+            a.story.published_at,
+            a.story.id,
+        ))
+    });
+    Ok(rows.into_iter().map(|row| row.story).collect())
 }
 
 /// The first update makes a story live; every update makes `now` its updated

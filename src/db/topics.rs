@@ -1,6 +1,8 @@
 //! Topics and the stories filed under them.
 
-use super::{Connection, json_list};
+use std::collections::HashMap;
+
+use super::{Connection, json_list, json_rows};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TopicRow {
@@ -46,6 +48,49 @@ pub async fn for_story(conn: &mut Connection, story_id: i64) -> sqlx::Result<Vec
     .bind(story_id)
     .fetch_all(conn)
     .await
+}
+
+/// The topics of each of `story_ids`, each story's in the order the editor
+/// gave them: one statement for a whole feed rather than one per story.
+pub async fn for_stories(
+    conn: &mut Connection,
+    story_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<TopicRow>>> {
+    /// A topic of one of the stories.
+    #[derive(serde::Deserialize)]
+    struct Filed {
+        story_id: i64,
+        id: i64,
+        slug: String,
+        name: String,
+    }
+    let ids = serde_json::to_string(story_ids).expect("ids are JSON");
+    let statement = json_rows::as_json_array(
+        "SELECT st.story_id, st.position, t.id, t.slug, t.name FROM story_topics st
+         JOIN topics t ON t.id = st.topic_id
+         WHERE st.story_id IN (SELECT value FROM json_each(?))",
+        &["story_id", "id", "slug", "name"],
+        "story_id, position",
+    );
+    let rows: Vec<Filed> = json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement)).bind(ids),
+    )
+    .await?;
+    let mut topics: HashMap<i64, Vec<TopicRow>> = HashMap::new();
+    for Filed {
+        story_id,
+        id,
+        slug,
+        name,
+    } in rows
+    {
+        topics
+            .entry(story_id)
+            .or_default()
+            .push(TopicRow { id, slug, name });
+    }
+    Ok(topics)
 }
 
 /// Files stories under topics, which exist: (story id, position, topic

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::Connection;
+use super::{Connection, json_rows};
 use crate::domain::UpdateKind;
 
 /// A live update row. Deleted updates are never returned by the readers' queries.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct UpdateRow {
     pub id: i64,
     pub story_id: i64,
@@ -20,6 +20,7 @@ pub struct UpdateRow {
     /// Plain-text first words, made at write time.
     pub summary: String,
     pub author: String,
+    #[serde(deserialize_with = "json_rows::bool_from_integer")]
     pub key_event: bool,
     pub place: Option<String>,
     pub who: Option<String>,
@@ -104,16 +105,25 @@ pub async fn page(
         }
         None => String::new(),
     };
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let select = format!(
         "SELECT {COLUMNS} FROM updates
          WHERE story_id = ?1 AND deleted_at IS NULL {after_cursor}
          ORDER BY posted_at {direction}, id {direction} LIMIT ?3 OFFSET ?4"
-    )))
-    .bind(story_id)
-    .bind(cursor)
-    .bind(limit)
-    .bind(skip)
-    .fetch_all(conn)
+    );
+    let fields: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
+    let statement = json_rows::as_json_array(
+        &select,
+        &fields,
+        &format!("posted_at {direction}, id {direction}"),
+    );
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+            .bind(story_id)
+            .bind(cursor)
+            .bind(limit)
+            .bind(skip),
+    )
     .await
 }
 
@@ -350,7 +360,7 @@ pub async fn is_deleted(conn: &mut Connection, id: i64) -> sqlx::Result<bool> {
 }
 
 /// A key event, for the list at the top of a live story.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct KeyEventRow {
     pub id: i64,
     pub posted_at: DateTime<Utc>,
@@ -359,13 +369,16 @@ pub struct KeyEventRow {
 
 /// Every key event of a story, newest first: the list spans all pages.
 pub async fn key_events(conn: &mut Connection, story_id: i64) -> sqlx::Result<Vec<KeyEventRow>> {
-    sqlx::query_as(
+    let statement = json_rows::as_json_array(
         "SELECT id, posted_at, summary FROM updates
-         WHERE story_id = ? AND key_event = 1 AND deleted_at IS NULL
-         ORDER BY posted_at DESC, id DESC",
+         WHERE story_id = ? AND key_event = 1 AND deleted_at IS NULL",
+        &["id", "posted_at", "summary"],
+        "posted_at DESC, id DESC",
+    );
+    json_rows::fetch(
+        conn,
+        sqlx::query_scalar(sqlx::AssertSqlSafe(statement)).bind(story_id),
     )
-    .bind(story_id)
-    .fetch_all(conn)
     .await
 }
 

@@ -48,8 +48,10 @@ impl StoryStatus {
     }
 }
 
-/// A story's live-blog state: not a live story, live now, or live coverage ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A story's live-blog state: not a live story, live now, or live coverage
+/// ended. Deserialised from its stored name (`db::json_rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LiveState {
     None,
     Live,

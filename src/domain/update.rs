@@ -1,8 +1,10 @@
 use super::FieldErrors;
 use super::fields::{UPDATE_FIELDS, rule_for};
 
-/// What sort of live update this is; decides its label and its extra fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What sort of live update this is; decides its label and its extra
+/// fields. Deserialised from its stored name (`db::json_rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum UpdateKind {
     Update,
     Picket,

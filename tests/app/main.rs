@@ -15,6 +15,7 @@ mod figures;
 mod helpers;
 mod html_validity;
 mod import;
+mod listings_at_scale;
 mod live;
 mod live_model;
 mod media;

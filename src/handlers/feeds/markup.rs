@@ -7,9 +7,17 @@ use crate::content::{SafeHtml, embeds};
 /// characters other than tab and newlines, U+FFFE, U+FFFF): one pasted into an
 /// update would otherwise make the whole feed unreadable to every reader.
 pub fn xml_chars_only(mut xml: String) -> String {
-    xml.retain(|c| {
+    let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r') || !(c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}')
-    });
+    };
+    // A scan of the bytes first: a whole feed is checked on every render,
+    // and it almost never holds one (retain would move every character).
+    // U+FFFE and U+FFFF are the only forbidden characters that are not
+    // ASCII, and both start with the byte 0xEF in UTF-8.
+    let suspect = |b: &u8| (*b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xEF;
+    if xml.as_bytes().iter().any(suspect) && !xml.chars().all(allowed) {
+        xml.retain(allowed);
+    }
     xml
 }
 
@@ -69,5 +77,8 @@ mod tests {
     #[test]
     fn forbidden_characters_are_dropped() {
         assert_eq!(xml_chars_only("a\u{7}b\tc\u{FFFF}\n".to_owned()), "ab\tc\n");
+        assert_eq!(xml_chars_only("\u{FFFE}é\u{FEFF}".to_owned()), "é\u{FEFF}");
+        let clean = "<a>\u{FEFF}ï\t</a>\r\n".to_owned();
+        assert_eq!(xml_chars_only(clean.clone()), clean);
     }
 }

@@ -12,7 +12,7 @@ use super::enclosure::FeedPhoto;
 use super::markup::absolute_html;
 use super::{ATOM, RSS, absolute};
 use crate::content::SafeHtml;
-use crate::db::{self, Connection, stories::StoryRow, topics::TopicRow};
+use crate::db::{self, Connection, feeds::FeedStoryRow, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::handlers::respond;
@@ -25,7 +25,7 @@ const FEED_STORIES: i64 = 50;
 
 /// A published story as a feed lists it.
 struct FeedStory {
-    story: StoryRow,
+    story: FeedStoryRow,
     topics: Vec<TopicRow>,
     /// Its page, which is also its id.
     url: String,
@@ -112,17 +112,19 @@ async fn load(
         .iter()
         .map(|s| (s.lead_photo_id, s.lead_photo_alt.as_str()));
     let photos = lead_photos(conn, leads).await?;
-    let mut stories = Vec::with_capacity(rows.len());
-    for (story, lead_photo) in rows.into_iter().zip(photos) {
-        stories.push(FeedStory {
-            topics: db::topics::for_story(conn, story.id).await?,
+    let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+    let mut topics = db::topics::for_stories(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .zip(photos)
+        .map(|(story, lead_photo)| FeedStory {
+            topics: topics.remove(&story.id).unwrap_or_default(),
             url: absolute(room, &urls::story(&story.slug)),
             html: absolute_html(&room.site_url, &story.body_html),
             photo: lead_photo.and_then(|photo| FeedPhoto::of(&photo, &room.site_url)),
             story,
-        });
-    }
-    Ok(stories)
+        })
+        .collect())
 }
 
 fn site_head(room: &Newsroom, self_path: &str, stories: &[FeedStory]) -> FeedHead {

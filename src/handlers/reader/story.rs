@@ -14,12 +14,13 @@ use super::structured_data::story_json_ld;
 use crate::Newsroom;
 use crate::content::{SafeHtml, embeds};
 use crate::csp::PagePolicy;
+use crate::db::stories::{StoryPageHead, StoryRow, StorySummary};
 use crate::db::updates::{PageStart, UpdateOrder};
-use crate::db::{self, stories::StoryRow, stories::StorySummary, topics::TopicRow};
+use crate::db::{self, topics::TopicRow};
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
 use crate::filters;
-use crate::handlers::lookup::{parse_update_id, published_story};
+use crate::handlers::lookup::parse_update_id;
 use crate::site::Site;
 use crate::surrogate::SurrogateKey;
 use crate::urls;
@@ -198,22 +199,19 @@ pub async fn story_page(
         HTML,
         || async {
             let mut conn = room.db.acquire().await?;
-            let story = published_story(&mut conn, &slug).await?;
-            // The cursor before the updates: a change committed while the page
-            // renders is then replayed to it rather than missed.
-            let latest_change = db::live_changes::latest(&mut conn, story.id).await?;
+            // The cursor is read before the updates: a change committed while
+            // the page renders is then replayed to it rather than missed.
+            let StoryPageHead {
+                story,
+                latest_change,
+                coverage_start,
+            } = match db::stories::page_head(&mut conn, slug.as_str()).await? {
+                Some(head) if head.story.status.is_published() => head,
+                _ => return Err(AppError::NotFound),
+            };
+            let coverage_start = coverage_start.map(|at| at.to_rfc3339());
             let start = page_start(&mut conn, story.id, order, cursor, permalink).await?;
             let (updates, next_page) = updates_page(&mut conn, &story, order, start).await?;
-            let coverage_start = db::updates::page(
-                &mut conn,
-                story.id,
-                UpdateOrder::OldestFirst,
-                PageStart::First,
-                1,
-            )
-            .await?
-            .first()
-            .map(|u| u.posted_at.to_rfc3339());
             let social_image = lead_photos(
                 &mut conn,
                 [(story.lead_photo_id, story.lead_photo_alt.as_str())],
