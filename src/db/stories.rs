@@ -404,11 +404,12 @@ const DESK_COLUMNS: &str = "SELECT s.id, s.slug, s.headline, s.status, s.live_st
             AS last_update_at
      FROM stories s";
 
-/// Every story that is live now, most recently changed first: the desk's top table.
-pub async fn desk_live(conn: &mut Connection) -> sqlx::Result<Vec<DeskRow>> {
+/// The stories live now, most recently changed first, up to `limit`: the desk's top table.
+pub async fn desk_live(conn: &mut Connection, limit: i64) -> sqlx::Result<Vec<DeskRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{DESK_COLUMNS} WHERE s.live_state = 'live' ORDER BY s.updated_at DESC, s.id DESC"
+        "{DESK_COLUMNS} WHERE s.live_state = 'live' ORDER BY s.updated_at DESC, s.id DESC LIMIT ?"
     )))
+    .bind(limit)
     .fetch_all(conn)
     .await
 }

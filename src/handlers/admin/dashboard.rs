@@ -61,7 +61,8 @@ pub async fn dashboard(
         site: room.site.clone(),
         editor,
         live: match first_page {
-            true => db::stories::desk_live(&mut conn).await?,
+            // No newsroom runs a hundred live stories at once.
+            true => db::stories::desk_live(&mut conn, DESK_PAGE_STORIES).await?,
             false => Vec::new(),
         },
         stories,
