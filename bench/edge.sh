@@ -165,7 +165,11 @@ varnish_counters() { # name...: their values, in the order given
 
 echo "story page through Varnish and nginx, $ROUNDS rounds each" >&2
 mkdir -p "$TMP/www/news"
-# The first request fills the cache; the bytes Varnish sends are nginx's file.
+# Varnish probed newsdesk while it was starting and may still count it sick
+# (two good probes, a second apart, make it healthy again): until then it
+# answers 503. Wait for its first 200.
+wait_for "http://127.0.0.1:$VARNISH_PORT$PAGE"
+# The bytes Varnish sends are nginx's file.
 curl -fsS -m 5 -o "$TMP/www$PAGE" "http://127.0.0.1:$VARNISH_PORT$PAGE"
 hit=$(curl -fsS -m 5 -D - -o "$TMP/again.html" "http://127.0.0.1:$VARNISH_PORT$PAGE" | tr -d '\r' |
     awk -F': ' 'tolower($1) == "x-cache" { print $2 }')
