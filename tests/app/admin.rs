@@ -4,7 +4,7 @@
 use awc::http::StatusCode;
 
 use crate::editor_session::{PASSWORD, set_cookie};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, story_input};
 
 mod account;
 mod drafts;
@@ -118,13 +118,8 @@ async fn the_desk_pages_through_a_long_archive_listing_each_story_once() {
     let live = app
         .save_story(
             newsdesk::domain::StoryInput {
-                headline: "Strike day live".into(),
-                standfirst: "Standfirst.".into(),
-                byline: "Desk".into(),
-                body: "Body.".into(),
-                status: "published".into(),
                 live: "live".into(),
-                ..Default::default()
+                ..story_input("Strike day live", &[], "published")
             },
             editor,
         )

@@ -307,6 +307,20 @@ pub fn story_file(headline: &str, body: &str) -> String {
     )
 }
 
+/// A story as typed into the desk's form: filed under `topics`, `status` "published" or "draft".
+pub fn story_input(headline: &str, topics: &[&str], status: &str) -> newsdesk::domain::StoryInput {
+    newsdesk::domain::StoryInput {
+        headline: headline.into(),
+        standfirst: "Standfirst.".into(),
+        byline: "Desk".into(),
+        body: "Body.".into(),
+        topics: topics.iter().map(|t| (*t).to_owned()).collect(),
+        status: status.into(),
+        live: "none".into(),
+        ..Default::default()
+    }
+}
+
 /// A plain live update by "Live desk", ready to adjust with struct update syntax.
 pub fn plain_update(body: &str) -> newsdesk::domain::UpdateInput {
     newsdesk::domain::UpdateInput {

@@ -5,26 +5,12 @@
 
 use awc::http::StatusCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use newsdesk::domain::StoryInput;
 use newsdesk::handlers::reader::search::UPDATE_RESULTS;
 
-use crate::helpers::{TestApp, plain_update};
+use crate::helpers::{TestApp, plain_update, story_input};
 
 fn at(minute: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2016, 1, 12, 8, 0, 0).unwrap() + Duration::minutes(minute)
-}
-
-fn story(headline: &str, topics: &[&str], status: &str) -> StoryInput {
-    StoryInput {
-        headline: headline.into(),
-        standfirst: "Standfirst.".into(),
-        byline: "Desk".into(),
-        body: "Body.".into(),
-        topics: topics.iter().map(|t| (*t).to_owned()).collect(),
-        status: status.into(),
-        live: "none".into(),
-        ..Default::default()
-    }
 }
 
 #[actix_web::test]
@@ -90,12 +76,15 @@ async fn a_draft_joins_its_topic_page_and_related_lists_only_once_published() {
     let editor = app.create_editor("desk").await;
     let begun = app
         .save_story(
-            story("Bridge repairs begin", &["Roads"], "published"),
+            story_input("Bridge repairs begin", &["Roads"], "published"),
             editor,
         )
         .await;
     let finished = app
-        .save_story(story("Bridge repairs finish", &["Roads"], "draft"), editor)
+        .save_story(
+            story_input("Bridge repairs finish", &["Roads"], "draft"),
+            editor,
+        )
         .await;
     let topic = || async {
         app.get_page("/topics/roads")
@@ -115,7 +104,7 @@ async fn a_draft_joins_its_topic_page_and_related_lists_only_once_published() {
 
     app.resave_story(
         &finished,
-        story("Bridge repairs finish", &["Roads"], "published"),
+        story_input("Bridge repairs finish", &["Roads"], "published"),
         editor,
     )
     .await;
@@ -128,7 +117,7 @@ async fn a_draft_joins_its_topic_page_and_related_lists_only_once_published() {
 
     app.resave_story(
         &finished,
-        story("Bridge repairs finish", &["Roads"], "draft"),
+        story_input("Bridge repairs finish", &["Roads"], "draft"),
         editor,
     )
     .await;

@@ -6,22 +6,9 @@ use std::collections::BTreeSet;
 
 use awc::http::StatusCode;
 use chrono::{TimeZone, Utc};
-use newsdesk::domain::{StoryInput, UpdateInput};
+use newsdesk::domain::UpdateInput;
 
-use crate::helpers::{Page, TestApp, plain_update};
-
-fn story(headline: &str, topics: &[&str], status: &str) -> StoryInput {
-    StoryInput {
-        headline: headline.into(),
-        standfirst: "Standfirst.".into(),
-        byline: "Desk".into(),
-        body: "Body.".into(),
-        topics: topics.iter().map(|t| (*t).to_owned()).collect(),
-        status: status.into(),
-        live: "none".into(),
-        ..Default::default()
-    }
-}
+use crate::helpers::{Page, TestApp, plain_update, story_input};
 
 /// The keys a response is filed under, after checking that both headers
 /// carry the same ones and that `site` is among them.
@@ -48,16 +35,22 @@ async fn public_responses_name_the_stories_and_lists_they_show() {
     let app = TestApp::spawn().await;
     let editor = app.create_editor("desk").await;
     let a = app
-        .save_story(story("Pickets at dawn", &["Strike"], "published"), editor)
+        .save_story(
+            story_input("Pickets at dawn", &["Strike"], "published"),
+            editor,
+        )
         .await;
     let b = app
         .save_story(
-            story("Verdict in the fraud trial", &["Courts"], "published"),
+            story_input("Verdict in the fraud trial", &["Courts"], "published"),
             editor,
         )
         .await;
     let draft = app
-        .save_story(story("Embargoed: the deal", &["Strike"], "draft"), editor)
+        .save_story(
+            story_input("Embargoed: the deal", &["Strike"], "draft"),
+            editor,
+        )
         .await;
     let at = Utc.with_ymd_and_hms(2016, 1, 12, 8, 0, 0).unwrap();
     app.publish(&a, plain_update("Pickets gather."), at).await;
