@@ -11,14 +11,15 @@
 #                                   # target/bench-data/RESULTS-quick.md
 #   ONLY="pages import" bench/run.sh
 #
-# Benchmarks: pages, misses, fanout, import, churn, edge, media, photos. The
-# generated database is kept under target/bench-data (see bench/common.sh).
+# Benchmarks: pages, misses, fanout, import, churn, edge, media, photos,
+# lighthouse. The generated database is kept under target/bench-data (see
+# bench/common.sh).
 # Logs of the last run: target/bench-data/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-ONLY=${ONLY:-pages misses fanout import churn edge media photos}
+ONLY=${ONLY:-pages misses fanout import churn edge media photos lighthouse}
 if [ "${QUICK:-0}" = 1 ]; then
     mode="QUICK=1: small sizes, for trying it"
     RESULTS=${RESULTS:-$BENCH_DATA/RESULTS-quick.md}
@@ -114,6 +115,7 @@ for name in $ONLY; do
         ;;
     media) bench media "${MEDIA[@]}" ;;
     photos) bench photos ROUNDS="$ROUNDS" WRK_SECONDS="$WRK_SECONDS" ;;
+    lighthouse) bench lighthouse ;;
     *) echo "no benchmark $name" >&2; exit 1 ;;
     esac
 done

@@ -31,6 +31,41 @@ async fn the_configured_site_name_and_description_reach_pages_feeds_and_error_pa
     assert!(feed.body.contains("News from the valley."));
 }
 
+/// Search engines show a page's description under its link; without one
+/// they pick any text of the page (Lighthouse's SEO audit counts it).
+#[actix_web::test]
+async fn every_reader_page_has_one_description_of_what_it_holds() {
+    let app = TestApp::spawn_with(|config| config.site_name = "Valley Voice".into()).await;
+    app.import_at_start(&crate::helpers::demo_content()).await;
+    let descriptions = [
+        (
+            "/topics/calderdale",
+            "Every story on Calderdale from Valley Voice, newest first.",
+        ),
+        (
+            "/search?q=picket",
+            "Search the stories and live updates of Valley Voice.",
+        ),
+    ];
+    for (path, expected) in descriptions {
+        let page = app.get_page(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            page.attrs(r#"meta[name="description"]"#, "content"),
+            [expected],
+            "{path}"
+        );
+    }
+    let story = app
+        .get_page("/news/pickets-at-calderdale-royal-hospital")
+        .await;
+    let standfirst = story.texts(".standfirst");
+    assert_eq!(
+        story.attrs(r#"meta[name="description"]"#, "content"),
+        standfirst
+    );
+}
+
 #[actix_web::test]
 async fn every_page_names_its_icon_and_favicon_ico_answers_with_it() {
     let app = TestApp::spawn().await;
