@@ -86,10 +86,10 @@ publish() {
 }
 
 # Six photos like a newsroom's: 1600 px wide, smooth enough to compress as
-# photographs do. Pillow when python3 has it, else ImageMagick.
+# photographs do. Drawn with Pillow, installed from PyPI when python3 lacks it.
 make_photos() {
-    if python3 -c 'import PIL' 2>/dev/null; then
-        python3 - "$TMP" "$PHOTOS" <<'PY'
+    python3 -c 'import PIL' 2>/dev/null || python3 -m pip install --quiet pillow >&2
+    python3 - "$TMP" "$PHOTOS" <<'PY'
 import sys
 from PIL import Image, ImageDraw
 out, count = sys.argv[1], int(sys.argv[2])
@@ -101,14 +101,6 @@ for n in range(1, count + 1):
         draw.ellipse((x, y, x + 100 + 20 * n, y + 100), fill=(40 * n % 256, 90 + i * 10, 200 - 25 * n))
     image.save(f"{out}/photo-{n}.jpg", quality=85)
 PY
-    elif command -v convert >/dev/null; then
-        for n in $(seq "$PHOTOS"); do
-            convert -size 1600x1067 "plasma:fractal" -seed "$n" -quality 85 "$TMP/photo-$n.jpg"
-        done
-    else
-        echo "making the photos needs python3 with Pillow (pip install pillow) or ImageMagick" >&2
-        exit 1
-    fi
 }
 
 # The gallery's form fields: photo, alt, then photo_2, alt_2 ... (the slots of
