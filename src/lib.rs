@@ -156,6 +156,7 @@ fn security_headers(site_url: &str) -> DefaultHeaders {
 pub fn http_server(room: Newsroom, listener: TcpListener) -> std::io::Result<Server> {
     tokio::spawn(room.after_commit.clone().follow());
     tokio::spawn(memory::return_freed_memory(room.streams.clone()));
+    tokio::spawn(db::checkpoint::keep_the_log_short(room.db.clone()));
     handlers::assets::prepare();
     let server = HttpServer::new(move || {
         App::new()

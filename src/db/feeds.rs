@@ -50,13 +50,28 @@ pub async fn published_stories(
     topic_id: Option<i64>,
     limit: i64,
 ) -> sqlx::Result<Vec<FeedStoryRow>> {
-    let columns = FEED_STORY_FIELDS.join(", ");
-    let select = format!(
-        "SELECT {columns} FROM stories
-         WHERE status = 'published'
-           AND (?1 IS NULL OR id IN (SELECT story_id FROM story_topics WHERE topic_id = ?1))
-         ORDER BY published_at DESC, id DESC LIMIT ?2"
-    );
+    let columns = FEED_STORY_FIELDS
+        .iter()
+        .map(|field| format!("s.{field}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Two fixed statements rather than `?1 IS NULL OR …`: a topic's feed
+    // walks that topic's `story_topics_newest` entries and stops at the
+    // limit, where the shared statement walked every published story newest
+    // first and probed each one's topics.
+    let select = match topic_id {
+        None => format!(
+            "SELECT {columns} FROM stories s
+             WHERE s.status = 'published'
+             ORDER BY s.published_at DESC, s.id DESC LIMIT ?2"
+        ),
+        Some(_) => format!(
+            "SELECT {columns}
+             FROM story_topics st JOIN stories s ON s.id = st.story_id
+             WHERE st.topic_id = ?1 AND st.status = 'published'
+             ORDER BY st.published_at DESC, st.story_id DESC LIMIT ?2"
+        ),
+    };
     let statement =
         json_rows::as_json_array(&select, FEED_STORY_FIELDS, "published_at DESC, id DESC");
     json_rows::fetch(

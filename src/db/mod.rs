@@ -5,6 +5,7 @@
 //! and every statement is exercised by the integration tests.
 
 pub mod audit;
+pub mod checkpoint;
 pub mod content_files;
 pub mod editors;
 pub mod feeds;
