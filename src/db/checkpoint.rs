@@ -21,25 +21,13 @@ use sqlx::SqlitePool;
 /// database file competing with the editors' commits.
 const EVERY: Duration = Duration::from_secs(5);
 
-/// What one passive checkpoint found: frames in the log, and how many of
-/// them are now in the database file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Checkpointed {
-    pub log_frames: i64,
-    pub copied_frames: i64,
-}
-
 /// Copies what it can of the log into the database file, without waiting
 /// for readers or writers.
-pub async fn passive(pool: &SqlitePool) -> sqlx::Result<Checkpointed> {
-    let (_busy, log_frames, copied_frames): (i64, i64, i64) =
-        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(pool)
-            .await?;
-    Ok(Checkpointed {
-        log_frames,
-        copied_frames,
-    })
+pub async fn passive(pool: &SqlitePool) -> sqlx::Result<()> {
+    sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// Runs for the life of the server. A failure (a full disk, a read-only
