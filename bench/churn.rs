@@ -274,7 +274,9 @@ async fn churn(args: &Args, editor: &Editor, wave: usize, stayers: usize) -> any
         "warm-up: {warm_waves} waves, {warm_published} updates; then {waves} waves of {wave} clients, {published} updates"
     );
     row(
-        "resident memory after the waves (KiB), against after a 20 s warm-up of the same load",
+        &format!(
+            "resident memory after the waves (KiB), against after a {WARM_UP} s warm-up of the same load"
+        ),
         rss_after as f64,
         rss_before as f64,
         "≤ 1.10×",

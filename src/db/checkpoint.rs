@@ -23,7 +23,7 @@ const EVERY: Duration = Duration::from_secs(5);
 
 /// Copies what it can of the log into the database file, without waiting
 /// for readers or writers.
-pub async fn passive(pool: &SqlitePool) -> sqlx::Result<()> {
+async fn passive(pool: &SqlitePool) -> sqlx::Result<()> {
     sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
         .execute(pool)
         .await?;

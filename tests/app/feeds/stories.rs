@@ -4,7 +4,7 @@ use awc::http::StatusCode;
 use feed_rs::model::FeedType;
 
 use super::{ATOM, LIVE, RSS, SITE, draft_file, fetch_feed, link_href, permalink};
-use crate::helpers::{TestApp, content_dir, story_file};
+use crate::helpers::{TestApp, content_dir, story_file, story_input};
 
 #[actix_web::test]
 async fn the_rss_feed_lists_the_latest_stories_with_absolute_links() {
@@ -146,6 +146,58 @@ async fn a_topic_feed_lists_only_that_topics_stories() {
     let ids: Vec<String> = feed.entries.iter().map(|e| e.id.clone()).collect();
     assert_eq!(ids, listed, "the topic page's stories, in its order");
     assert!(ids.contains(&permalink("pickets-at-calderdale-royal-hospital", None)));
+}
+
+/// On a new site written at the desk: a topic feed follows what the desk
+/// does to its stories (filed, refiled elsewhere, held as a draft, then
+/// published), newest first, as the topic page does.
+#[actix_web::test]
+async fn a_topic_feed_follows_the_desk_on_a_new_site() {
+    let app = TestApp::spawn().await;
+    let editor = app.create_editor("ed").await;
+    let topics = ["Calderdale", "Doctors' strike"];
+    let first = app
+        .save_story(story_input("Pickets at dawn", &topics, "published"), editor)
+        .await;
+    let moved = app
+        .save_story(story_input("Ward closes", &topics, "published"), editor)
+        .await;
+    let held = app
+        .save_story(story_input("Union reply", &topics, "draft"), editor)
+        .await;
+    let elsewhere = app
+        .save_story(
+            story_input("Bus times", &["Transport"], "published"),
+            editor,
+        )
+        .await;
+    app.resave_story(
+        &moved,
+        story_input("Ward closes", &["Transport"], "published"),
+        editor,
+    )
+    .await;
+    let feed_ids = |feed: feed_rs::model::Feed| -> Vec<String> {
+        feed.entries.into_iter().map(|e| e.id).collect()
+    };
+    let feed = fetch_feed(&app, "/topics/calderdale/feed.xml", RSS).await;
+    assert_eq!(feed_ids(feed), [permalink(&first, None)]);
+    app.resave_story(
+        &held,
+        story_input("Union reply", &topics, "published"),
+        editor,
+    )
+    .await;
+    let feed = fetch_feed(&app, "/topics/calderdale/feed.xml", RSS).await;
+    assert_eq!(
+        feed_ids(feed),
+        [permalink(&held, None), permalink(&first, None)]
+    );
+    let feed = fetch_feed(&app, "/topics/transport/feed.xml", RSS).await;
+    assert_eq!(
+        feed_ids(feed),
+        [permalink(&elsewhere, None), permalink(&moved, None)]
+    );
 }
 
 #[actix_web::test]
